@@ -1,0 +1,294 @@
+//! The span tree every input is parsed into, whatever its syntax.
+//!
+//! Rules never see YAML or JSON syntax: they see [`Node`]s that remember where they came from, so a
+//! finding can point at the exact key or value. Maps keep every entry in source order, duplicates
+//! included, because a duplicate key is something to report rather than to resolve silently.
+
+/// A half-open byte range into the file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        // Files are capped far below 4 GiB by the size limit, so the narrowing is lossless.
+        Self {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end.max(start)).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// How a scalar was written. The style decides typing: only plain YAML scalars are typed by
+/// Kubernetes' YAML 1.1 rules; quoted and block scalars are always strings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Style {
+    #[default]
+    Plain,
+    Quoted,
+    Block,
+    /// A JSON literal: its type is its syntax.
+    Json,
+}
+
+/// The type a Kubernetes API server would give the scalar.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Typed {
+    #[default]
+    Null,
+    Str,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scalar {
+    /// The decoded text (escapes resolved, quotes removed).
+    pub text: String,
+    pub style: Style,
+    pub typed: Typed,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+}
+
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+impl Default for NodeKind {
+    fn default() -> Self {
+        NodeKind::Scalar(Scalar::default())
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Node {
+    pub span: Span,
+    pub kind: NodeKind,
+}
+
+/// Equality of values, not of positions or spelling: `'x'` equals `"x"`, `1` equals `1.0`. This is
+/// what JSONPath comparisons in rule selectors need.
+impl PartialEq for Node {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.kind, &other.kind) {
+            (NodeKind::Scalar(a), NodeKind::Scalar(b)) => match (a.typed, b.typed) {
+                (Typed::Str, Typed::Str) => a.text == b.text,
+                (Typed::Null, Typed::Null) => true,
+                (Typed::Bool(x), Typed::Bool(y)) => x == y,
+                (Typed::Int(x), Typed::Int(y)) => x == y,
+                (Typed::Int(x), Typed::Float(y)) | (Typed::Float(y), Typed::Int(x)) => {
+                    (x as f64) == y
+                }
+                (Typed::Float(x), Typed::Float(y)) => x == y,
+                _ => false,
+            },
+            (NodeKind::Seq(a), NodeKind::Seq(b)) => a == b,
+            (NodeKind::Map(_), NodeKind::Map(_)) => {
+                let (a, b) = (self.entries(), other.entries());
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, e)| other.get(k).is_some_and(|v| *v == e.value))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// YAML 1.1 merge key: `<<: *base` pulls the entries of `base` into the mapping.
+const MERGE_KEY: &str = "<<";
+
+impl Node {
+    pub fn scalar(text: impl Into<String>, style: Style, typed: Typed, span: Span) -> Self {
+        Node {
+            span,
+            kind: NodeKind::Scalar(Scalar {
+                text: text.into(),
+                style,
+                typed,
+            }),
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.kind {
+            NodeKind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar that Kubernetes reads as a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar(s) if s.typed == Typed::Str => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    /// The text of any scalar, whatever its type (`true`, `3600`, `"x"` all give their text).
+    pub fn text(&self) -> Option<&str> {
+        self.as_scalar().map(|s| s.text.as_str())
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar(s) if s.typed == Typed::Null)
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.kind {
+            NodeKind::Scalar(Scalar {
+                typed: Typed::Bool(b),
+                ..
+            }) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.kind {
+            NodeKind::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The entries of a mapping as a reader of the manifest sees them: the last of duplicate keys
+    /// wins (as in `encoding/json`), and `<<` merge keys contribute entries not set directly.
+    pub fn entries(&self) -> Vec<(&str, &Entry)> {
+        let Some(entries) = self.as_map() else {
+            return Vec::new();
+        };
+        let mut out: Vec<(&str, &Entry)> = Vec::with_capacity(entries.len());
+        let mut merged: Vec<&Node> = Vec::new();
+        for entry in entries {
+            let key = entry.key.text().unwrap_or("");
+            if key == MERGE_KEY && entry.key.as_scalar().is_some_and(|s| s.style == Style::Plain) {
+                match &entry.value.kind {
+                    NodeKind::Seq(items) => merged.extend(items.iter()),
+                    _ => merged.push(&entry.value),
+                }
+                continue;
+            }
+            if let Some(slot) = out.iter_mut().find(|(k, _)| *k == key) {
+                slot.1 = entry;
+            } else {
+                out.push((key, entry));
+            }
+        }
+        for source in merged {
+            for (key, entry) in source.entries() {
+                if !out.iter().any(|(k, _)| *k == key) {
+                    out.push((key, entry));
+                }
+            }
+        }
+        out
+    }
+
+    /// The entry for `key` (last occurrence wins; merge keys are honoured).
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        let entries = self.as_map()?;
+        if let Some(found) = entries
+            .iter()
+            .rev()
+            .find(|e| e.key.text() == Some(key) && !is_merge(e))
+        {
+            return Some(found);
+        }
+        if !entries.iter().any(is_merge) {
+            return None;
+        }
+        self.entries()
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, e)| e)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// Follows a chain of keys.
+    pub fn get_path(&self, keys: &[&str]) -> Option<&Node> {
+        keys.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    /// A string-typed value at `key`, or `None` when absent or not a string.
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Node::as_str)
+    }
+}
+
+fn is_merge(entry: &Entry) -> bool {
+    entry
+        .key
+        .as_scalar()
+        .is_some_and(|s| s.style == Style::Plain && s.text == MERGE_KEY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str) -> Node {
+        Node::scalar(text, Style::Quoted, Typed::Str, Span::default())
+    }
+
+    fn map(entries: Vec<(&str, Node)>) -> Node {
+        Node {
+            span: Span::default(),
+            kind: NodeKind::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| Entry {
+                        key: Node::scalar(k, Style::Plain, Typed::Str, Span::default()),
+                        value: v,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    #[test]
+    fn last_duplicate_wins_and_merge_fills_gaps() {
+        let base = map(vec![("a", s("base-a")), ("c", s("base-c"))]);
+        let m = map(vec![
+            ("a", s("1")),
+            ("<<", base),
+            ("a", s("2")),
+            ("b", s("3")),
+        ]);
+        assert_eq!(m.get_str("a"), Some("2"));
+        assert_eq!(m.get_str("c"), Some("base-c"));
+        assert_eq!(m.get_str("missing"), None);
+        let keys: Vec<_> = m.entries().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, vec!["a", "b", "c"]);
+    }
+}

@@ -1,0 +1,7 @@
+//! wiflint: an offline linter for Azure Workload Identity Federation.
+//!
+//! The data flows one way: `input` (which files, what they are) → `document` (span trees) →
+//! `model` (typed views) → `index` (cross-file joins) → `rules` (findings as data) → `finding`
+//! resolution to spans → `render`. No module reaches back up the flow; only `render` formats text.
+
+pub mod document;
