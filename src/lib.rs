@@ -4,4 +4,12 @@
 //! `model` (typed views) → `index` (cross-file joins) → `rules` (findings as data) → `finding`
 //! resolution to spans → `render`. No module reaches back up the flow; only `render` formats text.
 
+pub mod app;
+pub mod cli;
 pub mod document;
+pub mod finding;
+pub mod index;
+pub mod input;
+pub mod model;
+pub mod render;
+pub mod rules;

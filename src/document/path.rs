@@ -75,7 +75,10 @@ pub fn resolve(root: &Node, path: &Path, part: Part) -> Span {
     for seg in &path.0 {
         let next = match seg {
             Seg::Key(k) => node.entry(k).map(|e| (&e.key, &e.value)),
-            Seg::Entry(i) => node.as_map().and_then(|m| m.get(*i)).map(|e| (&e.key, &e.value)),
+            Seg::Entry(i) => node
+                .as_map()
+                .and_then(|m| m.get(*i))
+                .map(|e| (&e.key, &e.value)),
             Seg::Index(i) => match &node.kind {
                 NodeKind::Seq(items) => items.get(*i).map(|n| (n, n)),
                 _ => None,
@@ -188,7 +191,13 @@ mod tests {
     #[test]
     fn display_is_readable() {
         let p = Path::root()
-            .keys(&["spec", "template", "metadata", "labels", "azure.workload.identity/use"])
+            .keys(&[
+                "spec",
+                "template",
+                "metadata",
+                "labels",
+                "azure.workload.identity/use",
+            ])
             .index(0);
         assert_eq!(
             p.to_string(),

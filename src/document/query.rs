@@ -141,9 +141,11 @@ mod tests {
 
     #[test]
     fn selectors_return_nodes_with_paths_and_spans() {
-        let text = "spec:\n  containers:\n  - name: a\n    env: [{name: X, value: '1'}]\n  - name: b\n";
+        let text =
+            "spec:\n  containers:\n  - name: a\n    env: [{name: X, value: '1'}]\n  - name: b\n";
         let doc = yaml::parse(text).unwrap_or_default().remove(0);
-        let sel = Selector::parse("$.spec.containers[?@.name == 'b'].name").unwrap_or_else(|e| panic!("{e}"));
+        let sel = Selector::parse("$.spec.containers[?@.name == 'b'].name")
+            .unwrap_or_else(|e| panic!("{e}"));
         let found = sel.matches(&doc);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0.to_string(), "spec.containers[1].name");

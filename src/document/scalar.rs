@@ -16,7 +16,9 @@ pub fn resolve_plain(text: &str) -> Typed {
         "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
             return Typed::Bool(false);
         }
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Typed::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Typed::Float(f64::INFINITY);
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Typed::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Typed::Float(f64::NAN),
         _ => {}

@@ -189,7 +189,12 @@ impl Node {
         let mut merged: Vec<&Node> = Vec::new();
         for entry in entries {
             let key = entry.key.text().unwrap_or("");
-            if key == MERGE_KEY && entry.key.as_scalar().is_some_and(|s| s.style == Style::Plain) {
+            if key == MERGE_KEY
+                && entry
+                    .key
+                    .as_scalar()
+                    .is_some_and(|s| s.style == Style::Plain)
+            {
                 match &entry.value.kind {
                     NodeKind::Seq(items) => merged.extend(items.iter()),
                     _ => merged.push(&entry.value),

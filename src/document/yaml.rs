@@ -7,9 +7,9 @@
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 
+use super::ParseError;
 use super::scalar::resolve_plain;
 use super::tree::{Entry, Node, NodeKind, Span, Style, Typed};
-use super::ParseError;
 
 /// Deepest leading indentation (spaces and block indicators) accepted before parsing. Block
 /// nesting depth can never exceed the column its content starts at, so this bounds the parser's
@@ -171,7 +171,11 @@ impl Builder {
                         count,
                     } => {
                         let last = items.last().map(|n| n.span);
-                        (collection(start, span, last, NodeKind::Seq(items)), count, anchor)
+                        (
+                            collection(start, span, last, NodeKind::Seq(items)),
+                            count,
+                            anchor,
+                        )
                     }
                     Frame::Map {
                         start,
@@ -181,7 +185,11 @@ impl Builder {
                         ..
                     } => {
                         let last = entries.last().map(|e| e.value.span);
-                        (collection(start, span, last, NodeKind::Map(entries)), count, anchor)
+                        (
+                            collection(start, span, last, NodeKind::Map(entries)),
+                            count,
+                            anchor,
+                        )
                     }
                 };
                 self.complete(node, count, anchor);
@@ -217,7 +225,9 @@ impl Builder {
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
-            Some(Frame::Seq { items, count: c, .. }) => {
+            Some(Frame::Seq {
+                items, count: c, ..
+            }) => {
                 *c += count;
                 items.push(node);
             }
@@ -230,7 +240,10 @@ impl Builder {
                 *c += count;
                 match key.take() {
                     None => *key = Some(node),
-                    Some(k) => entries.push(Entry { key: k, value: node }),
+                    Some(k) => entries.push(Entry {
+                        key: k,
+                        value: node,
+                    }),
                 }
             }
         }

@@ -1,0 +1,90 @@
+//! Command-line arguments (clap derive structs only).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::render::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wiflint",
+    version,
+    about = "Offline linter for Azure Workload Identity Federation",
+    long_about = "wiflint reads Kubernetes manifests (and, later, federated credential, AKS and Vault exports) from files, joins them, and points at the exact line that breaks Workload Identity."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files and directories (`-` reads standard input).
+    Check(CheckArgs),
+    /// List every rule: id, default severity, summary.
+    Rules {
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule id, e.g. `wi-label-missing`.
+        id: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check; `-` reads standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<String>,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Skip these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Report only findings at or above this severity.
+    #[arg(long, value_enum, default_value = "note")]
+    pub severity: Level,
+    /// Exit 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: Level,
+    /// Namespace of objects that name none.
+    #[arg(long, default_value = "default", value_name = "NAMESPACE")]
+    pub default_namespace: String,
+    /// Largest file read, in bytes.
+    #[arg(long, default_value_t = crate::input::load::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
+    pub max_file_size: u64,
+    /// Also report unrecognized documents and list skipped files.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Colour in text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Color,
+}

@@ -1,0 +1,107 @@
+//! Which files a scan reads and how each becomes span trees — or a reason it did not.
+
+pub mod discover;
+pub mod load;
+
+use crate::document::{self, Node, ParseError, Source, Span, Syntax};
+use discover::Candidate;
+use load::Loaded;
+
+/// A file that was read. Its documents are span trees; a file that could not be parsed keeps its
+/// text so the error can be shown in context.
+#[derive(Debug)]
+pub struct InputFile {
+    pub source: Source,
+    pub explicit: bool,
+    pub syntax: Syntax,
+    pub docs: Vec<Node>,
+    pub error: Option<ParseError>,
+}
+
+/// What happened to one candidate.
+#[derive(Debug)]
+pub enum Outcome {
+    Read(InputFile),
+    Skipped { path: String, reason: String },
+    IoError { path: String, message: String },
+}
+
+pub fn read(candidate: &Candidate, max_size: u64) -> Outcome {
+    let path = candidate.display.clone();
+    match load::load(candidate, max_size) {
+        Loaded::Text(text) => Outcome::Read(parse(path, text, candidate.explicit)),
+        Loaded::Skip(reason) => Outcome::Skipped { path, reason },
+        Loaded::Io(message) => Outcome::IoError { path, message },
+        Loaded::Fail { message, offset } => {
+            let text = match &candidate.origin {
+                discover::Origin::File(p) => std::fs::read(p)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            // Huge files are not kept in memory just to show one line of them.
+            let text = if text.len() as u64 > max_size {
+                String::new()
+            } else {
+                text
+            };
+            let offset = offset.min(text.len());
+            Outcome::Read(InputFile {
+                source: Source::new(path, text),
+                explicit: candidate.explicit,
+                syntax: Syntax::Yaml,
+                docs: Vec::new(),
+                error: Some(ParseError {
+                    message,
+                    span: Span::new(offset, offset),
+                }),
+            })
+        }
+    }
+}
+
+/// A Helm chart template is not YAML until rendered; saying "broken YAML" would be a false error.
+const HELM_HINT: &str = "Helm template (contains `{{ }}` and is not valid YAML): lint the rendered output instead, e.g. `helm template <chart> | wiflint check -`";
+
+pub fn parse(path: String, text: String, explicit: bool) -> InputFile {
+    let syntax = sniff(&path, &text);
+    let (docs, error) = match syntax {
+        Syntax::Json => match document::json::parse(&text) {
+            Ok(node) => (vec![node], None),
+            Err(e) => (Vec::new(), Some(e)),
+        },
+        Syntax::Yaml => match document::yaml::parse(&text) {
+            Ok(docs) => (docs, None),
+            Err(e) => (Vec::new(), Some(e)),
+        },
+    };
+    InputFile {
+        source: Source::new(path, text),
+        explicit,
+        syntax,
+        docs,
+        error,
+    }
+}
+
+/// Whether a file that failed to parse is a Helm template to skip rather than an error.
+pub fn helm_skip_reason(file: &InputFile) -> Option<&'static str> {
+    (file.error.is_some() && file.syntax == Syntax::Yaml && file.source.text.contains("{{"))
+        .then_some(HELM_HINT)
+}
+
+/// JSON by extension or, for other names (stdin), by its first character. YAML would accept most
+/// JSON too, but slower and with wrong answers on some escapes.
+fn sniff(path: &str, text: &str) -> Syntax {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".json") {
+        return Syntax::Json;
+    }
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        return Syntax::Yaml;
+    }
+    match text.trim_start().as_bytes().first() {
+        Some(b'{' | b'[') if document::json::parse(text).is_ok() => Syntax::Json,
+        _ => Syntax::Yaml,
+    }
+}

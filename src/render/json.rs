@@ -1,0 +1,144 @@
+//! The JSON report, version 1. A frozen DTO, separate from the internal finding type, so the
+//! internals can change without breaking users' scripts.
+
+use serde::Serialize;
+
+use crate::app::Report;
+use crate::finding::{Placed, Resolved, Severity};
+
+#[derive(Serialize)]
+struct V1<'a> {
+    version: u32,
+    tool: Tool,
+    summary: Summary,
+    findings: Vec<FindingV1<'a>>,
+    skipped: Vec<SkippedV1<'a>>,
+    /// Paths that could not be read at all (the run exits 2).
+    errors: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    suppressed: usize,
+    skipped: usize,
+}
+
+#[derive(Serialize)]
+struct FindingV1<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    location: Location<'a>,
+    related: Vec<Related<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    found: Option<&'a str>,
+    fingerprint: &'a str,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct SkippedV1<'a> {
+    path: &'a str,
+    reason: &'a str,
+}
+
+fn location<'a>(report: &'a Report, p: &Placed) -> Location<'a> {
+    Location {
+        path: &report.files[p.file].source.path,
+        line: p.start.line,
+        column: p.start.column,
+        end_line: p.end.line,
+        end_column: p.end.column,
+    }
+}
+
+fn finding<'a>(report: &'a Report, r: &'a Resolved) -> FindingV1<'a> {
+    let f = &r.finding;
+    FindingV1 {
+        rule: &f.rule,
+        severity: f.severity,
+        message: &f.message,
+        help: f.help.as_deref(),
+        location: location(report, &r.primary),
+        related: r
+            .related
+            .iter()
+            .map(|p| {
+                let l = location(report, p);
+                Related {
+                    path: l.path,
+                    line: l.line,
+                    column: l.column,
+                    end_line: l.end_line,
+                    end_column: l.end_column,
+                    message: &p.message,
+                }
+            })
+            .collect(),
+        expected: f.mismatch.as_ref().map(|m| m.expected.as_str()),
+        found: f.mismatch.as_ref().map(|m| m.found.as_str()),
+        fingerprint: &r.fingerprint,
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let v1 = V1 {
+        version: 1,
+        tool: Tool {
+            name: "wiflint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            files: report.checked,
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            notes: report.count(Severity::Note),
+            suppressed: 0,
+            skipped: report.skipped.len(),
+        },
+        findings: report.findings.iter().map(|r| finding(report, r)).collect(),
+        skipped: report
+            .skipped
+            .iter()
+            .map(|s| SkippedV1 {
+                path: &s.path,
+                reason: &s.reason,
+            })
+            .collect(),
+        errors: &report.io_errors,
+    };
+    let mut s = serde_json::to_string_pretty(&v1).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,58 @@
+//! Output formats. The only place that turns findings into text.
+
+pub mod diff;
+pub mod github;
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use crate::app::Report;
+use crate::rules::Rule;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// Where the rule documentation lives, for SARIF `helpUri` and text links. One constant, so the
+/// project's public home is named in one place.
+pub const DOCS_BASE: &str = "https://github.com/wiflint/wiflint/blob/main/docs/rules/";
+
+pub struct RenderOptions {
+    pub color: bool,
+    pub verbose: bool,
+}
+
+pub fn render(format: Format, report: &Report, rules: &[&Rule], options: &RenderOptions) -> String {
+    match format {
+        Format::Text => text::render(report, options),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report, rules),
+        Format::Github => github::render(report),
+    }
+}
+
+/// `2 errors, 1 warning in 14 files (3 skipped)`.
+pub fn summary(report: &Report) -> String {
+    use crate::finding::Severity;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    for (sev, word) in [
+        (Severity::Error, "error"),
+        (Severity::Warning, "warning"),
+        (Severity::Note, "note"),
+    ] {
+        let n = report.count(sev);
+        if n > 0 || sev != Severity::Note {
+            parts.push(plural(n, word));
+        }
+    }
+    let mut s = format!("{} in {}", parts.join(", "), plural(report.checked, "file"));
+    if !report.skipped.is_empty() {
+        s.push_str(&format!(" ({} skipped)", report.skipped.len()));
+    }
+    s
+}

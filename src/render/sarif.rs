@@ -1,0 +1,151 @@
+//! SARIF 2.1.0 as GitHub code scanning accepts it: every rule that ran described once, 1-based
+//! regions with an explicit `columnKind`, related locations, stable fingerprints, and an empty
+//! `results` array (not a missing one) when clean.
+
+use serde_json::{Value, json};
+
+use super::DOCS_BASE;
+use crate::app::Report;
+use crate::finding::{Placed, Severity};
+use crate::rules::Rule;
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+/// A relative URI reference for a path (forward slashes, percent-encoded where needed).
+pub fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::new();
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn physical(report: &Report, p: &Placed) -> Value {
+    json!({
+        "artifactLocation": { "uri": uri(&report.files[p.file].source.path) },
+        "region": {
+            "startLine": p.start.line,
+            "startColumn": p.start.column,
+            "endLine": p.end.line,
+            "endColumn": p.end.column,
+        }
+    })
+}
+
+pub fn render(report: &Report, rules: &[&Rule]) -> String {
+    let descriptors: Vec<Value> = rules
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": { "text": r.summary },
+                "fullDescription": { "text": first_paragraph(&r.docs) },
+                "help": { "text": r.docs, "markdown": r.docs },
+                "helpUri": format!("{DOCS_BASE}{}.md", r.id),
+                "defaultConfiguration": { "level": level(r.severity) },
+                "properties": { "tags": ["azure-workload-identity"] },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|r| {
+            let f = &r.finding;
+            let mut text = f.message.clone();
+            if let Some(m) = &f.mismatch {
+                text.push_str(&format!(
+                    "\nexpected: {}\n   found: {}",
+                    m.expected, m.found
+                ));
+            }
+            if let Some(help) = &f.help {
+                text.push_str(&format!("\nhelp: {help}"));
+            }
+            let mut result = json!({
+                "ruleId": f.rule,
+                "level": level(f.severity),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": physical(report, &r.primary),
+                    "message": { "text": r.primary.message },
+                }],
+                "partialFingerprints": { "wiflint/v1": r.fingerprint },
+            });
+            if let Some(index) = rules.iter().position(|rule| rule.id == f.rule) {
+                result["ruleIndex"] = json!(index);
+            }
+            if !r.related.is_empty() {
+                result["relatedLocations"] = Value::Array(
+                    r.related
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| {
+                            json!({
+                                "id": i + 1,
+                                "physicalLocation": physical(report, p),
+                                "message": { "text": p.message },
+                            })
+                        })
+                        .collect(),
+                );
+            }
+            result
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "wiflint",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": DOCS_BASE,
+                    "rules": descriptors,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The "What it checks" paragraph of a rule's docs.
+fn first_paragraph(docs: &str) -> String {
+    docs.split("\n\n")
+        .map(str::trim)
+        .find(|p| !p.is_empty() && !p.starts_with('#'))
+        .unwrap_or("")
+        .replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris() {
+        assert_eq!(uri("a b/c.yaml"), "a%20b/c.yaml");
+        assert_eq!(uri("/abs/x.yaml"), "file:///abs/x.yaml");
+    }
+}

@@ -1,0 +1,91 @@
+//! The human report: source snippets with labels (possibly from several files), expected vs
+//! found, help, and a summary line.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet, renderer::DecorStyle};
+
+use super::{RenderOptions, diff, summary};
+use crate::app::Report;
+use crate::finding::{Placed, Severity};
+
+pub fn render(report: &Report, options: &RenderOptions) -> String {
+    let renderer = if options.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+    .decor_style(DecorStyle::Unicode);
+    let mut out = String::new();
+    for r in &report.findings {
+        let f = &r.finding;
+        let level = match f.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
+        };
+        // Labels grouped by file, the primary's file first.
+        let mut by_file: Vec<(usize, Vec<(&Placed, bool)>)> =
+            vec![(r.primary.file, vec![(&r.primary, true)])];
+        for rel in &r.related {
+            match by_file.iter_mut().find(|(file, _)| *file == rel.file) {
+                Some((_, labels)) => labels.push((rel, false)),
+                None => by_file.push((rel.file, vec![(rel, false)])),
+            }
+        }
+        let mut group =
+            Group::with_title(level.primary_title(f.message.as_str()).id(f.rule.as_str()));
+        for (file, labels) in &by_file {
+            let source = &report.files[*file].source;
+            let mut snippet = Snippet::source(source.text.as_str()).path(source.path.as_str());
+            for (placed, primary) in labels {
+                let kind = if *primary {
+                    AnnotationKind::Primary
+                } else {
+                    AnnotationKind::Context
+                };
+                snippet = snippet.annotation(
+                    kind.span(safe_range(&source.text, placed.span.range()))
+                        .label(placed.message.as_str()),
+                );
+            }
+            group = group.element(snippet);
+        }
+        let mut messages: Vec<String> = Vec::new();
+        if let Some(m) = &f.mismatch {
+            messages.push(diff::lines(&m.expected, &m.found, options.color));
+        }
+        let mut elements = Vec::new();
+        for m in &messages {
+            elements.push(Level::NOTE.message(m.as_str()));
+        }
+        if let Some(help) = &f.help {
+            elements.push(Level::HELP.message(help.as_str()));
+        }
+        let report_group: Group<'_> = group.elements(elements);
+        out.push_str(&renderer.render(&[report_group]));
+        out.push_str("\n\n");
+    }
+    if options.verbose {
+        for s in &report.skipped {
+            out.push_str(&format!("skipped {}: {}\n", s.path, s.reason));
+        }
+    }
+    let mut line = summary(report);
+    if !report.skipped.is_empty() && !options.verbose {
+        line.push_str("; --verbose lists the skipped files");
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+/// annotate-snippets indexes by byte and needs char boundaries within the text.
+fn safe_range(text: &str, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let clamp = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    clamp(r.start)..clamp(r.end)
+}

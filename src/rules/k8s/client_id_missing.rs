@@ -1,0 +1,84 @@
+//! Without `client-id` the webhook has no identity to inject (v1.5.1+ injects no
+//! AZURE_CLIENT_ID at all), so the SDK cannot pick the identity.
+
+use super::pods;
+use crate::document::{Part, Path};
+use crate::finding::Finding;
+use crate::model::k8s::{WI_CLIENT_ID, WI_USE, value_text};
+use crate::rules::Ctx;
+
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    for pod in pods(ctx) {
+        if !pod.template.is_wi() || pod.sa_objects.is_empty() {
+            continue;
+        }
+        let with_value = pod.sa_objects.iter().any(|&i| {
+            ctx.model.objects[i]
+                .metadata_map("annotations")
+                .and_then(|a| a.get(WI_CLIENT_ID))
+                .is_some_and(|v| !value_text(v).trim().is_empty())
+        });
+        if with_value || !seen.insert(pod.sa_objects[0]) {
+            continue;
+        }
+        let sa = &ctx.model.objects[pod.sa_objects[0]];
+        let annotations = sa.metadata_map("annotations");
+        let (loc, label, what) = if annotations.and_then(|a| a.get(WI_CLIENT_ID)).is_some() {
+            (
+                sa.loc(
+                    &Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]),
+                    Part::Entry,
+                ),
+                "empty client-id",
+                "an empty",
+            )
+        } else if annotations.is_some() {
+            (
+                sa.loc(
+                    &Path::root().keys(&["metadata", "annotations"]),
+                    Part::Value,
+                ),
+                "no client-id here",
+                "no",
+            )
+        } else {
+            (
+                sa.loc(&Path::root().keys(&["metadata"]), Part::Value),
+                "no annotations",
+                "no",
+            )
+        };
+        let mut message = format!(
+            "ServiceAccount `{}` has {what} `{WI_CLIENT_ID}` annotation, but {} runs as it with Workload Identity: no AZURE_CLIENT_ID is injected",
+            pod.sa.name,
+            pod.object.describe()
+        );
+        let in_labels = sa
+            .metadata_map("labels")
+            .and_then(|l| l.entry(WI_CLIENT_ID))
+            .is_some();
+        if in_labels {
+            message.push_str(" (it is set as a label, which the webhook does not read)");
+        }
+        let mut f = ctx.finding(loc, label, message).related(
+            pod.object.loc(
+                &pod.template.path(&["metadata", "labels", WI_USE]),
+                Part::Entry,
+            ),
+            "Workload Identity enabled here",
+        );
+        if in_labels {
+            f = f.related(
+                sa.loc(
+                    &Path::root().keys(&["metadata", "labels", WI_CLIENT_ID]),
+                    Part::Entry,
+                ),
+                "a label, not an annotation",
+            );
+        }
+        out.push(f.help(format!(
+            "annotate the ServiceAccount with `{WI_CLIENT_ID}: \"<the managed identity's client id>\"` (`az identity show --query clientId`)"
+        )));
+    }
+}

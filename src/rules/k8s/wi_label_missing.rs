@@ -1,0 +1,74 @@
+//! A ServiceAccount set up for Workload Identity is useless to pods the webhook never mutates.
+
+use super::{pods, sa_annotation};
+use crate::document::Part;
+use crate::finding::Finding;
+use crate::model::k8s::{WI_CLIENT_ID, WI_USE, value_text};
+use crate::rules::Ctx;
+
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    for pod in pods(ctx) {
+        if pod.template.is_wi() || pod.template.is_patch() {
+            continue;
+        }
+        // `wi-label-on-workload-metadata` explains this one.
+        if pod.object.kind != "Pod"
+            && pod
+                .object
+                .metadata_map("labels")
+                .and_then(|l| l.entry(WI_USE))
+                .is_some()
+        {
+            continue;
+        }
+        let Some((sa_index, client_id)) = sa_annotation(ctx, pod.sa_objects, WI_CLIENT_ID) else {
+            continue;
+        };
+        if value_text(&client_id.value).trim().is_empty() {
+            continue;
+        }
+        let sa = &ctx.model.objects[sa_index];
+        let labels = if pod.template.labels().is_some() {
+            pod.template.path(&["metadata", "labels"])
+        } else if pod.template.node.get("metadata").is_some() {
+            pod.template.path(&["metadata"])
+        } else {
+            pod.template.rel.clone()
+        };
+        let as_annotation = pod.template.annotation(WI_USE).is_some();
+        let mut message = format!(
+            "the pod template of {} has no `{WI_USE}` label, but it runs as ServiceAccount `{}`, which has a client-id: the webhook will not inject the token",
+            pod.object.describe(),
+            pod.sa.name
+        );
+        if as_annotation {
+            message.push_str(" (it is set as an annotation, which the webhook does not read)");
+        }
+        let mut f = ctx
+            .finding(
+                pod.object.loc(&labels, Part::Value),
+                "add the label here",
+                message,
+            )
+            .related(
+                sa.loc(
+                    &crate::document::Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]),
+                    Part::Entry,
+                ),
+                "client-id set on the ServiceAccount",
+            );
+        if as_annotation {
+            f = f.related(
+                pod.object.loc(
+                    &pod.template.path(&["metadata", "annotations", WI_USE]),
+                    Part::Entry,
+                ),
+                "an annotation, not a label",
+            );
+        }
+        out.push(f.help(format!(
+            "add `{WI_USE}: \"true\"` to `{}`",
+            pod.template.path(&["metadata", "labels"])
+        )));
+    }
+}

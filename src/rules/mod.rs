@@ -1,0 +1,158 @@
+//! Rules: what they are (spec files), how they run, and the one registry of them.
+//!
+//! A rule is a spec file under `rules/` (id, severity, summary, docs, template, params). The
+//! template is either generic (`field.*`, JSONPath selectors, the same ones users get for custom
+//! rules) or a Rust function for checks that need joins. `wiflint rules`, `explain`, the SARIF
+//! rule metadata and `docs/rules/` all come from [`registry::Registry`].
+
+pub mod docs;
+pub mod input;
+pub mod k8s;
+pub mod registry;
+pub mod spec;
+pub mod templates;
+
+use crate::document::Node;
+use crate::finding::{Finding, Label, Loc, Severity};
+use crate::index::Index;
+use crate::input::InputFile;
+use crate::model::Model;
+
+/// A Rust check: reads the whole scan, appends findings.
+pub type NativeFn = fn(&Ctx<'_>, &mut Vec<Finding>);
+
+#[derive(Debug)]
+pub enum Check {
+    Native(NativeFn),
+    Field(templates::field::FieldRule),
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub docs: String,
+    pub template: String,
+    pub params: Node,
+    /// The spec file it came from.
+    pub origin: String,
+    pub check: Check,
+}
+
+/// Settings that change what rules conclude (not which rules run).
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The namespace of objects that name none.
+    pub default_namespace: String,
+    /// Report inputs that match no known shape even when found by walking a directory.
+    pub verbose: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            default_namespace: "default".into(),
+            verbose: false,
+        }
+    }
+}
+
+/// Everything a rule may look at.
+pub struct Ctx<'a> {
+    pub files: &'a [InputFile],
+    pub model: &'a Model<'a>,
+    pub index: &'a Index,
+    pub options: &'a Options,
+    pub rule: &'a Rule,
+}
+
+impl Ctx<'_> {
+    /// A finding of this rule at its default severity.
+    pub fn finding(
+        &self,
+        primary: Loc,
+        label: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule: self.rule.id.clone(),
+            severity: self.rule.severity,
+            message: message.into(),
+            help: None,
+            primary: Label {
+                loc: primary,
+                message: label.into(),
+            },
+            related: Vec::new(),
+            mismatch: None,
+        }
+    }
+
+    pub fn param_i64(&self, key: &str, default: i64) -> i64 {
+        match self
+            .rule
+            .params
+            .get(key)
+            .and_then(Node::as_scalar)
+            .map(|s| s.typed)
+        {
+            Some(crate::document::Typed::Int(i)) => i,
+            _ => default,
+        }
+    }
+
+    pub fn default_ns(&self) -> &str {
+        &self.options.default_namespace
+    }
+}
+
+pub fn run(rule: &Rule, ctx: &Ctx<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    match &rule.check {
+        Check::Native(f) => f(ctx, &mut out),
+        Check::Field(field) => field.run(ctx, &mut out),
+    }
+    out
+}
+
+/// The candidate within a small edit distance, for "did you mean".
+pub fn closest<'s>(name: &str, candidates: &[&'s str]) -> Option<&'s str> {
+    let limit = (name.chars().count() / 3).max(2);
+    candidates
+        .iter()
+        .map(|c| (levenshtein(name, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean() {
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(
+            closest("orders-ap", &["orders-api", "billing"]),
+            Some("orders-api")
+        );
+        assert_eq!(closest("zzz", &["orders-api"]), None);
+    }
+}

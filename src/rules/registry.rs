@@ -1,0 +1,78 @@
+//! The one list of rules. Built-in spec files are embedded at build time (see `build.rs`) and
+//! bound to their templates here.
+
+use super::spec::{self, RawSpec, SpecError};
+use super::templates::field::{self, FieldRule};
+use super::{Check, NativeFn, Rule};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_specs.rs"));
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    /// Sorted by id.
+    pub rules: Vec<Rule>,
+}
+
+impl Registry {
+    pub fn builtin() -> Result<Self, SpecError> {
+        let mut rules = BUILTIN_SPECS
+            .iter()
+            .map(|(origin, text)| bind(origin, spec::parse(origin, text)?))
+            .collect::<Result<Vec<_>, _>>()?;
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        if let Some(w) = rules.windows(2).find(|w| w[0].id == w[1].id) {
+            return Err(SpecError {
+                origin: w[1].origin.clone(),
+                span: Default::default(),
+                message: format!("duplicate rule id `{}` (also in {})", w[1].id, w[0].origin),
+            });
+        }
+        Ok(Registry { rules })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules
+            .binary_search_by(|r| r.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.rules[i])
+    }
+}
+
+fn native(template: &str) -> Option<NativeFn> {
+    super::k8s::TEMPLATES
+        .iter()
+        .chain(super::input::TEMPLATES)
+        .find(|(name, _)| *name == template)
+        .map(|(_, f)| *f)
+}
+
+pub fn bind(origin: &str, raw: RawSpec) -> Result<Rule, SpecError> {
+    let check = if raw.template.starts_with("field.") {
+        Check::Field(FieldRule::compile(
+            &raw.template,
+            raw.template_span,
+            &raw.params,
+            origin,
+        )?)
+    } else {
+        Check::Native(native(&raw.template).ok_or_else(|| SpecError {
+            origin: origin.to_string(),
+            span: raw.template_span,
+            message: format!(
+                "unknown template `{}` (generic templates: {})",
+                raw.template,
+                field::TEMPLATES.join(", ")
+            ),
+        })?)
+    };
+    Ok(Rule {
+        id: raw.id,
+        severity: raw.severity,
+        summary: raw.summary,
+        docs: raw.docs,
+        template: raw.template,
+        params: raw.params,
+        origin: origin.to_string(),
+        check,
+    })
+}

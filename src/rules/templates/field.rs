@@ -1,0 +1,281 @@
+//! Generic field checks with JSONPath selectors: `field.required`, `field.forbidden`,
+//! `field.equals`, `field.one-of`, `field.matches`, `field.count`.
+//!
+//! Built-in rules that are plain field checks use these, and custom rules use exactly the same
+//! templates, so what users write is what we test ourselves.
+//!
+//! Parameters:
+//! - `select`: a JSONPath (or a list of them), evaluated on each object in scope;
+//! - `scope`: `objects` (default) or `pod-templates` (selectors start at each pod template, so one
+//!   rule covers Pods, Deployments, CronJobs …); `kinds`: only objects of these kinds;
+//! - `value` (equals), `values` (one-of), `pattern` + `when: mismatch|match` (matches),
+//!   `min`/`max` (count);
+//! - `message`, `label`, `help`: texts; `{value}`, `{key}`, `{kind}`, `{name}`, `{path}` are filled in.
+
+use regex::Regex;
+
+use crate::document::query::Selector;
+use crate::document::{Node, Part, Path, Span};
+use crate::finding::Finding;
+use crate::model::k8s::value_text;
+use crate::rules::Ctx;
+use crate::rules::spec::SpecError;
+
+#[derive(Debug)]
+pub enum Op {
+    Required,
+    Forbidden,
+    Equals(String),
+    OneOf(Vec<String>),
+    Matches { pattern: Regex, flag_match: bool },
+    Count { min: Option<i64>, max: Option<i64> },
+}
+
+#[derive(Debug)]
+pub struct FieldRule {
+    op: Op,
+    selectors: Vec<Selector>,
+    pod_templates: bool,
+    kinds: Vec<String>,
+    message: String,
+    label: String,
+    help: Option<String>,
+}
+
+pub const TEMPLATES: &[&str] = &[
+    "field.required",
+    "field.forbidden",
+    "field.equals",
+    "field.one-of",
+    "field.matches",
+    "field.count",
+];
+
+const PARAMS: &[&str] = &[
+    "select", "scope", "kinds", "value", "values", "pattern", "when", "min", "max", "message",
+    "label", "help",
+];
+
+impl FieldRule {
+    pub fn compile(
+        template: &str,
+        template_span: Span,
+        params: &Node,
+        origin: &str,
+    ) -> Result<Self, SpecError> {
+        let err = |span: Span, message: String| SpecError {
+            origin: origin.to_string(),
+            span,
+            message,
+        };
+        for entry in params.as_map().unwrap_or_default() {
+            let key = entry.key.text().unwrap_or("");
+            if !PARAMS.contains(&key) {
+                return Err(err(
+                    entry.key.span,
+                    format!(
+                        "unknown parameter `{key}` for {template} (expected one of: {})",
+                        PARAMS.join(", ")
+                    ),
+                ));
+            }
+        }
+        let text = |key: &str| params.get(key).and_then(Node::as_str).map(str::to_string);
+        let list = |key: &str| -> Vec<(String, Span)> {
+            match params.get(key) {
+                Some(n) => match n.as_seq() {
+                    Some(items) => items
+                        .iter()
+                        .map(|i| (i.text().unwrap_or("").to_string(), i.span))
+                        .collect(),
+                    None => vec![(n.text().unwrap_or("").to_string(), n.span)],
+                },
+                None => Vec::new(),
+            }
+        };
+        let int = |key: &str| -> Result<Option<i64>, SpecError> {
+            match params.get(key) {
+                None => Ok(None),
+                Some(n) => match n.as_scalar().map(|s| s.typed) {
+                    Some(crate::document::Typed::Int(i)) => Ok(Some(i)),
+                    _ => Err(err(n.span, format!("`{key}` must be an integer"))),
+                },
+            }
+        };
+        let selectors = list("select")
+            .into_iter()
+            .map(|(s, span)| {
+                Selector::parse(&s).map_err(|e| err(span, format!("invalid JSONPath `{s}`: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if selectors.is_empty() {
+            return Err(err(params.span, format!("{template} needs `select`")));
+        }
+        let pod_templates = match text("scope").as_deref() {
+            None | Some("objects") => false,
+            Some("pod-templates") => true,
+            Some(other) => {
+                let span = params.get("scope").map_or(params.span, |n| n.span);
+                return Err(err(
+                    span,
+                    format!("`scope` must be `objects` or `pod-templates`, not `{other}`"),
+                ));
+            }
+        };
+        let missing = |key: &str| err(params.span, format!("{template} needs `{key}`"));
+        let op = match template {
+            "field.required" => Op::Required,
+            "field.forbidden" => Op::Forbidden,
+            "field.equals" => Op::Equals(text("value").ok_or_else(|| missing("value"))?),
+            "field.one-of" => {
+                let values: Vec<String> = list("values").into_iter().map(|(v, _)| v).collect();
+                if values.is_empty() {
+                    return Err(missing("values"));
+                }
+                Op::OneOf(values)
+            }
+            "field.matches" => {
+                let source = text("pattern").ok_or_else(|| missing("pattern"))?;
+                let span = params.get("pattern").map_or(params.span, |n| n.span);
+                let pattern = Regex::new(&source)
+                    .map_err(|e| err(span, format!("invalid regular expression: {e}")))?;
+                let flag_match = match text("when").as_deref() {
+                    None | Some("mismatch") => false,
+                    Some("match") => true,
+                    Some(other) => {
+                        return Err(err(
+                            params.get("when").map_or(span, |n| n.span),
+                            format!("`when` must be `mismatch` or `match`, not `{other}`"),
+                        ));
+                    }
+                };
+                Op::Matches {
+                    pattern,
+                    flag_match,
+                }
+            }
+            "field.count" => {
+                let (min, max) = (int("min")?, int("max")?);
+                if min.is_none() && max.is_none() {
+                    return Err(missing("min` or `max"));
+                }
+                Op::Count { min, max }
+            }
+            other => {
+                return Err(err(
+                    template_span,
+                    format!(
+                        "unknown template `{other}` (generic templates: {})",
+                        TEMPLATES.join(", ")
+                    ),
+                ));
+            }
+        };
+        Ok(FieldRule {
+            op,
+            selectors,
+            pod_templates,
+            kinds: list("kinds").into_iter().map(|(k, _)| k).collect(),
+            message: text("message").ok_or_else(|| missing("message"))?,
+            label: text("label").unwrap_or_else(|| "here".into()),
+            help: text("help"),
+        })
+    }
+
+    pub fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+        let model = ctx.model;
+        let mut roots: Vec<(usize, Path, &Node)> = Vec::new();
+        if self.pod_templates {
+            for t in &model.templates {
+                roots.push((t.object, t.rel.clone(), t.node));
+            }
+        } else {
+            for (i, o) in model.objects.iter().enumerate() {
+                roots.push((i, Path::root(), o.node));
+            }
+        }
+        for (obj_index, rel, root) in roots {
+            let object = &model.objects[obj_index];
+            if !self.kinds.is_empty() && !self.kinds.iter().any(|k| k == object.kind) {
+                continue;
+            }
+            let matches: Vec<(Path, &Node)> = self
+                .selectors
+                .iter()
+                .flat_map(|s| s.matches(root))
+                .collect();
+            let fill = |template: &str, path: &Path, node: Option<&Node>| {
+                let key = path.0.last().map_or(String::new(), |seg| match seg {
+                    crate::document::Seg::Key(k) => k.clone(),
+                    other => format!("{other:?}"),
+                });
+                template
+                    .replace("{value}", node.map_or("", describe_value))
+                    .replace("{key}", &key)
+                    .replace("{kind}", object.kind)
+                    .replace("{name}", object.name().unwrap_or(""))
+                    .replace("{path}", &rel.join(path).to_string())
+            };
+            let mut emit = |path: Path, node: Option<&Node>, part: Part| {
+                let mut f = ctx.finding(
+                    object.loc(&rel.join(&path), part),
+                    fill(&self.label, &path, node),
+                    fill(&self.message, &path, node),
+                );
+                if let Some(help) = &self.help {
+                    f = f.help(fill(help, &path, node));
+                }
+                out.push(f);
+            };
+            match &self.op {
+                Op::Required => {
+                    if matches.is_empty() {
+                        emit(Path::root(), None, Part::Value);
+                    }
+                }
+                Op::Count { min, max } => {
+                    let n = i64::try_from(matches.len()).unwrap_or(i64::MAX);
+                    if max.is_some_and(|m| n > m) {
+                        let at = usize::try_from(max.unwrap_or(0)).unwrap_or(0);
+                        let (path, node) = matches[at].clone();
+                        emit(path, Some(node), Part::Value);
+                    } else if min.is_some_and(|m| n < m) {
+                        emit(Path::root(), None, Part::Value);
+                    }
+                }
+                op => {
+                    for (path, node) in matches {
+                        let value = value_text(node);
+                        let is_scalar = node.as_scalar().is_some();
+                        let flagged = match op {
+                            Op::Forbidden => true,
+                            Op::Equals(v) => !is_scalar || value != v,
+                            Op::OneOf(vs) => !is_scalar || !vs.iter().any(|v| v == value),
+                            Op::Matches {
+                                pattern,
+                                flag_match,
+                            } => is_scalar && pattern.is_match(value) == *flag_match,
+                            Op::Required | Op::Count { .. } => false,
+                        };
+                        if flagged {
+                            let part = if matches!(op, Op::Forbidden) {
+                                Part::Entry
+                            } else {
+                                Part::Value
+                            };
+                            emit(path, Some(node), part);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn describe_value(node: &Node) -> &str {
+    match &node.kind {
+        crate::document::NodeKind::Scalar(_) => value_text(node),
+        crate::document::NodeKind::Seq(_) => "<sequence>",
+        crate::document::NodeKind::Map(_) => "<mapping>",
+    }
+}

@@ -1,0 +1,3 @@
+//! Generic rule templates (no Rust needed per rule).
+
+pub mod field;
