@@ -43,13 +43,13 @@ impl<'a> Model<'a> {
         else {
             return false;
         };
-        if kind.ends_with("List") {
-            if let Some(items) = node.get("items").and_then(Node::as_seq) {
-                for (i, item) in items.iter().enumerate() {
-                    self.add_object(file, doc, base.key("items").index(i), item);
-                }
-                return true;
+        if kind.ends_with("List")
+            && let Some(items) = node.get("items").and_then(Node::as_seq)
+        {
+            for (i, item) in items.iter().enumerate() {
+                self.add_object(file, doc, base.key("items").index(i), item);
             }
+            return true;
         }
         let index = self.objects.len();
         if let Some(rel) = pod_template_path(kind)

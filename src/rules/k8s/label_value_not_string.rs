@@ -37,7 +37,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                         object.loc(&base.keys(&["metadata", which, key]), Part::Value),
                         format!("a {kind}, not a string"),
                         format!(
-                            "{singular} `{key}` of {} has a value Kubernetes reads as a {kind}: {which} values must be strings, so the API server rejects the object",
+                            "{singular} `{key}` of {} has a value Kubernetes reads as a {kind}: {singular} values must be strings, so the API server rejects the object",
                             object.describe()
                         ),
                     )

@@ -101,7 +101,7 @@ pub(crate) fn pods<'c, 'a>(ctx: &'c Ctx<'a>) -> impl Iterator<Item = Pod<'c, 'a>
 impl Pod<'_, '_> {
     /// Whether the ServiceAccount is known: the template names one, or is a complete pod (a
     /// strategic-merge patch that names none leaves it to the base).
-    pub fn sa_known(&self) -> bool {
+    pub(crate) fn sa_known(&self) -> bool {
         self.sa.path.is_some() || !self.template.is_patch()
     }
 }

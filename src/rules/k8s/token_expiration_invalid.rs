@@ -10,21 +10,21 @@ use crate::rules::Ctx;
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let (min, max) = (ctx.param_i64("min", 3600), ctx.param_i64("max", 86400));
     for pod in pods(ctx) {
-        if let Some(v) = pod_value(pod.template) {
-            if let Some(problem) = problem(v, min, max) {
-                out.push(finding(
-                    ctx,
-                    pod.object.loc(
-                        &pod.template
-                            .path(&["metadata", "annotations", WI_TOKEN_EXPIRATION]),
-                        Part::Value,
-                    ),
-                    &format!("the pod template of {}", pod.object.describe()),
-                    &problem,
-                    min,
-                    max,
-                ));
-            }
+        if let Some(v) = pod_value(pod.template)
+            && let Some(problem) = problem(v, min, max)
+        {
+            out.push(finding(
+                ctx,
+                pod.object.loc(
+                    &pod.template
+                        .path(&["metadata", "annotations", WI_TOKEN_EXPIRATION]),
+                    Part::Value,
+                ),
+                &format!("the pod template of {}", pod.object.describe()),
+                &problem,
+                min,
+                max,
+            ));
         }
     }
     for &i in &ctx.model.service_accounts {

@@ -44,6 +44,14 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if as_annotation {
             message.push_str(" (it is set as an annotation, which the webhook does not read)");
         }
+        // The migration guide injects the proxy by hand; such a pod does not rely on the webhook.
+        let manual_proxy = pod.template.containers().iter().any(|(_, c)| {
+            c.get_str("image")
+                .is_some_and(|i| i.contains("/workload-identity/proxy"))
+        });
+        if manual_proxy {
+            message.push_str("; it runs the Workload Identity proxy images itself (the migration setup), so this may be intended");
+        }
         let mut f = ctx
             .finding(
                 pod.object.loc(&labels, Part::Value),
@@ -65,6 +73,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 ),
                 "an annotation, not a label",
             );
+        }
+        if manual_proxy {
+            f = f.severity(crate::finding::Severity::Note);
         }
         out.push(f.help(format!(
             "add `{WI_USE}: \"true\"` to `{}`",

@@ -1,0 +1,200 @@
+//! The command line as users run it: every output format and exit code.
+
+use predicates::prelude::*;
+
+use super::wiflint;
+
+#[test]
+fn text_on_examples_exits_1_with_summary() {
+    wiflint()
+        .args(["check", "examples/broken", "--color", "never"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[wi-label-not-true]"))
+        .stdout(predicate::str::contains("examples/broken/api.yaml:14:38"))
+        .stdout(predicate::str::ends_with(
+            "6 errors, 3 warnings in 3 files\n",
+        ));
+}
+
+#[test]
+fn clean_input_exits_0() {
+    wiflint()
+        .args(["check", "examples/fixed"])
+        .assert()
+        .code(0)
+        .stdout("0 errors, 0 warnings in 3 files\n");
+}
+
+#[test]
+fn fail_on_and_severity_thresholds() {
+    // Only warnings: exit 0 by default, 1 with --fail-on warning.
+    let file = "testdata/rules/client-secret-env/fail-secret-key-ref.yaml";
+    wiflint().args(["check", file]).assert().code(0);
+    wiflint()
+        .args(["check", file, "--fail-on", "warning"])
+        .assert()
+        .code(1);
+    wiflint()
+        .args([
+            "check",
+            "examples/broken",
+            "--severity",
+            "error",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"warning\"").not());
+}
+
+#[test]
+fn select_and_ignore() {
+    wiflint()
+        .args(["check", "examples/broken", "--select", "duplicate-key", "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(
+            "::error file=examples/broken/workers.yaml,line=45,col=15,endLine=45,endColumn=20,title=duplicate-key::key `image` appears more than once in this mapping: which value a tool keeps depends on the parser%0Ahelp: keep one of the two entries\n",
+        );
+    wiflint()
+        .args([
+            "check",
+            "examples/broken",
+            "--ignore",
+            "duplicate-key,wi-label-not-true",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .stdout(predicate::str::contains("duplicate-key").not());
+    wiflint()
+        .args(["check", "examples/broken", "--select", "wi-label-mising"])
+        .assert()
+        .code(2)
+        .stderr("error: unknown rule id `wi-label-mising` in --select (did you mean `wi-label-missing`?)\n");
+}
+
+#[test]
+fn json_shape_is_version_1() {
+    let out = wiflint()
+        .args(["check", "examples/broken", "--format", "json"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["tool"]["name"], "wiflint");
+    assert_eq!(v["summary"]["files"], 3);
+    assert_eq!(v["summary"]["errors"], 6);
+    assert_eq!(v["summary"]["warnings"], 3);
+    let first = &v["findings"][0];
+    assert_eq!(first["rule"], "wi-label-not-true");
+    assert_eq!(first["location"]["path"], "examples/broken/api.yaml");
+    assert_eq!(
+        (
+            first["location"]["line"].as_u64(),
+            first["location"]["column"].as_u64()
+        ),
+        (Some(14), Some(38))
+    );
+    assert_eq!(
+        (first["expected"].as_str(), first["found"].as_str()),
+        (Some("true"), Some("True"))
+    );
+    assert_eq!(first["fingerprint"].as_str().map(str::len), Some(16));
+    let related = v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["rule"] == "wi-label-on-workload-metadata");
+    assert_eq!(
+        related.map(|f| f["related"][0]["line"].clone()),
+        Some(serde_json::json!(37))
+    );
+}
+
+#[test]
+fn output_file_and_stdin() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("report.sarif");
+    wiflint()
+        .args(["check", "examples/broken", "--format", "sarif", "--output"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout("");
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap_or_default()
+            .contains("\"version\": \"2.1.0\"")
+    );
+    wiflint()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin(std::fs::read("examples/broken/serviceaccount.yaml").unwrap_or_default())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"path\": \"-\""))
+        .stdout(predicate::str::contains("client-id-not-guid"));
+}
+
+#[test]
+fn no_inputs_and_missing_paths_exit_2() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    wiflint()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no inputs found"));
+    wiflint()
+        .args(["check", "examples/fixed", "does/not/exist.yaml"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("in 3 files"))
+        .stderr(predicate::str::contains("does/not/exist.yaml"));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let plain = wiflint()
+        .args(["check", "examples/broken"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !String::from_utf8_lossy(&plain.stdout).contains('\x1b'),
+        "piped output has no ANSI codes"
+    );
+    let forced = wiflint()
+        .args(["check", "examples/broken", "--color", "always"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(String::from_utf8_lossy(&forced.stdout).contains('\x1b'));
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = wiflint()
+        .arg("rules")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("wi-label-missing ") && l.contains("error"))
+    );
+    assert_eq!(text.lines().count(), super::registry().rules.len());
+    wiflint()
+        .args(["explain", "wi-label-missing"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("# wi-label-missing\n"))
+        .stdout(predicate::str::contains("## Fix"));
+    wiflint()
+        .args(["explain", "wi-label-mising"])
+        .assert()
+        .code(2)
+        .stderr("error: unknown rule `wi-label-mising` (did you mean `wi-label-missing`?)\n");
+}

@@ -1,0 +1,54 @@
+//! Integration tests, one binary (one link) with a module per concern.
+
+mod cli;
+mod nasty;
+mod realworld;
+mod rules;
+mod sarif;
+
+use wiflint::app::{self, Report, ScanConfig};
+use wiflint::finding::Severity;
+use wiflint::render::{self, Format, RenderOptions};
+use wiflint::rules::Options;
+use wiflint::rules::registry::Registry;
+
+pub fn registry() -> Registry {
+    Registry::builtin().unwrap_or_else(|e| panic!("built-in rules: {e}"))
+}
+
+pub fn config(paths: &[&str]) -> ScanConfig {
+    ScanConfig {
+        paths: paths.iter().map(|p| p.to_string()).collect(),
+        max_file_size: wiflint::input::load::DEFAULT_MAX_FILE_SIZE,
+        options: Options::default(),
+        select: Vec::new(),
+        ignore: Vec::new(),
+        min_severity: Severity::Note,
+    }
+}
+
+pub fn scan(paths: &[&str]) -> Report {
+    app::scan(&config(paths), &registry()).unwrap_or_else(|e| panic!("scan {paths:?}: {e}"))
+}
+
+pub fn render(format: Format, report: &Report) -> String {
+    let registry = registry();
+    let rules: Vec<_> = registry.rules.iter().collect();
+    render::render(
+        format,
+        report,
+        &rules,
+        &RenderOptions {
+            color: false,
+            verbose: false,
+        },
+    )
+}
+
+/// The built binary, run from the crate root.
+pub fn wiflint() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("wiflint").unwrap_or_else(|e| panic!("{e}"));
+    cmd.env_remove("NO_COLOR")
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
