@@ -102,6 +102,18 @@ impl Ctx<'_> {
         }
     }
 
+    /// A list-of-strings parameter (empty when absent).
+    pub fn param_strs(&self, key: &str) -> Vec<&str> {
+        self.rule
+            .params
+            .get(key)
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::text)
+            .collect()
+    }
+
     pub fn default_ns(&self) -> &str {
         &self.options.default_namespace
     }

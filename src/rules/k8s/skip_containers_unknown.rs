@@ -8,6 +8,8 @@ use crate::model::k8s::{WI_SKIP_CONTAINERS, value_text};
 use crate::rules::Ctx;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    // Sidecars other webhooks inject at admission are absent from the manifest but real.
+    let injected = ctx.param_strs("injected-sidecars");
     for pod in pods(ctx) {
         if pod.template.is_patch() {
             continue;
@@ -28,7 +30,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .collect();
         let unknown: Vec<String> = skipped
             .iter()
-            .filter(|s| !names.contains(s))
+            .filter(|s| !names.contains(s) && !injected.contains(s))
             .map(|s| format!("`{s}`"))
             .collect();
         let regular: Vec<&str> = pod
