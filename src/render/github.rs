@@ -12,16 +12,7 @@ pub fn render(report: &Report) -> String {
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
-        let mut message = f.message.clone();
-        if let Some(m) = &f.mismatch {
-            message.push_str(&format!(
-                "\nexpected: {}\n   found: {}",
-                m.expected, m.found
-            ));
-        }
-        if let Some(help) = &f.help {
-            message.push_str(&format!("\nhelp: {help}"));
-        }
+        let message = super::full_message(f);
         out.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
             property(&report.files[r.primary.file].source.path),

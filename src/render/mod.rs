@@ -56,3 +56,18 @@ pub fn summary(report: &Report) -> String {
     }
     s
 }
+
+/// A finding's message with expected/found and help appended, for formats that carry one text.
+pub fn full_message(f: &crate::finding::Finding) -> String {
+    let mut text = f.message.clone();
+    if let Some(m) = &f.mismatch {
+        text.push_str(&format!(
+            "\nexpected: {}\n   found: {}",
+            m.expected, m.found
+        ));
+    }
+    if let Some(help) = &f.help {
+        text.push_str(&format!("\nhelp: {help}"));
+    }
+    text
+}

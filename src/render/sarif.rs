@@ -68,16 +68,7 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
         .iter()
         .map(|r| {
             let f = &r.finding;
-            let mut text = f.message.clone();
-            if let Some(m) = &f.mismatch {
-                text.push_str(&format!(
-                    "\nexpected: {}\n   found: {}",
-                    m.expected, m.found
-                ));
-            }
-            if let Some(help) = &f.help {
-                text.push_str(&format!("\nhelp: {help}"));
-            }
+            let text = super::full_message(f);
             let mut result = json!({
                 "ruleId": f.rule,
                 "level": level(f.severity),
