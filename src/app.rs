@@ -147,15 +147,11 @@ pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanErro
         .map(|f| finding::resolve(f, files))
         .collect();
     findings.sort_by(|a, b| {
-        let key = |r: &Resolved| {
-            (
-                files[r.primary.file].source.path.clone(),
-                r.primary.start,
-                r.finding.rule.clone(),
-                r.finding.message.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
+        let key = |r: &Resolved| (files[r.primary.file].source.path.as_str(), r.primary.start);
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.finding.rule.cmp(&b.finding.rule))
+            .then_with(|| a.finding.message.cmp(&b.finding.message))
     });
 
     // Files with nothing wiflint knows, found by walking, are skipped rather than "checked".

@@ -16,6 +16,8 @@ pub enum Loaded {
     Fail {
         message: String,
         offset: usize,
+        /// What could be decoded (empty for oversized input), to show the error in context.
+        text: String,
     },
     /// The operating system refused: an I/O error for the whole run.
     Io(String),
@@ -47,6 +49,7 @@ pub fn load(candidate: &Candidate, max_size: u64) -> Loaded {
                         meta.len()
                     ),
                     offset: 0,
+                    text: String::new(),
                 };
             }
             match std::fs::File::open(path).and_then(|f| {
@@ -66,6 +69,7 @@ fn decode(bytes: Vec<u8>, max_size: u64) -> Loaded {
         return Loaded::Fail {
             message: format!("input is over the {max_size}-byte limit"),
             offset: 0,
+            text: String::new(),
         };
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -81,13 +85,14 @@ fn decode(bytes: Vec<u8>, max_size: u64) -> Loaded {
             }
             Loaded::Text(text)
         }
-        Err(e) => Loaded::Fail {
-            message: format!(
-                "not valid UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-            offset: e.utf8_error().valid_up_to(),
-        },
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            Loaded::Fail {
+                message: format!("not valid UTF-8 (invalid byte at offset {offset})"),
+                offset,
+                text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            }
+        }
     }
 }
 

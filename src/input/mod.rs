@@ -32,19 +32,11 @@ pub fn read(candidate: &Candidate, max_size: u64) -> Outcome {
         Loaded::Text(text) => Outcome::Read(parse(path, text, candidate.explicit)),
         Loaded::Skip(reason) => Outcome::Skipped { path, reason },
         Loaded::Io(message) => Outcome::IoError { path, message },
-        Loaded::Fail { message, offset } => {
-            let text = match &candidate.origin {
-                discover::Origin::File(p) => std::fs::read(p)
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
-            // Huge files are not kept in memory just to show one line of them.
-            let text = if text.len() as u64 > max_size {
-                String::new()
-            } else {
-                text
-            };
+        Loaded::Fail {
+            message,
+            offset,
+            text,
+        } => {
             let offset = offset.min(text.len());
             Outcome::Read(InputFile {
                 source: Source::new(path, text),

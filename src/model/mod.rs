@@ -36,6 +36,22 @@ impl<'a> Model<'a> {
         model
     }
 
+    /// Every place that holds `metadata`: each object itself, and each pod template inside a
+    /// workload (a Pod is its own template, so it appears once): (object index, path, node).
+    pub fn metadata_owners(&self) -> impl Iterator<Item = (usize, Path, &'a Node)> + '_ {
+        let own = self
+            .objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (i, Path::root(), o.node));
+        let templates = self
+            .templates
+            .iter()
+            .filter(|t| !t.rel.is_empty())
+            .map(|t| (t.object, t.rel.clone(), t.node));
+        own.chain(templates)
+    }
+
     /// Adds a Kubernetes object (splitting `kind: List` and `*List` into items); false when the
     /// node is not one.
     fn add_object(&mut self, file: FileId, doc: usize, base: Path, node: &'a Node) -> bool {

@@ -95,7 +95,6 @@ pub fn parse(origin: &str, text: &str) -> Result<RawSpec, SpecError> {
         Some(p) if p.as_map().is_some() || p.is_null() => p.clone(),
         Some(p) => return Err(err(p.span, "`params` must be a mapping".into())),
     };
-    let _ = id_span;
     Ok(RawSpec {
         id,
         severity,

@@ -1,25 +1,12 @@
 //! Labels and annotations are `map[string]string`; a value YAML 1.1 types as a boolean or number
 //! makes the API server reject the whole object.
 
-use crate::document::{Node, NodeKind, Part, Path, Syntax, Typed};
+use crate::document::{Node, NodeKind, Part, Syntax, Typed};
 use crate::finding::Finding;
 use crate::rules::Ctx;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    // Each object's own metadata, plus its pod template's (a Pod is its own template).
-    let objects = ctx
-        .model
-        .objects
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (i, Path::root(), o.node));
-    let templates = ctx
-        .model
-        .templates
-        .iter()
-        .filter(|t| !t.rel.is_empty())
-        .map(|t| (t.object, t.rel.clone(), t.node));
-    for (i, base, meta) in objects.chain(templates) {
+    for (i, base, meta) in ctx.model.metadata_owners() {
         let object = &ctx.model.objects[i];
         let json = ctx.files[object.file].syntax == Syntax::Json;
         for which in ["labels", "annotations"] {

@@ -29,14 +29,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
-    let own = ctx.model.objects.iter().map(|o| (o, Path::root()));
-    let templates = ctx
-        .model
-        .templates
-        .iter()
-        .filter(|t| !t.rel.is_empty())
-        .map(|t| (&ctx.model.objects[t.object], t.rel.clone()));
-    for (object, base) in own.chain(templates) {
+    for (i, base, _) in ctx.model.metadata_owners() {
+        let object = &ctx.model.objects[i];
         let labels = base.keys(&["metadata", "labels"]);
         let present = crate::document::path::exists(object.node, &labels.key(LABEL));
         if present {
