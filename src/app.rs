@@ -158,13 +158,13 @@ pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanErro
     let unrecognized_only: Vec<usize> = (0..files.len())
         .filter(|&i| {
             let f = &files[i];
-            !f.explicit && f.error.is_none() && model.objects.iter().all(|o| o.file != i)
+            !f.explicit && f.error.is_none() && !model.recognized[i]
         })
         .collect();
     for &i in &unrecognized_only {
         skipped.push(Skipped {
             path: files[i].source.path.clone(),
-            reason: "not a recognized input (no Kubernetes object with `apiVersion` and `kind`)"
+            reason: "not a recognized input (no Kubernetes object, Azure export or Vault dump)"
                 .into(),
         });
     }

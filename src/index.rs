@@ -1,9 +1,12 @@
 //! Cross-file joins, built once before any rule runs: which ServiceAccounts exist in which
-//! namespace, and which pod templates run as each of them.
+//! namespace and which pod templates run as each of them; which credentials each identity owns
+//! and which ServiceAccount each names; which identity has which client id; which Vault mount has
+//! which accessor.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::model::Model;
+use crate::model::azure::Owner;
 
 type Key = (String, String);
 
@@ -18,6 +21,14 @@ pub struct Index {
     /// Namespaces with a WI-labelled strategic-merge patch that names no ServiceAccount: such a
     /// patch may be meant for any ServiceAccount there.
     pub patched_wi_namespaces: HashSet<String>,
+    /// Owner → credential indices, in scan order.
+    pub credentials_by_owner: HashMap<Owner, Vec<usize>>,
+    /// (namespace, ServiceAccount) of an exact Kubernetes subject → credential indices.
+    pub credentials_by_subject: HashMap<Key, Vec<usize>>,
+    /// Lower-cased client id (`clientId` / `appId`) → identity indices.
+    pub identities_by_client_id: HashMap<String, Vec<usize>>,
+    /// Accessor → (Vault scope, mount index).
+    pub mounts_by_accessor: HashMap<String, Vec<(usize, usize)>>,
 }
 
 impl Index {
@@ -51,7 +62,47 @@ impl Index {
                 .or_default()
                 .push(t);
         }
+        for (c, cred) in model.credentials.iter().enumerate() {
+            index
+                .credentials_by_owner
+                .entry(cred.owner.clone())
+                .or_default()
+                .push(c);
+            if let Some((ns, sa)) = cred.k8s_subject() {
+                index
+                    .credentials_by_subject
+                    .entry((ns.to_string(), sa.to_string()))
+                    .or_default()
+                    .push(c);
+            }
+        }
+        for (i, identity) in model.identities.iter().enumerate() {
+            if let Some(id) = identity.client_id_str() {
+                index
+                    .identities_by_client_id
+                    .entry(id.to_ascii_lowercase())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for (s, scope) in model.vaults.iter().enumerate() {
+            for (m, mount) in scope.mounts.iter().enumerate() {
+                if let Some((_, accessor)) = mount.accessor() {
+                    index
+                        .mounts_by_accessor
+                        .entry(accessor.to_string())
+                        .or_default()
+                        .push((s, m));
+                }
+            }
+        }
         index
+    }
+
+    pub fn credentials_naming(&self, ns: &str, name: &str) -> &[usize] {
+        self.credentials_by_subject
+            .get(&(ns.to_string(), name.to_string()))
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn service_accounts(&self, ns: &str, name: &str) -> &[usize] {

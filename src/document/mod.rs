@@ -1,5 +1,6 @@
 //! Parsed files: their text, their span trees, and byte ↔ line:column conversion.
 
+pub mod hcl;
 pub mod json;
 pub mod path;
 pub mod query;
@@ -21,6 +22,8 @@ pub struct ParseError {
 pub enum Syntax {
     Yaml,
     Json,
+    /// A Vault server configuration.
+    Hcl,
 }
 
 /// One input file's text with a line index. Line and column are computed only when rendering.

@@ -10,7 +10,7 @@ use ignore::WalkBuilder;
 
 /// File name endings read when walking a directory. Files named explicitly are read whatever
 /// their name.
-const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "hcl"];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {

@@ -29,6 +29,12 @@ pub enum Outcome {
 pub fn read(candidate: &Candidate, max_size: u64) -> Outcome {
     let path = candidate.display.clone();
     match load::load(candidate, max_size) {
+        Loaded::Text(text) if !candidate.explicit && is_foreign_hcl(&path, &text) => {
+            Outcome::Skipped {
+                path,
+                reason: "HCL without `api_addr`: not a Vault server configuration".into(),
+            }
+        }
         Loaded::Text(text) => Outcome::Read(parse(path, text, candidate.explicit)),
         Loaded::Skip(reason) => Outcome::Skipped { path, reason },
         Loaded::Io(message) => Outcome::IoError { path, message },
@@ -62,6 +68,10 @@ pub fn parse(path: String, text: String, explicit: bool) -> InputFile {
             Ok(node) => (vec![node], None),
             Err(e) => (Vec::new(), Some(e)),
         },
+        Syntax::Hcl => match document::hcl::parse(&text) {
+            Ok(node) => (vec![node], None),
+            Err(e) => (Vec::new(), Some(e)),
+        },
         Syntax::Yaml => match document::yaml::parse(&text) {
             Ok(docs) => (docs, None),
             Err(e) => (Vec::new(), Some(e)),
@@ -76,6 +86,13 @@ pub fn parse(path: String, text: String, explicit: bool) -> InputFile {
     }
 }
 
+/// HCL is read only for the Vault server configuration; the many other HCL dialects found when
+/// walking a repository (Terraform, Vault policies, Packer) are not inputs, and parsing them
+/// would only produce noise.
+fn is_foreign_hcl(path: &str, text: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".hcl") && !text.contains("api_addr")
+}
+
 /// Whether a file that failed to parse is a Helm template to skip rather than an error.
 pub fn helm_skip_reason(file: &InputFile) -> Option<&'static str> {
     (file.error.is_some() && file.syntax == Syntax::Yaml && file.source.text.contains("{{"))
@@ -88,6 +105,9 @@ fn sniff(path: &str, text: &str) -> Syntax {
     let lower = path.to_ascii_lowercase();
     if lower.ends_with(".json") {
         return Syntax::Json;
+    }
+    if lower.ends_with(".hcl") {
+        return Syntax::Hcl;
     }
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         return Syntax::Yaml;

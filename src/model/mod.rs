@@ -1,10 +1,15 @@
-//! What the parsed documents are: Kubernetes objects, their pod templates and ServiceAccounts,
+//! What the parsed documents are: Kubernetes objects, their pod templates and ServiceAccounts;
+//! federated identity credentials, identities and AKS clusters; Vault mounts and configuration;
 //! and the documents that matched no known input shape.
 
+pub mod azure;
 pub mod k8s;
+pub mod vault;
 
-use crate::document::{Node, Path};
+use crate::document::{Node, Part, Path, Syntax};
+use crate::finding::Loc;
 use crate::input::InputFile;
+use azure::{Cluster, Credential, Identity, Owner};
 use k8s::{Object, PodTemplate, pod_template_path};
 
 /// Index of a file in the scan (the order of `Scan::files`).
@@ -16,24 +21,310 @@ pub struct Model<'a> {
     pub templates: Vec<PodTemplate<'a>>,
     /// Object indices of ServiceAccounts.
     pub service_accounts: Vec<usize>,
+    pub credentials: Vec<Credential<'a>>,
+    pub identities: Vec<Identity<'a>>,
+    pub clusters: Vec<Cluster<'a>>,
+    /// Vault scopes: index 0 holds the lone Vault files of the scan, then one per bundle.
+    pub vaults: Vec<vault::Scope<'a>>,
     /// Documents that are no known input: (file, document index).
     pub unrecognized: Vec<(FileId, usize)>,
+    /// `vault read` responses whose path cannot be told: (file, document index).
+    pub ambiguous: Vec<(FileId, usize)>,
+    /// Per file: whether any document in it is a known input.
+    pub recognized: Vec<bool>,
+}
+
+/// A node with its address: enough to read a value and to point at it.
+#[derive(Clone, Debug)]
+pub struct At<'a> {
+    pub file: FileId,
+    pub doc: usize,
+    pub path: Path,
+    pub node: &'a Node,
+}
+
+impl<'a> At<'a> {
+    pub fn root(file: FileId, doc: usize, node: &'a Node) -> Self {
+        At {
+            file,
+            doc,
+            path: Path::root(),
+            node,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<At<'a>> {
+        self.node.get(key).map(|node| At {
+            file: self.file,
+            doc: self.doc,
+            path: self.path.key(key),
+            node,
+        })
+    }
+
+    /// A string value at `key` with its handle.
+    pub fn get_str(&self, key: &str) -> Option<(At<'a>, &'a str)> {
+        let at = self.get(key)?;
+        let s = at.node.as_str()?;
+        Some((at, s))
+    }
+
+    pub fn items(&self) -> Vec<At<'a>> {
+        self.node
+            .as_seq()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(i, node)| At {
+                file: self.file,
+                doc: self.doc,
+                path: self.path.index(i),
+                node,
+            })
+            .collect()
+    }
+
+    /// Mapping entries as a reader sees them (last duplicate wins).
+    pub fn entries(&self) -> Vec<(&'a str, At<'a>)> {
+        self.node
+            .entries()
+            .into_iter()
+            .map(|(k, e)| {
+                (
+                    k,
+                    At {
+                        file: self.file,
+                        doc: self.doc,
+                        path: self.path.key(k),
+                        node: &e.value,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    pub fn loc(&self) -> Loc {
+        Loc::node(self.file, self.doc, self.path.clone(), Part::Value)
+    }
+
+    pub fn key_loc(&self) -> Loc {
+        Loc::node(self.file, self.doc, self.path.clone(), Part::Key)
+    }
+
+    /// A location further down (for something missing, it resolves to this node).
+    pub fn loc_at(&self, keys: &[&str]) -> Loc {
+        Loc::node(self.file, self.doc, self.path.keys(keys), Part::Value)
+    }
 }
 
 impl<'a> Model<'a> {
     pub fn build(files: &'a [InputFile]) -> Self {
-        let mut model = Model::default();
+        let mut model = Model {
+            vaults: vec![vault::Scope::default()],
+            recognized: vec![false; files.len()],
+            ..Model::default()
+        };
         for (file, input) in files.iter().enumerate() {
             for (doc, root) in input.docs.iter().enumerate() {
                 if root.is_null() {
                     continue;
                 }
-                if !model.add_object(file, doc, Path::root(), root) {
+                let at = At::root(file, doc, root);
+                let known = model.add_object(file, doc, Path::root(), root)
+                    || model.add_vault(input, &at)
+                    || model.add_azure(&at);
+                if known {
+                    model.recognized[file] = true;
+                } else if vault::is_read_response(root) {
+                    model.ambiguous.push((file, doc));
+                    model.recognized[file] = true;
+                } else {
                     model.unrecognized.push((file, doc));
                 }
             }
         }
         model
+    }
+
+    /// Credentials, identities and clusters, alone, in arrays, in `{"value": […]}` collections,
+    /// or declared in an ARM template.
+    fn add_azure(&mut self, at: &At<'a>) -> bool {
+        let node = at.node;
+        if node.as_seq().is_some() {
+            let mut any = false;
+            for item in at.items() {
+                any |= self.add_azure_item(item, None);
+            }
+            return any;
+        }
+        if let Some(value) = at.get("value")
+            && value.node.as_seq().is_some()
+        {
+            return self.add_azure(&value);
+        }
+        if let Some(resources) = at.get("resources")
+            && (node.get("$schema").is_some() || node.get("contentVersion").is_some())
+        {
+            let before = self.credentials.len();
+            self.add_template_resources(&resources, None);
+            // A template that declares no credential is no input of ours.
+            return self.credentials.len() > before;
+        }
+        self.add_azure_item(at.clone(), None)
+    }
+
+    fn add_azure_item(&mut self, at: At<'a>, parent: Option<(Owner, String)>) -> bool {
+        if let Some(props) = azure::credential_props(&at) {
+            self.add_credential(at, props, parent, false);
+            true
+        } else if azure::is_identity(at.node) {
+            self.identities.push(azure::identity(at));
+            true
+        } else if azure::is_cluster(at.node) {
+            self.clusters.push(azure::cluster(at));
+            true
+        } else {
+            false
+        }
+    }
+
+    fn add_credential(
+        &mut self,
+        at: At<'a>,
+        props: At<'a>,
+        parent: Option<(Owner, String)>,
+        template: bool,
+    ) {
+        let node = at.node;
+        let id = node.get_str("id");
+        let (owner, owner_name) = match (id.and_then(azure::owner_from_id), parent) {
+            (Some((id, name)), _) => (Owner::Identity(id), Some(name)),
+            (None, Some((owner, name))) => (owner, Some(name)),
+            (None, None) => (Owner::File(at.file), None),
+        };
+        let app = matches!(owner, Owner::File(_))
+            && (node.get("@odata.type").is_some() || id.is_some_and(k8s::is_guid));
+        let copy = at.get("copy");
+        self.credentials.push(Credential {
+            at,
+            props,
+            owner,
+            owner_name,
+            template,
+            copy,
+            app,
+        });
+    }
+
+    /// ARM template `resources`: an array, or (language version 2.0) an object of symbolic names.
+    fn add_template_resources(&mut self, resources: &At<'a>, parent: Option<&str>) {
+        let items = if resources.node.as_seq().is_some() {
+            resources.items()
+        } else {
+            resources.entries().into_iter().map(|(_, at)| at).collect()
+        };
+        for res in items {
+            let node = res.node;
+            let ty = node.get_str("type").unwrap_or("");
+            let name = node.get_str("name").unwrap_or("");
+            let is_fic = ty.eq_ignore_ascii_case(azure::FIC_TYPE)
+                || (parent.is_some() && ty.eq_ignore_ascii_case("federatedIdentityCredentials"));
+            if is_fic {
+                let identity = match parent {
+                    Some(p) => p.to_string(),
+                    None if azure::is_expression(name) => name.to_string(),
+                    None => name.rsplit_once('/').map_or("", |(p, _)| p).to_string(),
+                };
+                let props = res.get("properties").unwrap_or_else(|| res.clone());
+                let owner = Owner::Template(res.file, identity.clone());
+                let label = (!azure::is_expression(&identity)).then_some(identity);
+                let owner_pair = label.map(|l| (owner.clone(), l));
+                let (owner, name) = owner_pair.unwrap_or((owner, String::new()));
+                let parent = Some((owner, name)).filter(|(_, n)| !n.is_empty());
+                self.add_credential(res, props, parent, true);
+            } else if ty.eq_ignore_ascii_case(azure::IDENTITY_TYPE)
+                && let Some(nested) = res.get("resources")
+            {
+                self.add_template_resources(&nested, Some(name));
+            }
+        }
+    }
+
+    /// Vault bundles, mount tables, server configs and named `vault read` responses.
+    fn add_vault(&mut self, input: &InputFile, at: &At<'a>) -> bool {
+        let node = at.node;
+        if input.syntax == Syntax::Hcl {
+            let Some(api_addr) = at.get("api_addr") else {
+                return false;
+            };
+            self.vaults[0].api_addr = Some(api_addr);
+            return true;
+        }
+        if node.as_map().is_none() {
+            return false;
+        }
+        if node
+            .get_str("wiflint")
+            .is_some_and(|m| m.starts_with("vault-bundle/"))
+        {
+            self.add_bundle(at);
+            return true;
+        }
+        if vault::is_mount_table(node) {
+            self.vaults[0].mounts.extend(vault::mounts(at));
+            return true;
+        }
+        if vault::is_server_config(node) {
+            if let Some(api_addr) = at.get("api_addr") {
+                self.vaults[0].api_addr = Some(api_addr);
+            }
+            return true;
+        }
+        if vault::is_plugin_discovery(vault::data(at.clone()).node) {
+            self.vaults[0].discovery_issuer = vault::data(at.clone()).get("issuer");
+            return true;
+        }
+        if !vault::is_read_response(node) {
+            return false;
+        }
+        let file_name = input
+            .source
+            .path
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let Some(api_path) = lone_response_path(&file_name) else {
+            return false;
+        };
+        add_response(&mut self.vaults[0], &api_path, at.clone());
+        true
+    }
+
+    fn add_bundle(&mut self, at: &At<'a>) {
+        let mut scope = vault::Scope {
+            bundle: Some(at.clone()),
+            namespace: at
+                .node
+                .get_str("namespace")
+                .map(|n| {
+                    let n = n.trim_matches('/');
+                    if n.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{n}/")
+                    }
+                })
+                .unwrap_or_default(),
+            namespace_id: at.get("namespace_id").filter(|n| n.node.as_str().is_some()),
+            ..vault::Scope::default()
+        };
+        if let Some(responses) = at.get("responses") {
+            for (path, response) in responses.entries() {
+                add_response(&mut scope, path.trim_matches('/'), response);
+            }
+        }
+        self.vaults.push(scope);
     }
 
     /// Every place that holds `metadata`: each object itself, and each pod template inside a
@@ -50,6 +341,17 @@ impl<'a> Model<'a> {
             .filter(|t| !t.rel.is_empty())
             .map(|t| (t.object, t.rel.clone(), t.node));
         own.chain(templates)
+    }
+
+    /// Whether the scan has any Vault input at all.
+    pub fn has_vault(&self) -> bool {
+        self.vaults.iter().any(|v| {
+            v.bundle.is_some()
+                || !v.mounts.is_empty()
+                || !v.configs.is_empty()
+                || v.oidc_config.is_some()
+                || v.api_addr.is_some()
+        })
     }
 
     /// Adds a Kubernetes object (splitting `kind: List` and `*List` into items); false when the
@@ -90,5 +392,48 @@ impl<'a> Model<'a> {
             api_version,
         });
         true
+    }
+}
+
+/// The Vault API path a lone `vault read` response answers, by the documented file names.
+fn lone_response_path(file_name: &str) -> Option<String> {
+    let stem = file_name
+        .strip_suffix(".json")
+        .or_else(|| file_name.strip_suffix(".yaml"))
+        .or_else(|| file_name.strip_suffix(".yml"))?;
+    match stem {
+        "azure-config" => Some("azure/config".into()),
+        "identity-oidc-config" => Some("identity/oidc/config".into()),
+        "sys-mounts" => Some("sys/mounts".into()),
+        _ => stem
+            .strip_prefix("identity-oidc-key-")
+            .filter(|k| !k.is_empty())
+            .map(|k| format!("identity/oidc/key/{k}")),
+    }
+}
+
+/// Files one response under the Vault path it answers.
+fn add_response<'a>(scope: &mut vault::Scope<'a>, path: &str, response: At<'a>) {
+    match path {
+        "sys/mounts" => {
+            let table = vault::data(response);
+            scope.mounts.extend(vault::mounts(&table));
+        }
+        "identity/oidc/config" => scope.oidc_config = Some(vault::data(response)),
+        "identity/oidc/plugins/.well-known/openid-configuration" => {
+            scope.discovery_issuer = vault::data(response).get("issuer");
+        }
+        "sys/config/state/sanitized" => {
+            scope.api_addr = vault::data(response).get("api_addr");
+        }
+        _ => {
+            if let Some(name) = path.strip_prefix("identity/oidc/key/") {
+                scope.keys.push((name.to_string(), vault::data(response)));
+            } else if let Some(mount) = path.strip_suffix("/config") {
+                scope
+                    .configs
+                    .push((format!("{mount}/"), vault::data(response)));
+            }
+        }
     }
 }

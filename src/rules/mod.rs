@@ -5,12 +5,17 @@
 //! rules) or a Rust function for checks that need joins. `wiflint rules`, `explain`, the SARIF
 //! rule metadata and `docs/rules/` all come from [`registry::Registry`].
 
+pub mod aadsts;
+pub mod aks;
 pub mod docs;
+pub mod fic;
 pub mod input;
+pub mod join;
 pub mod k8s;
 pub mod registry;
 pub mod spec;
 pub mod templates;
+pub mod vault;
 
 use crate::document::Node;
 use crate::finding::{Finding, Label, Loc, Severity};

@@ -39,11 +39,18 @@ impl Registry {
 }
 
 fn native(template: &str) -> Option<NativeFn> {
-    super::k8s::TEMPLATES
-        .iter()
-        .chain(super::input::TEMPLATES)
-        .find(|(name, _)| *name == template)
-        .map(|(_, f)| *f)
+    [
+        super::k8s::TEMPLATES,
+        super::input::TEMPLATES,
+        super::fic::TEMPLATES,
+        super::join::TEMPLATES,
+        super::aks::TEMPLATES,
+        super::vault::TEMPLATES,
+    ]
+    .into_iter()
+    .flatten()
+    .find(|(name, _)| *name == template)
+    .map(|(_, f)| *f)
 }
 
 pub fn bind(origin: &str, raw: RawSpec) -> Result<Rule, SpecError> {

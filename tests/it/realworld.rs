@@ -90,7 +90,7 @@ fn realworld_corpus_scans_without_false_errors() {
         .filter(|f| {
             f.path()
                 .extension()
-                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json" || e == "hcl")
         })
         .count();
     let accounted =
