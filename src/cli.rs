@@ -9,7 +9,7 @@ use crate::render::Format;
     name = "wiflint",
     version,
     about = "Offline linter for Azure Workload Identity Federation",
-    long_about = "wiflint reads Kubernetes manifests (and, later, federated credential, AKS and Vault exports) from files, joins them, and points at the exact line that breaks Workload Identity."
+    long_about = "wiflint reads Kubernetes manifests, federated identity credential, identity and AKS exports, and Vault dumps from files, joins them, and points at the exact line that breaks Workload Identity. It makes no network access."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -25,11 +25,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
     },
-    /// Print a rule's documentation.
+    /// Print a rule's documentation, or what an AADSTS error code means and which rules find its causes.
     Explain {
-        /// A rule id, e.g. `wi-label-missing`.
+        /// A rule id (`wi-label-missing`) or an Entra error code (`AADSTS70021`).
         id: String,
     },
+    /// Print a POSIX shell script that dumps a Vault's configuration into a wiflint bundle.
+    ///
+    /// Run it where Vault is reachable: `wiflint vault-dump-script > dump.sh;
+    /// VAULT_ADDR=… VAULT_TOKEN=… sh dump.sh > vault-bundle.json`. It needs only the `vault` CLI.
+    VaultDumpScript,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -13,3 +13,6 @@ pub mod input;
 pub mod model;
 pub mod render;
 pub mod rules;
+
+/// The script `wiflint vault-dump-script` prints (docs/inputs.md describes the bundle it writes).
+pub const VAULT_DUMP_SCRIPT: &str = include_str!("../scripts/vault-dump.sh");

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
             Ok(text) => out(&text),
             Err(msg) => fail(&msg),
         },
+        Command::VaultDumpScript => out(wiflint::VAULT_DUMP_SCRIPT),
         Command::Check(args) => check(&args, &registry),
     }
 }

@@ -38,7 +38,13 @@ pub fn page(rule: &super::Rule) -> String {
     ) + "\n"
 }
 
+/// A rule's page, or an AADSTS code's: what it means and which rules detect its causes.
 pub fn explain(registry: &Registry, id: &str) -> Result<String, String> {
+    if super::aadsts::looks_like_code(id) {
+        return super::aadsts::lookup(id)
+            .map(super::aadsts::page)
+            .ok_or_else(|| super::aadsts::unknown(id));
+    }
     match registry.get(id) {
         Some(rule) => Ok(page(rule)),
         None => {

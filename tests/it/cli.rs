@@ -198,3 +198,45 @@ fn rules_and_explain() {
         .code(2)
         .stderr("error: unknown rule `wi-label-mising` (did you mean `wi-label-missing`?)\n");
 }
+
+#[test]
+fn explain_aadsts_codes() {
+    wiflint()
+        .args(["explain", "AADSTS70021"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("issuer-trailing-slash"));
+    wiflint()
+        .args(["explain", "aadsts700213:"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("subject-service-account-not-found"));
+    wiflint()
+        .args(["explain", "AADSTS99999"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("AADSTS70021"));
+}
+
+/// Every rule an AADSTS page names exists, so `explain` never sends a user to a missing rule.
+#[test]
+fn aadsts_pages_name_real_rules() {
+    let registry = super::registry();
+    for code in wiflint::rules::aadsts::CODES {
+        for cause in code.causes {
+            for id in cause.rules {
+                assert!(registry.get(id).is_some(), "{}: unknown rule `{id}`", code.code);
+            }
+        }
+    }
+}
+
+#[test]
+fn vault_dump_script_is_printed() {
+    wiflint()
+        .arg("vault-dump-script")
+        .assert()
+        .code(0)
+        .stdout(predicates::str::starts_with("#!/bin/sh"))
+        .stdout(predicates::str::contains("vault-bundle/v1"));
+}

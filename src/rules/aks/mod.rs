@@ -1,5 +1,22 @@
 //! Rules over AKS cluster exports (catalog section D). One file per rule, named after its id.
 
-use crate::rules::NativeFn;
+mod cluster_oidc_issuer_disabled;
+mod cluster_workload_identity_disabled;
 
-pub const TEMPLATES: &[(&str, NativeFn)] = &[];
+use crate::rules::{Ctx, NativeFn};
+
+pub const TEMPLATES: &[(&str, NativeFn)] = &[
+    (
+        "aks.cluster-oidc-issuer-disabled",
+        cluster_oidc_issuer_disabled::check,
+    ),
+    (
+        "aks.cluster-workload-identity-disabled",
+        cluster_workload_identity_disabled::check,
+    ),
+];
+
+/// The first Workload Identity pod template in scope, as evidence that a cluster must support it.
+pub(crate) fn first_wi_pod(ctx: &Ctx<'_>) -> Option<usize> {
+    ctx.model.templates.iter().position(|t| t.is_wi())
+}

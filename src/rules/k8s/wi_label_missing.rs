@@ -1,4 +1,5 @@
-//! A ServiceAccount set up for Workload Identity is useless to pods the webhook never mutates.
+//! A ServiceAccount set up for Workload Identity (a client-id, or a federated credential that
+//! trusts it) is useless to pods the webhook never mutates.
 
 use super::{pods, sa_annotation};
 use crate::document::Part;
@@ -21,13 +22,32 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let Some((sa_index, client_id)) = sa_annotation(ctx, pod.sa_objects, WI_CLIENT_ID) else {
-            continue;
+        let client_id = sa_annotation(ctx, pod.sa_objects, WI_CLIENT_ID)
+            .filter(|(_, e)| !value_text(&e.value).trim().is_empty());
+        let credential = ctx
+            .index
+            .credentials_naming(pod.ns, pod.sa.name)
+            .first()
+            .map(|&c| &ctx.model.credentials[c]);
+        let evidence = match (client_id, credential) {
+            (Some((sa_index, _)), _) => (
+                ctx.model.objects[sa_index].loc(
+                    &crate::document::Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]),
+                    Part::Entry,
+                ),
+                "which has a client-id",
+                "client-id set on the ServiceAccount",
+            ),
+            (None, Some(cred)) => match cred.subject() {
+                Some((subject, _)) => (
+                    subject.loc(),
+                    "which a federated identity credential trusts",
+                    "this credential trusts the ServiceAccount",
+                ),
+                None => continue,
+            },
+            (None, None) => continue,
         };
-        if value_text(&client_id.value).trim().is_empty() {
-            continue;
-        }
-        let sa = &ctx.model.objects[sa_index];
         let labels = if pod.template.labels().is_some() {
             pod.template.path(&["metadata", "labels"])
         } else if pod.template.node.get("metadata").is_some() {
@@ -37,9 +57,10 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         };
         let as_annotation = pod.template.annotation(WI_USE).is_some();
         let mut message = format!(
-            "the pod template of {} has no `{WI_USE}` label, but it runs as ServiceAccount `{}`, which has a client-id: the webhook will not inject the token",
+            "the pod template of {} has no `{WI_USE}` label, but it runs as ServiceAccount `{}`, {}: the webhook will not inject the token",
             pod.object.describe(),
-            pod.sa.name
+            pod.sa.name,
+            evidence.1
         );
         if as_annotation {
             message.push_str(" (it is set as an annotation, which the webhook does not read)");
@@ -58,13 +79,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 "add the label here",
                 message,
             )
-            .related(
-                sa.loc(
-                    &crate::document::Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]),
-                    Part::Entry,
-                ),
-                "client-id set on the ServiceAccount",
-            );
+            .related(evidence.0, evidence.2);
         if as_annotation {
             f = f.related(
                 pod.object.loc(

@@ -1,0 +1,46 @@
+//! On AKS the Workload Identity webhook is installed by `securityProfile.workloadIdentity`;
+//! without it nothing injects tokens into labelled pods.
+
+use super::first_wi_pod;
+use crate::document::Part;
+use crate::finding::Finding;
+use crate::rules::Ctx;
+
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(t) = first_wi_pod(ctx) else {
+        return;
+    };
+    let template = &ctx.model.templates[t];
+    let object = &ctx.model.objects[template.object];
+    for cluster in &ctx.model.clusters {
+        let wi = cluster.workload_identity();
+        let enabled = wi.as_ref().and_then(|w| w.get("enabled"));
+        if enabled.as_ref().and_then(|e| e.node.as_bool()) == Some(true) {
+            continue;
+        }
+        let (loc, why) = match (&enabled, &wi, cluster.props.get("securityProfile")) {
+            (Some(e), _, _) => (e.loc(), "`securityProfile.workloadIdentity.enabled` is not true"),
+            (None, Some(w), _) => (w.loc(), "`securityProfile.workloadIdentity` has no `enabled`"),
+            (None, None, Some(sp)) => (sp.loc(), "`securityProfile` has no `workloadIdentity`"),
+            (None, None, None) => (cluster.props.loc(), "the export has no `securityProfile`"),
+        };
+        out.push(
+            ctx.finding(
+                loc,
+                "Workload Identity not enabled",
+                format!(
+                    "{} does not have Workload Identity enabled ({why}), but pods use it: no webhook injects their tokens",
+                    cluster.describe()
+                ),
+            )
+            .related(
+                object.loc(&template.path(&["metadata", "labels", crate::model::k8s::WI_USE]), Part::Entry),
+                "a Workload Identity pod",
+            )
+            .help(format!(
+                "`az aks update --resource-group <group> --name {} --enable-workload-identity`",
+                cluster.name().unwrap_or("<cluster>")
+            )),
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! A Kubernetes subject must name a ServiceAccount exactly (AADSTS700213 otherwise). Credentials
+//! for other clusters and environments are normal, so only a subject that is evidently meant for
+//! a scanned ServiceAccount is an error; the rest are notes, never silent passes.
+
+use super::meant_for;
+use crate::document::Path;
+use crate::finding::{Finding, Severity};
+use crate::model::azure::k8s_subject_problem;
+use crate::rules::Ctx;
+
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    for cred in &ctx.model.credentials {
+        let Some((subject_at, subject)) = cred.subject() else {
+            continue;
+        };
+        // `subject-format-invalid` explains a malformed subject.
+        if k8s_subject_problem(subject).is_some() {
+            continue;
+        }
+        let Some((ns, sa)) = cred.k8s_subject() else {
+            continue;
+        };
+        if sa == "default" || !ctx.index.service_accounts(ns, sa).is_empty() {
+            continue;
+        }
+        match meant_for(ctx, cred) {
+            Some(meant) => {
+                let expected = format!("system:serviceaccount:{}:{}", meant.ns, meant.name);
+                let object = &ctx.model.objects[meant.sa];
+                out.push(
+                    ctx.finding(
+                        subject_at.loc(),
+                        format!("did you mean `{expected}`?"),
+                        format!(
+                            "{} trusts ServiceAccount `{sa}` in namespace `{ns}`, which is not in the scanned files; \
+                             it looks meant for ServiceAccount `{}` in namespace `{}` ({}), which has no credential: \
+                             its pods get AADSTS700213",
+                            cred.describe(),
+                            meant.name,
+                            meant.ns,
+                            meant.how
+                        ),
+                    )
+                    .mismatch(&expected, subject)
+                    .related(
+                        object.loc(&Path::root().keys(&["metadata", "name"]), crate::document::Part::Value),
+                        "the ServiceAccount it was meant for",
+                    )
+                    .help(format!("set the subject to `{expected}`")),
+                );
+            }
+            None => out.push(
+                ctx.finding(
+                    subject_at.loc(),
+                    "not in scan scope",
+                    format!(
+                        "{} trusts ServiceAccount `{sa}` in namespace `{ns}`, which is not in the scanned files (not in scan scope)",
+                        cred.describe()
+                    ),
+                )
+                .severity(Severity::Note)
+                .help("scan the manifests of the cluster this credential is for to check it"),
+            ),
+        }
+    }
+}
