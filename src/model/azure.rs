@@ -251,6 +251,14 @@ impl<'a> Cluster<'a> {
         })
     }
 
+    /// The issuer tokens carry: none when the issuer is disabled, whatever URL the export keeps.
+    pub fn active_issuer(&self) -> Option<(At<'a>, &'a str)> {
+        let disabled = self
+            .oidc_enabled()
+            .is_some_and(|e| e.node.as_bool() == Some(false) || e.node.is_null());
+        if disabled { None } else { self.issuer() }
+    }
+
     pub fn oidc_enabled(&self) -> Option<At<'a>> {
         self.oidc_profile()?.get("enabled")
     }

@@ -14,14 +14,28 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
     for cluster in &ctx.model.clusters {
         let enabled = cluster.oidc_enabled();
-        let on = enabled.as_ref().and_then(|e| e.node.as_bool()) == Some(true);
-        if on && cluster.issuer().is_some() {
+        let off = enabled
+            .as_ref()
+            .is_some_and(|e| e.node.as_bool() == Some(false) || e.node.is_null());
+        if !off && cluster.issuer().is_some() {
             continue;
         }
         let (loc, label, why) = match (&enabled, cluster.oidc_profile()) {
-            (Some(e), _) if !on => (e.loc(), "OIDC issuer disabled", "`oidcIssuerProfile.enabled` is not true"),
-            (_, Some(profile)) => (profile.loc(), "no issuer URL", "`oidcIssuerProfile` has no `issuerUrl`"),
-            (_, None) => (cluster.props.loc(), "no `oidcIssuerProfile`", "the export has no `oidcIssuerProfile`"),
+            (Some(e), _) if off => (
+                e.loc(),
+                "OIDC issuer disabled",
+                "`oidcIssuerProfile.enabled` is not true",
+            ),
+            (_, Some(profile)) => (
+                profile.loc(),
+                "no issuer URL",
+                "`oidcIssuerProfile` has no `issuerUrl`",
+            ),
+            (_, None) => (
+                cluster.props.loc(),
+                "no `oidcIssuerProfile`",
+                "the export has no `oidcIssuerProfile`",
+            ),
         };
         let mut finding = ctx
             .finding(
@@ -40,13 +54,19 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             let template = &ctx.model.templates[t];
             let object = &ctx.model.objects[template.object];
             finding = finding.related(
-                object.loc(&template.path(&["metadata", "labels", crate::model::k8s::WI_USE]), Part::Entry),
+                object.loc(
+                    &template.path(&["metadata", "labels", crate::model::k8s::WI_USE]),
+                    Part::Entry,
+                ),
                 "a Workload Identity pod",
             );
         } else if let Some(cred) = k8s_credential
             && let Some((subject, _)) = cred.subject()
         {
-            finding = finding.related(subject.loc(), "a credential for a Kubernetes ServiceAccount");
+            finding = finding.related(
+                subject.loc(),
+                "a credential for a Kubernetes ServiceAccount",
+            );
         }
         out.push(finding);
     }

@@ -19,8 +19,17 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let (loc, why) = match (&enabled, &wi, cluster.props.get("securityProfile")) {
-            (Some(e), _, _) => (e.loc(), "`securityProfile.workloadIdentity.enabled` is not true"),
-            (None, Some(w), _) => (w.loc(), "`securityProfile.workloadIdentity` has no `enabled`"),
+            (Some(e), _, _) => (
+                e.loc(),
+                "`securityProfile.workloadIdentity.enabled` is not true",
+            ),
+            (None, Some(w), _) if w.node.is_null() => {
+                (w.loc(), "`securityProfile.workloadIdentity` is null")
+            }
+            (None, Some(w), _) => (
+                w.loc(),
+                "`securityProfile.workloadIdentity` has no `enabled`",
+            ),
             (None, None, Some(sp)) => (sp.loc(), "`securityProfile` has no `workloadIdentity`"),
             (None, None, None) => (cluster.props.loc(), "the export has no `securityProfile`"),
         };

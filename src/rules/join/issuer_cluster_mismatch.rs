@@ -8,10 +8,13 @@ use crate::rules::Ctx;
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let clusters = &ctx.model.clusters;
     // A cluster without an issuer is `cluster-oidc-issuer-disabled`; a credential may be meant for it.
-    if clusters.is_empty() || clusters.iter().any(|c| c.issuer().is_none()) {
+    if clusters.is_empty() || clusters.iter().any(|c| c.active_issuer().is_none()) {
         return;
     }
-    let issuers: Vec<_> = clusters.iter().filter_map(|c| c.issuer().map(|i| (c, i))).collect();
+    let issuers: Vec<_> = clusters
+        .iter()
+        .filter_map(|c| c.active_issuer().map(|i| (c, i)))
+        .collect();
     for cred in &ctx.model.credentials {
         if !cred.is_k8s() {
             continue;
@@ -27,7 +30,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let nearest = issuers
             .iter()
             .find(|(_, (_, i))| slash_only(i))
-            .or_else(|| issuers.iter().max_by_key(|(_, (_, i))| common_prefix(i, issuer)));
+            .or_else(|| {
+                issuers
+                    .iter()
+                    .max_by_key(|(_, (_, i))| common_prefix(i, issuer))
+            });
         let Some((cluster, (cluster_at, cluster_issuer))) = nearest else {
             continue;
         };

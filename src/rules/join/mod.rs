@@ -6,12 +6,17 @@ mod issuer_cluster_mismatch;
 mod service_account_without_credential;
 mod subject_service_account_not_found;
 
-use crate::model::azure::Credential;
-use crate::model::k8s::{WI_CLIENT_ID, value_text};
-use crate::rules::{Ctx, NativeFn, closest};
+use std::collections::{HashMap, HashSet};
+
+use crate::model::azure::{Credential, Owner};
+use crate::model::k8s::{WI_CLIENT_ID, is_guid, value_text};
+use crate::rules::{Ctx, NativeFn, levenshtein};
 
 pub const TEMPLATES: &[(&str, NativeFn)] = &[
-    ("join.issuer-cluster-mismatch", issuer_cluster_mismatch::check),
+    (
+        "join.issuer-cluster-mismatch",
+        issuer_cluster_mismatch::check,
+    ),
     (
         "join.service-account-without-credential",
         service_account_without_credential::check,
@@ -23,12 +28,131 @@ pub const TEMPLATES: &[(&str, NativeFn)] = &[
 ];
 
 /// The scanned ServiceAccount a credential was evidently meant for, and how it went wrong.
+#[derive(Clone, Debug)]
 pub(crate) struct MeantFor {
     /// Object index of the ServiceAccount.
     pub sa: usize,
     pub ns: String,
     pub name: String,
     pub how: &'static str,
+}
+
+/// A scanned ServiceAccount that needs a credential and has none naming it.
+struct Orphan<'a> {
+    sa: usize,
+    ns: &'a str,
+    name: &'a str,
+    client_id: Option<String>,
+}
+
+/// The joins between credentials and ServiceAccounts, computed once per rule run.
+pub(crate) struct Join {
+    /// Per credential: the ServiceAccount it was meant for. When several credentials look meant
+    /// for the same one, only the nearest keeps it (one cause, one finding).
+    pub meant: Vec<Option<MeantFor>>,
+    /// Per owner: the client ids of the ServiceAccounts its credentials name exactly, or the
+    /// identity export's client id. An identity serves one client id, so these say which
+    /// ServiceAccounts its other credentials can be for.
+    anchors: HashMap<Owner, HashSet<String>>,
+}
+
+impl Join {
+    pub(crate) fn build(ctx: &Ctx<'_>) -> Self {
+        let creds = &ctx.model.credentials;
+        let mut anchors: HashMap<Owner, HashSet<String>> = HashMap::new();
+        for cred in creds {
+            let Some((ns, sa)) = cred.k8s_subject() else {
+                continue;
+            };
+            for &i in ctx.index.service_accounts(ns, sa) {
+                // A placeholder client id (`client-id-not-guid`) names no identity.
+                if let Some(c) = client_id(ctx, i).filter(|c| is_guid(c)) {
+                    anchors.entry(cred.owner.clone()).or_default().insert(c);
+                }
+            }
+        }
+        // An identity export says for certain which client id an identity has, even one whose
+        // credentials are not in the scan (it then has none that could serve).
+        for identity in &ctx.model.identities {
+            if let (Some(id), Some(c)) = (&identity.resource_id, identity.client_id_str()) {
+                anchors.insert(
+                    Owner::Identity(id.clone()),
+                    HashSet::from([c.to_ascii_lowercase()]),
+                );
+            }
+        }
+        let orphans: Vec<Orphan<'_>> = ctx
+            .model
+            .service_accounts
+            .iter()
+            .filter_map(|&i| {
+                let object = &ctx.model.objects[i];
+                let name = object.name()?;
+                let ns = object.namespace(ctx.default_ns());
+                (needs_credential(ctx, i) && ctx.index.credentials_naming(ns, name).is_empty())
+                    .then(|| Orphan {
+                        sa: i,
+                        ns,
+                        name,
+                        client_id: client_id(ctx, i),
+                    })
+            })
+            .collect();
+        let mut meant: Vec<Option<(MeantFor, usize)>> = creds
+            .iter()
+            .map(|c| meant_for(ctx, c, &orphans, anchors.get(&c.owner)))
+            .collect();
+        // One credential per ServiceAccount: the nearest subject, then the first in scan order.
+        let mut best: HashMap<usize, (usize, usize)> = HashMap::new();
+        for (c, m) in meant.iter().enumerate() {
+            if let Some((m, distance)) = m {
+                let slot = best.entry(m.sa).or_insert((*distance, c));
+                if *distance < slot.0 {
+                    *slot = (*distance, c);
+                }
+            }
+        }
+        for (c, m) in meant.iter_mut().enumerate() {
+            if m.as_ref()
+                .is_some_and(|(m, _)| best.get(&m.sa).map(|b| b.1) != Some(c))
+            {
+                *m = None;
+            }
+        }
+        Join {
+            meant: meant.into_iter().map(|m| m.map(|(m, _)| m)).collect(),
+            anchors,
+        }
+    }
+
+    /// The owners whose credentials can serve a client id: those anchored to it; `None` when
+    /// no owner is (the identity's credentials may not be in the scan).
+    pub(crate) fn owners_of(&self, client_id: &str) -> Option<Vec<&Owner>> {
+        let c = client_id.to_ascii_lowercase();
+        let owners: Vec<&Owner> = self
+            .anchors
+            .iter()
+            .filter(|(_, ids)| ids.contains(&c))
+            .map(|(o, _)| o)
+            .collect();
+        (!owners.is_empty()).then_some(owners)
+    }
+
+    /// Whether an owner's credentials may serve a client id (not anchored to another one).
+    pub(crate) fn may_serve(&self, owner: &Owner, client_id: &str) -> bool {
+        self.anchors
+            .get(owner)
+            .is_none_or(|ids| ids.contains(&client_id.to_ascii_lowercase()))
+    }
+}
+
+/// The non-empty client-id annotation of a scanned ServiceAccount, lower-cased.
+pub(crate) fn client_id(ctx: &Ctx<'_>, sa: usize) -> Option<String> {
+    ctx.model.objects[sa]
+        .metadata_map("annotations")
+        .and_then(|a| a.get(WI_CLIENT_ID))
+        .map(|v| value_text(v).trim().to_ascii_lowercase())
+        .filter(|v| !v.is_empty())
 }
 
 /// Whether a scanned ServiceAccount needs a credential: a Workload Identity pod runs as it, or it
@@ -44,40 +168,44 @@ pub(crate) fn needs_credential(ctx: &Ctx<'_>, sa: usize) -> bool {
         .templates_using(ns, name)
         .iter()
         .any(|&t| ctx.model.templates[t].is_wi());
-    let has_client_id = object
-        .metadata_map("annotations")
-        .and_then(|a| a.get(WI_CLIENT_ID))
-        .is_some_and(|v| !value_text(v).trim().is_empty());
-    used_by_wi_pod || has_client_id
+    used_by_wi_pod || client_id(ctx, sa).is_some()
 }
 
-/// For a Kubernetes subject that names no scanned ServiceAccount: the one it looks meant for —
-/// a ServiceAccount that needs a credential and has none, with the same name in another
-/// namespace, named by a workload that runs as it, or spelled nearly the same.
-pub(crate) fn meant_for(ctx: &Ctx<'_>, cred: &Credential<'_>) -> Option<MeantFor> {
+/// For a Kubernetes subject that names no scanned ServiceAccount: the ServiceAccount it looks
+/// meant for, and how far the subject is from its own — one that needs a credential and has
+/// none, may use this credential's identity, and has the same name in another namespace, is
+/// named by a workload that runs as it, or is spelt nearly the same in the same namespace.
+fn meant_for(
+    ctx: &Ctx<'_>,
+    cred: &Credential<'_>,
+    orphans: &[Orphan<'_>],
+    anchors: Option<&HashSet<String>>,
+) -> Option<(MeantFor, usize)> {
     let (ns, sa) = cred.k8s_subject()?;
     if sa == "default" || !ctx.index.service_accounts(ns, sa).is_empty() {
         return None;
     }
-    let orphans: Vec<(usize, &str, &str)> = ctx
-        .model
-        .service_accounts
-        .iter()
-        .filter_map(|&i| {
-            let object = &ctx.model.objects[i];
-            let name = object.name()?;
-            let sa_ns = object.namespace(ctx.default_ns());
-            (needs_credential(ctx, i) && ctx.index.credentials_naming(sa_ns, name).is_empty())
-                .then_some((i, sa_ns, name))
-        })
-        .collect();
-    let pick = |how: &'static str, (i, ns, name): (usize, &str, &str)| MeantFor {
-        sa: i,
-        ns: ns.to_string(),
-        name: name.to_string(),
-        how,
+    let usable = |o: &&Orphan<'_>| {
+        anchors.is_none_or(|ids| o.client_id.as_ref().is_some_and(|c| ids.contains(c)))
     };
-    if let Some(&o) = orphans.iter().find(|(_, _, name)| *name == sa) {
+    let pick = |how: &'static str, o: &Orphan<'_>| {
+        let distance = levenshtein(&format!("{ns}:{sa}"), &format!("{}:{}", o.ns, o.name));
+        (
+            MeantFor {
+                sa: o.sa,
+                ns: o.ns.to_string(),
+                name: o.name.to_string(),
+                how,
+            },
+            distance,
+        )
+    };
+    let same_name = orphans
+        .iter()
+        .filter(usable)
+        .filter(|o| o.name == sa)
+        .min_by_key(|o| levenshtein(ns, o.ns));
+    if let Some(o) = same_name {
         return Some(pick("the ServiceAccount is in another namespace", o));
     }
     // A workload's name used where its ServiceAccount's belongs.
@@ -87,9 +215,10 @@ pub(crate) fn meant_for(ctx: &Ctx<'_>, cred: &Credential<'_>) -> Option<MeantFor
             continue;
         }
         let used = template.service_account().name;
-        if let Some(&o) = orphans
+        if let Some(o) = orphans
             .iter()
-            .find(|(_, o_ns, o_name)| *o_ns == ns && *o_name == used)
+            .filter(usable)
+            .find(|o| o.ns == ns && o.name == used)
         {
             return Some(pick(
                 "it names the workload, not the ServiceAccount the workload runs as",
@@ -97,10 +226,21 @@ pub(crate) fn meant_for(ctx: &Ctx<'_>, cred: &Credential<'_>) -> Option<MeantFor
             ));
         }
     }
-    let wanted = format!("{ns}:{sa}");
-    let keys: Vec<String> = orphans.iter().map(|(_, n, s)| format!("{n}:{s}")).collect();
-    let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let near = closest(&wanted, &refs)?;
-    let o = orphans[refs.iter().position(|k| *k == near)?];
+    let o = orphans
+        .iter()
+        .filter(usable)
+        .filter(|o| o.ns == ns && misspelt(sa, o.name))
+        .min_by_key(|o| levenshtein(sa, o.name))?;
     Some(pick("the name is misspelt", o))
+}
+
+/// One or two characters off, and not merely another instance number (`api-1` vs `api-2` are
+/// two names, not a typo).
+fn misspelt(a: &str, b: &str) -> bool {
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect::<String>()
+    };
+    a != b && levenshtein(a, b) <= 2 && letters(a) != letters(b)
 }

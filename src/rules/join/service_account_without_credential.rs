@@ -1,11 +1,11 @@
 //! A ServiceAccount's token is exchanged only if a credential of its identity has exactly its
 //! subject (AADSTS700213 otherwise).
 
-use super::meant_for;
+use super::{Join, client_id};
 use crate::document::{Part, Path};
-use crate::finding::Finding;
-use crate::model::azure::{Owner, k8s_subject_problem};
-use crate::model::k8s::{WI_CLIENT_ID, value_text};
+use crate::finding::{Finding, Severity};
+use crate::model::azure::{Field, k8s_subject_problem};
+use crate::model::k8s::{WI_CLIENT_ID, is_guid};
 use crate::rules::{Ctx, closest};
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -13,11 +13,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if creds.is_empty() {
         return;
     }
+    let join = Join::build(ctx);
     // ServiceAccounts that a misspelt subject was meant for are reported there.
-    let explained: Vec<usize> = creds
-        .iter()
-        .filter_map(|c| meant_for(ctx, c).map(|m| m.sa))
-        .collect();
+    let explained: Vec<usize> = join.meant.iter().flatten().map(|m| m.sa).collect();
     for &sa_index in &ctx.model.service_accounts {
         let sa = &ctx.model.objects[sa_index];
         let Some(name) = sa.name() else { continue };
@@ -27,19 +25,46 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .templates_using(ns, name)
             .iter()
             .any(|&t| ctx.model.templates[t].is_wi());
-        let Some(client_id) = sa
-            .metadata_map("annotations")
-            .and_then(|a| a.get(WI_CLIENT_ID))
-            .map(|v| value_text(v).trim())
-            .filter(|v| !v.is_empty())
-        else {
+        // A placeholder client id is `client-id-not-guid`'s: it names no identity to look up.
+        let Some(client) = client_id(ctx, sa_index).filter(|c| is_guid(c)) else {
             continue;
         };
         if !wi_pod || explained.contains(&sa_index) {
             continue;
         }
         let expected = format!("system:serviceaccount:{ns}:{name}");
-        let (candidates, whose) = candidates(ctx, client_id);
+        // Without an identity to go by, a credential export kept beside the manifest (the usual
+        // per-app folder) is the evidence that this ServiceAccount's credentials were exported.
+        let dir = |file: usize| {
+            let path = ctx.files[file].source.path.as_str();
+            path.rsplit_once(['/', '\\']).map_or("", |(d, _)| d)
+        };
+        let beside = |c: usize| dir(creds[c].at.file) == dir(sa.file);
+        // The identity's credentials when the scan tells which they are; else every credential
+        // that may belong to it.
+        let (candidates, whose, known): (Vec<usize>, String, bool) = match join.owners_of(&client) {
+            Some(owners) => (
+                (0..creds.len())
+                    .filter(|&c| owners.contains(&&creds[c].owner))
+                    .collect(),
+                owner_label(ctx, &owners),
+                true,
+            ),
+            None => (
+                (0..creds.len())
+                    .filter(|&c| join.may_serve(&creds[c].owner, &client) || beside(c))
+                    .collect(),
+                "the scanned exports".to_string(),
+                false,
+            ),
+        };
+        // A subject known only at deployment (an ARM expression) may well be this one.
+        if candidates
+            .iter()
+            .any(|&c| matches!(creds[c].field("subject"), Field::Expression(_)))
+        {
+            continue;
+        }
         let subjects: Vec<&str> = candidates
             .iter()
             .filter_map(|&c| creds[c].subject().map(|(_, s)| s))
@@ -48,25 +73,49 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         // `subject-format-invalid` explains a subject that is this one, malformed.
-        let normal = |s: &str| s.trim().trim_matches(['"', '\'']).trim().to_ascii_lowercase();
+        let normal = |s: &str| {
+            s.trim()
+                .trim_matches(['"', '\''])
+                .trim()
+                .to_ascii_lowercase()
+        };
         if subjects
             .iter()
             .any(|s| k8s_subject_problem(s).is_some() && normal(s) == expected.to_ascii_lowercase())
         {
             continue;
         }
-        let nearest = closest(&expected, &subjects).or_else(|| {
-            subjects
-                .iter()
-                .copied()
-                .find(|s| s.starts_with(&format!("system:serviceaccount:{ns}:")))
-        });
+        let ns_prefix = format!("system:serviceaccount:{ns}:");
+        let in_scope = known || candidates.iter().any(|&c| beside(c));
+        let nearest = closest(&expected, &subjects)
+            .or_else(|| subjects.iter().copied().find(|s| s.starts_with(&ns_prefix)));
+        let loc = sa.loc(
+            &Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]),
+            Part::Value,
+        );
+        let help = format!(
+            "create one: `az identity federated-credential create --identity-name <identity> \
+             --resource-group <group> --name {name} --issuer <cluster OIDC issuer> --subject {expected} \
+             --audiences api://AzureADTokenExchange`"
+        );
+        if !in_scope {
+            out.push(
+                ctx.finding(
+                    loc,
+                    "its identity's credentials are not in scan scope",
+                    format!(
+                        "no scanned credential has subject `{expected}`, and the identity with client id `{client}` \
+                         is not among the scanned exports (not in scan scope): ServiceAccount `{name}` cannot be checked"
+                    ),
+                )
+                .severity(Severity::Note)
+                .help("scan the identity's `az identity show` and `az identity federated-credential list` exports with the manifests"),
+            );
+            continue;
+        }
         let mut finding = ctx
             .finding(
-                sa.loc(
-                    &Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]),
-                    Part::Value,
-                ),
+                loc,
                 "no credential trusts this ServiceAccount",
                 format!(
                     "no federated identity credential of {whose} has subject `{expected}` ({} checked): \
@@ -74,13 +123,13 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     candidates.len()
                 ),
             )
-            .help(format!(
-                "create one: `az identity federated-credential create --identity-name <identity> \
-                 --resource-group <group> --name {name} --issuer <cluster OIDC issuer> --subject {expected} \
-                 --audiences api://AzureADTokenExchange`"
-            ));
+            .help(help);
         let related = nearest
-            .and_then(|n| candidates.iter().find(|&&c| creds[c].subject().is_some_and(|(_, s)| s == n)))
+            .and_then(|n| {
+                candidates
+                    .iter()
+                    .find(|&&c| creds[c].subject().is_some_and(|(_, s)| s == n))
+            })
             .or(candidates.first());
         if let Some(&c) = related {
             let cred = &creds[c];
@@ -97,23 +146,22 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The credentials a client id can use: its identity's, when an identity export names it and
-/// the credential exports name their owner; otherwise every credential in scope.
-fn candidates(ctx: &Ctx<'_>, client_id: &str) -> (Vec<usize>, String) {
-    let identities = ctx
-        .index
-        .identities_by_client_id
-        .get(&client_id.to_ascii_lowercase());
-    for &i in identities.into_iter().flatten() {
-        let identity = &ctx.model.identities[i];
-        if let Some(id) = &identity.resource_id
-            && let Some(owned) = ctx.index.credentials_by_owner.get(&Owner::Identity(id.clone()))
+/// How a message names the identity: the identity export's name, else a credential's owner.
+fn owner_label(ctx: &Ctx<'_>, owners: &[&crate::model::azure::Owner]) -> String {
+    for owner in owners {
+        if let crate::model::azure::Owner::Identity(id) = owner
+            && let Some(identity) = ctx
+                .model
+                .identities
+                .iter()
+                .find(|i| i.resource_id.as_ref() == Some(id))
         {
-            return (owned.clone(), identity.describe());
+            return identity.describe();
         }
     }
-    (
-        (0..ctx.model.credentials.len()).collect(),
-        "the scanned exports".to_string(),
-    )
+    ctx.model
+        .credentials
+        .iter()
+        .find(|c| owners.contains(&&c.owner))
+        .map_or_else(|| "its identity".to_string(), |c| c.owner_label())
 }

@@ -2,14 +2,15 @@
 //! for other clusters and environments are normal, so only a subject that is evidently meant for
 //! a scanned ServiceAccount is an error; the rest are notes, never silent passes.
 
-use super::meant_for;
+use super::Join;
 use crate::document::Path;
 use crate::finding::{Finding, Severity};
 use crate::model::azure::k8s_subject_problem;
 use crate::rules::Ctx;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    for cred in &ctx.model.credentials {
+    let join = Join::build(ctx);
+    for (c, cred) in ctx.model.credentials.iter().enumerate() {
         let Some((subject_at, subject)) = cred.subject() else {
             continue;
         };
@@ -23,7 +24,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if sa == "default" || !ctx.index.service_accounts(ns, sa).is_empty() {
             continue;
         }
-        match meant_for(ctx, cred) {
+        match &join.meant[c] {
             Some(meant) => {
                 let expected = format!("system:serviceaccount:{}:{}", meant.ns, meant.name);
                 let object = &ctx.model.objects[meant.sa];
