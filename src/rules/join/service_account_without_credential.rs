@@ -87,8 +87,6 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         }
         let ns_prefix = format!("system:serviceaccount:{ns}:");
         let in_scope = known || candidates.iter().any(|&c| beside(c));
-        let nearest = closest(&expected, &subjects)
-            .or_else(|| subjects.iter().copied().find(|s| s.starts_with(&ns_prefix)));
         let loc = sa.loc(
             &Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]),
             Part::Value,
@@ -113,6 +111,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             );
             continue;
         }
+        let nearest = closest(&expected, &subjects)
+            .or_else(|| subjects.iter().copied().find(|s| s.starts_with(&ns_prefix)));
         let mut finding = ctx
             .finding(
                 loc,
