@@ -437,3 +437,126 @@ fn add_response<'a>(scope: &mut vault::Scope<'a>, path: &str, response: At<'a>) 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::parse;
+
+    fn model_of(files: &[(&str, &str)]) -> (Vec<InputFile>, usize) {
+        let inputs: Vec<InputFile> = files
+            .iter()
+            .map(|(p, t)| parse(p.to_string(), t.to_string(), true))
+            .collect();
+        (inputs, files.len())
+    }
+
+    const FIC: &str = r#"{"name": "orders", "issuer": "https://i/", "subject": "system:serviceaccount:a:b", "audiences": ["api://AzureADTokenExchange"]}"#;
+
+    #[test]
+    fn credential_shapes() {
+        let id = "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders/federatedIdentityCredentials/orders";
+        let cli = format!(
+            r#"[{{"id": "{id}", "name": "orders", "issuer": "https://i/", "subject": "system:serviceaccount:a:b", "audiences": []}}]"#
+        );
+        let graph = format!(r#"{{"@odata.context": "x", "value": [{FIC}, {FIC}]}}"#);
+        let arm = r#"{"name": "orders", "properties": {"issuer": "https://i/", "subject": "s", "audiences": []}}"#;
+        let template = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [
+            {"type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", "name": "id-a/fic-a", "properties": {"issuer": "[parameters('issuer')]", "subject": "s", "audiences": []}},
+            {"type": "Microsoft.ManagedIdentity/userAssignedIdentities", "name": "id-b", "resources": [
+                {"type": "federatedIdentityCredentials", "name": "fic-b", "copy": {"name": "c", "count": 3}, "properties": {"issuer": "https://i/", "subject": "s", "audiences": []}}]}]}"#;
+        let (files, n) = model_of(&[
+            ("cli.json", &cli),
+            ("graph.json", &graph),
+            ("arm.json", arm),
+            ("template.json", template),
+        ]);
+        let m = Model::build(&files);
+        assert_eq!(m.recognized, vec![true; n]);
+        assert_eq!(m.credentials.len(), 6);
+        let c = &m.credentials[0];
+        assert_eq!(c.owner_name.as_deref(), Some("id-orders"));
+        assert!(
+            matches!(&c.owner, Owner::Identity(i) if i.ends_with("/userassignedidentities/id-orders"))
+        );
+        assert!(matches!(m.credentials[1].owner, Owner::File(1)));
+        assert_eq!(m.credentials[3].props.path.to_string(), "properties");
+        let t = &m.credentials[4];
+        assert_eq!(
+            (t.name(), t.owner_name.as_deref()),
+            (Some("fic-a"), Some("id-a"))
+        );
+        assert!(matches!(t.field("issuer"), azure::Field::Expression(_)));
+        let nested = &m.credentials[5];
+        assert_eq!(
+            (nested.owner_name.as_deref(), nested.count()),
+            (Some("id-b"), Some(3))
+        );
+    }
+
+    #[test]
+    fn identities_clusters_and_vault() {
+        let identity = r#"[{"clientId": "c", "principalId": "p", "id": "/x/userAssignedIdentities/id-a", "name": "id-a", "type": "Microsoft.ManagedIdentity/userAssignedIdentities"}, {"appId": "a", "displayName": "app"}]"#;
+        let aks = r#"{"name": "aks", "location": "westeurope", "type": "Microsoft.ContainerService/ManagedClusters", "oidcIssuerProfile": {"enabled": true, "issuerURL": "https://x/"}}"#;
+        let mounts = r#"{"azure/": {"type": "azure", "accessor": "azure_1", "config": {}}}"#;
+        let read = r#"{"request_id": "r", "lease_duration": 0, "data": {"issuer": ""}}"#;
+        let hcl = "api_addr = \"https://vault:8200\"\n";
+        let (files, _) = model_of(&[
+            ("ids.json", identity),
+            ("aks.json", aks),
+            ("sys-mounts.json", mounts),
+            ("identity-oidc-config.json", read),
+            ("mystery.json", read),
+            ("server.hcl", hcl),
+        ]);
+        let m = Model::build(&files);
+        assert_eq!(m.identities.len(), 2);
+        assert!(m.identities[1].app);
+        assert_eq!(m.clusters[0].issuer().map(|(_, s)| s), Some("https://x/"));
+        let lone = &m.vaults[0];
+        assert_eq!(lone.mounts.len(), 1);
+        assert!(lone.oidc_config.is_some());
+        assert_eq!(
+            lone.issuer_base().map(|(_, s)| s),
+            Some("https://vault:8200")
+        );
+        assert_eq!(
+            lone.plugin_issuer().as_deref(),
+            Some("https://vault:8200/v1/identity/oidc/plugins")
+        );
+        assert_eq!(m.ambiguous, vec![(4, 0)]);
+    }
+
+    #[test]
+    fn bundle_scope() {
+        let bundle = r#"{"wiflint": "vault-bundle/v1", "namespace": "team-a", "namespace_id": "ilnzr", "responses": {
+            "sys/mounts": {"azure/": {"type": "azure", "accessor": "azure_1", "config": {"identity_token_key": "wif"}}},
+            "azure/config": {"data": {"identity_token_audience": "aud"}},
+            "identity/oidc/key/wif": {"request_id": "", "data": {"algorithm": "ES256"}},
+            "sys/config/state/sanitized": {"data": {"api_addr": "https://v:8200"}}}}"#;
+        let (files, _) = model_of(&[("bundle.json", bundle)]);
+        let m = Model::build(&files);
+        let scope = &m.vaults[1];
+        assert_eq!(scope.namespace, "team-a/");
+        let mount = &scope.mounts[0];
+        assert_eq!(
+            mount.expected_subject(scope).as_deref(),
+            Some("plugin-identity:ilnzr:secret:azure_1")
+        );
+        assert_eq!(mount.token_key().0, "wif");
+        assert!(
+            scope
+                .config("azure/")
+                .and_then(|c| c.node.get("identity_token_audience"))
+                .is_some()
+        );
+        assert_eq!(
+            scope.key("wif").and_then(|k| k.node.get_str("algorithm")),
+            Some("ES256")
+        );
+        assert_eq!(
+            scope.plugin_issuer().as_deref(),
+            Some("https://v:8200/v1/team-a/identity/oidc/plugins")
+        );
+    }
+}
