@@ -5,6 +5,7 @@ mod nasty;
 mod realworld;
 mod rules;
 mod sarif;
+mod vault_dump;
 
 use wiflint::app::{self, Report, ScanConfig};
 use wiflint::finding::Severity;
