@@ -210,7 +210,9 @@ fn explain_aadsts_codes() {
         .args(["explain", "aadsts700213:"])
         .assert()
         .code(0)
-        .stdout(predicates::str::contains("subject-service-account-not-found"));
+        .stdout(predicates::str::contains(
+            "subject-service-account-not-found",
+        ));
     wiflint()
         .args(["explain", "AADSTS99999"])
         .assert()
@@ -225,7 +227,11 @@ fn aadsts_pages_name_real_rules() {
     for code in wiflint::rules::aadsts::CODES {
         for cause in code.causes {
             for id in cause.rules {
-                assert!(registry.get(id).is_some(), "{}: unknown rule `{id}`", code.code);
+                assert!(
+                    registry.get(id).is_some(),
+                    "{}: unknown rule `{id}`",
+                    code.code
+                );
             }
         }
     }
