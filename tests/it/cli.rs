@@ -198,3 +198,55 @@ fn rules_and_explain() {
         .code(2)
         .stderr("error: unknown rule `wi-label-mising` (did you mean `wi-label-missing`?)\n");
 }
+
+#[test]
+fn secrets_are_never_printed_in_any_format() {
+    let cases = [
+        (
+            "testdata/rules/plaintext-client-secret/fail-wi-pod-env-value.yaml",
+            "Zx78Q~k3LmN0pQr5StUvWx_yZ.aB1cD2eF3gH4iJ",
+        ),
+        (
+            "testdata/rules/plaintext-client-secret/fail-secret-string-data.yaml",
+            "p7Hk2-vNq9_LrT4.wXz8",
+        ),
+        (
+            "testdata/rules/plaintext-client-secret/fail-appsettings-shape.json",
+            "Qm28Q~Tb5.Vc7_Xd9-Ye1Zf3Ag5Bh7Ci9Dj1Ek3",
+        ),
+    ];
+    for (file, secret) in cases {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        assert!(text.contains(secret), "{file} holds the secret under test");
+        // Any run of 4 characters of the secret: at most its first 3 may be shown.
+        let chars: Vec<char> = secret.chars().collect();
+        let windows: Vec<String> = chars.windows(4).map(|w| w.iter().collect()).collect();
+        for format in ["text", "json", "sarif", "github"] {
+            let out = wiflint()
+                .args([
+                    "check",
+                    file,
+                    "--format",
+                    format,
+                    "--color",
+                    "never",
+                    "--verbose",
+                ])
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(out.status.code(), Some(1), "{file} --format {format}");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                stdout.contains("plaintext-client-secret"),
+                "{file} --format {format}: no finding"
+            );
+            for window in &windows {
+                assert!(
+                    !stdout.contains(window.as_str()) && !stderr.contains(window.as_str()),
+                    "{file} --format {format} prints `{window}` of the secret"
+                );
+            }
+        }
+    }
+}
