@@ -1,11 +1,14 @@
 //! The human report: source snippets with labels (possibly from several files), expected vs
 //! found, help, and a summary line.
 
+use std::collections::HashMap;
+
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet, renderer::DecorStyle};
 
 use super::{RenderOptions, diff, summary};
 use crate::app::Report;
 use crate::finding::{Placed, Severity};
+use crate::rules::input::redact_secrets;
 
 pub fn render(report: &Report, options: &RenderOptions) -> String {
     let renderer = if options.color {
@@ -15,6 +18,16 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     }
     .decor_style(DecorStyle::Unicode);
     let mut out = String::new();
+    // Never print a secret: snippets show the source with literal secrets masked.
+    let mut shown: HashMap<usize, Option<String>> = HashMap::new();
+    for r in &report.findings {
+        for file in std::iter::once(r.primary.file).chain(r.related.iter().map(|p| p.file)) {
+            shown.entry(file).or_insert_with(|| {
+                let input = &report.files[file];
+                redact_secrets(&input.source.text, &input.docs)
+            });
+        }
+    }
     for r in &report.findings {
         let f = &r.finding;
         let level = match f.severity {
@@ -35,7 +48,11 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             Group::with_title(level.primary_title(f.message.as_str()).id(f.rule.as_str()));
         for (file, labels) in &by_file {
             let source = &report.files[*file].source;
-            let mut snippet = Snippet::source(source.text.as_str()).path(source.path.as_str());
+            let text = shown
+                .get(file)
+                .and_then(Option::as_deref)
+                .unwrap_or(source.text.as_str());
+            let mut snippet = Snippet::source(text).path(source.path.as_str());
             for (placed, primary) in labels {
                 let kind = if *primary {
                     AnnotationKind::Primary

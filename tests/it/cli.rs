@@ -13,7 +13,7 @@ fn text_on_examples_exits_1_with_summary() {
         .stdout(predicate::str::contains("error[wi-label-not-true]"))
         .stdout(predicate::str::contains("examples/broken/api.yaml:14:38"))
         .stdout(predicate::str::ends_with(
-            "6 errors, 3 warnings in 3 files\n",
+            "13 errors, 3 warnings in 10 files\n",
         ));
 }
 
@@ -23,7 +23,7 @@ fn clean_input_exits_0() {
         .args(["check", "examples/fixed"])
         .assert()
         .code(0)
-        .stdout("0 errors, 0 warnings in 3 files\n");
+        .stdout("0 errors, 0 warnings in 10 files\n");
 }
 
 #[test]
@@ -87,8 +87,8 @@ fn json_shape_is_version_1() {
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v["version"], 1);
     assert_eq!(v["tool"]["name"], "wiflint");
-    assert_eq!(v["summary"]["files"], 3);
-    assert_eq!(v["summary"]["errors"], 6);
+    assert_eq!(v["summary"]["files"], 10);
+    assert_eq!(v["summary"]["errors"], 13);
     assert_eq!(v["summary"]["warnings"], 3);
     let first = &v["findings"][0];
     assert_eq!(first["rule"], "wi-label-not-true");
@@ -153,7 +153,7 @@ fn no_inputs_and_missing_paths_exit_2() {
         .args(["check", "examples/fixed", "does/not/exist.yaml"])
         .assert()
         .code(2)
-        .stdout(predicate::str::contains("in 3 files"))
+        .stdout(predicate::str::contains("in 10 files"))
         .stderr(predicate::str::contains("does/not/exist.yaml"));
 }
 
@@ -231,6 +231,59 @@ fn aadsts_pages_name_real_rules() {
                     registry.get(id).is_some(),
                     "{}: unknown rule `{id}`",
                     code.code
+                );
+            }
+        }
+    }
+}
+
+/// A secret in a scanned file appears in no output format, not even in a source snippet.
+#[test]
+fn secrets_are_never_printed_in_any_format() {
+    let cases = [
+        (
+            "testdata/rules/plaintext-client-secret/fail-wi-pod-env-value.yaml",
+            "Zx78Q~k3LmN0pQr5StUvWx_yZ.aB1cD2eF3gH4iJ",
+        ),
+        (
+            "testdata/rules/plaintext-client-secret/fail-secret-string-data.yaml",
+            "p7Hk2-vNq9_LrT4.wXz8",
+        ),
+        (
+            "testdata/rules/plaintext-client-secret/fail-appsettings-shape.json",
+            "Qm28Q~Tb5.Vc7_Xd9-Ye1Zf3Ag5Bh7Ci9Dj1Ek3",
+        ),
+    ];
+    for (file, secret) in cases {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        assert!(text.contains(secret), "{file} holds the secret under test");
+        // Any run of 4 characters of the secret: at most its first 3 may be shown.
+        let chars: Vec<char> = secret.chars().collect();
+        let windows: Vec<String> = chars.windows(4).map(|w| w.iter().collect()).collect();
+        for format in ["text", "json", "sarif", "github"] {
+            let out = wiflint()
+                .args([
+                    "check",
+                    file,
+                    "--format",
+                    format,
+                    "--color",
+                    "never",
+                    "--verbose",
+                ])
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(out.status.code(), Some(1), "{file} --format {format}");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                stdout.contains("plaintext-client-secret"),
+                "{file} --format {format}: no finding"
+            );
+            for window in &windows {
+                assert!(
+                    !stdout.contains(window.as_str()) && !stderr.contains(window.as_str()),
+                    "{file} --format {format} prints `{window}` of the secret"
                 );
             }
         }

@@ -1,0 +1,138 @@
+//! GitHub Actions tokens carry `sub` in a few fixed forms (`repo:<owner>/<repo>:environment:<name>`,
+//! `…:ref:refs/heads|tags/<name>`, `…:pull_request`, and the immutable
+//! `repo:<owner>@<id>/<repo>@<id>:…`); Entra compares the subject exactly, so any other form never
+//! matches (AADSTS700213). Microsoft docs misprint the pull-request form as `:pull-request`.
+
+use super::{is_github_issuer, shorten};
+use crate::finding::Finding;
+use crate::model::azure::k8s_subject_problem;
+use crate::rules::Ctx;
+
+const FORMS: &str = "`repo:<owner>/<repo>:environment:<name>`, `repo:<owner>/<repo>:ref:refs/heads/<branch>`, `repo:<owner>/<repo>:ref:refs/tags/<tag>`, `repo:<owner>/<repo>:pull_request`, or the immutable `repo:<owner>@<owner-id>/<repo>@<repo-id>:…`";
+
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    for cred in &ctx.model.credentials {
+        let (Some((_, issuer)), Some((at, subject))) = (cred.issuer(), cred.subject()) else {
+            continue;
+        };
+        // Whitespace and quotes are `subject-format-invalid`'s, wildcards `subject-wildcard`'s.
+        if !is_github_issuer(issuer)
+            || k8s_subject_problem(subject).is_some()
+            || subject.contains(['*', '?'])
+        {
+            continue;
+        }
+        if let Some(head) = subject.strip_suffix(":pull-request") {
+            let expected = format!("{head}:pull_request");
+            out.push(
+                ctx.finding(
+                    at.loc(),
+                    "`pull-request` with a hyphen",
+                    format!(
+                        "the subject of {} ends in `:pull-request`: GitHub's pull request subject is `:pull_request` (underscore; some Microsoft docs misprint it), and Entra compares the subject exactly, so the exchange fails with AADSTS700213",
+                        cred.describe()
+                    ),
+                )
+                .mismatch(expected.as_str(), subject)
+                .help(format!("set the subject to `{expected}`")),
+            );
+            continue;
+        }
+        if let Some(problem) = problem(subject) {
+            out.push(
+                ctx.finding(
+                    at.loc(),
+                    "not a GitHub Actions subject",
+                    format!(
+                        "the subject of {} is `{}`: it {problem}; GitHub Actions tokens carry {FORMS}, and Entra compares the subject exactly, so the exchange fails with AADSTS700213",
+                        cred.describe(),
+                        shorten(subject, 120)
+                    ),
+                )
+                .help("copy the subject GitHub documents for the workflow's trigger (environment, branch, tag or pull request); if your organisation customised the subject claim template, use that exact form"),
+            );
+        }
+    }
+}
+
+/// Why the subject is none of GitHub's forms.
+fn problem(subject: &str) -> Option<String> {
+    let Some(rest) = subject.strip_prefix("repo:") else {
+        return Some("does not start with `repo:`".into());
+    };
+    let Some((repo, entity)) = rest.split_once(':') else {
+        return Some(
+            "names no entity after the repository (`:environment:…`, `:ref:…` or `:pull_request`)"
+                .into(),
+        );
+    };
+    let Some((owner, name)) = repo.split_once('/') else {
+        return Some(format!("names `{repo}`, not `<owner>/<repo>`"));
+    };
+    let segment =
+        |s: &str| !s.is_empty() && !s.contains(['/', ':']) && !s.contains(char::is_whitespace);
+    if !segment(owner) || !segment(name) {
+        return Some(format!("names `{repo}`, not `<owner>/<repo>`"));
+    }
+    // Immutable form: both parts carry `@<numeric id>`; name-based parts carry no `@`.
+    let ids = [owner, name].map(|p| p.split_once('@'));
+    match ids {
+        [None, None] => {}
+        [Some((o, oid)), Some((r, rid))]
+            if !o.is_empty() && !r.is_empty() && numeric(oid) && numeric(rid) => {}
+        _ => {
+            return Some(format!(
+                "names `{repo}`: the immutable form is `<owner>@<owner-id>/<repo>@<repo-id>` with numeric ids on both"
+            ));
+        }
+    }
+    let valid = entity == "pull_request"
+        || entity
+            .strip_prefix("environment:")
+            .is_some_and(|e| !e.is_empty())
+        || ["ref:refs/heads/", "ref:refs/tags/"]
+            .iter()
+            .any(|p| entity.strip_prefix(p).is_some_and(|r| !r.is_empty()));
+    (!valid).then(|| {
+        format!(
+            "ends in `:{}`, which is not `environment:<name>`, `ref:refs/heads/<branch>`, `ref:refs/tags/<tag>` or `pull_request`",
+            shorten(entity, 60)
+        )
+    })
+}
+
+fn numeric(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects() {
+        for ok in [
+            "repo:contoso/orders-api:environment:production",
+            "repo:contoso/orders-api:ref:refs/heads/main",
+            "repo:contoso/orders-api:ref:refs/heads/release/2.x",
+            "repo:contoso/orders-api:ref:refs/tags/v1.2.0",
+            "repo:contoso/orders-api:pull_request",
+            "repo:contoso@1234567/orders-api@89101112:ref:refs/heads/main",
+        ] {
+            assert_eq!(problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "contoso/orders-api:pull_request",
+            "repo:contoso/orders-api",
+            "repo:orders-api:pull_request",
+            "repo:contoso/orders-api:ref:main",
+            "repo:contoso/orders-api:branch:main",
+            "repo:contoso/orders-api:environment:",
+            "repo:contoso@x/orders-api@1:pull_request",
+            "repo:contoso@1/orders-api:pull_request",
+            "repo:contoso/orders-api:ref:refs/pull/1/merge",
+        ] {
+            assert!(problem(bad).is_some(), "{bad}");
+        }
+    }
+}
