@@ -158,17 +158,18 @@ pub(crate) fn client_id(ctx: &Ctx<'_>, sa: usize) -> Option<String> {
 /// Whether a scanned ServiceAccount needs a credential: a Workload Identity pod runs as it, or it
 /// carries a client-id.
 pub(crate) fn needs_credential(ctx: &Ctx<'_>, sa: usize) -> bool {
+    used_by_wi_pod(ctx, sa) || client_id(ctx, sa).is_some()
+}
+
+/// Whether a Workload Identity pod template runs as this scanned ServiceAccount.
+pub(crate) fn used_by_wi_pod(ctx: &Ctx<'_>, sa: usize) -> bool {
     let object = &ctx.model.objects[sa];
-    let Some(name) = object.name() else {
-        return false;
-    };
-    let ns = object.namespace(ctx.default_ns());
-    let used_by_wi_pod = ctx
-        .index
-        .templates_using(ns, name)
-        .iter()
-        .any(|&t| ctx.model.templates[t].is_wi());
-    used_by_wi_pod || client_id(ctx, sa).is_some()
+    object.name().is_some_and(|name| {
+        ctx.index
+            .templates_using(object.namespace(ctx.default_ns()), name)
+            .iter()
+            .any(|&t| ctx.model.templates[t].is_wi())
+    })
 }
 
 /// For a Kubernetes subject that names no scanned ServiceAccount: the ServiceAccount it looks

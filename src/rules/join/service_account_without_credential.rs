@@ -1,7 +1,7 @@
 //! A ServiceAccount's token is exchanged only if a credential of its identity has exactly its
 //! subject (AADSTS700213 otherwise).
 
-use super::{Join, client_id};
+use super::{Join, client_id, used_by_wi_pod};
 use crate::document::{Part, Path};
 use crate::finding::{Finding, Severity};
 use crate::model::azure::{Field, k8s_subject_problem};
@@ -20,11 +20,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let sa = &ctx.model.objects[sa_index];
         let Some(name) = sa.name() else { continue };
         let ns = sa.namespace(ctx.default_ns());
-        let wi_pod = ctx
-            .index
-            .templates_using(ns, name)
-            .iter()
-            .any(|&t| ctx.model.templates[t].is_wi());
+        let wi_pod = used_by_wi_pod(ctx, sa_index);
         // A placeholder client id is `client-id-not-guid`'s: it names no identity to look up.
         let Some(client) = client_id(ctx, sa_index).filter(|c| is_guid(c)) else {
             continue;
