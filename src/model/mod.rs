@@ -236,11 +236,10 @@ impl<'a> Model<'a> {
                     None => name.rsplit_once('/').map_or("", |(p, _)| p).to_string(),
                 };
                 let props = res.get("properties").unwrap_or_else(|| res.clone());
-                let owner = Owner::Template(res.file, identity.clone());
-                let label = (!azure::is_expression(&identity)).then_some(identity);
-                let owner_pair = label.map(|l| (owner.clone(), l));
-                let (owner, name) = owner_pair.unwrap_or((owner, String::new()));
-                let parent = Some((owner, name)).filter(|(_, n)| !n.is_empty());
+                // A parent known only at deployment leaves the file as the owner.
+                let parent = Some(identity)
+                    .filter(|i| !i.is_empty() && !azure::is_expression(i))
+                    .map(|i| (Owner::Template(res.file, i.clone()), i));
                 self.add_credential(res, props, parent, true);
             } else if ty.eq_ignore_ascii_case(azure::IDENTITY_TYPE)
                 && let Some(nested) = res.get("resources")
@@ -280,8 +279,9 @@ impl<'a> Model<'a> {
             }
             return true;
         }
-        if vault::is_plugin_discovery(vault::data(at.clone()).node) {
-            self.vaults[0].discovery_issuer = vault::data(at.clone()).get("issuer");
+        let data = vault::data(at.clone());
+        if vault::is_plugin_discovery(data.node) {
+            self.vaults[0].discovery_issuer = data.get("issuer");
             return true;
         }
         if !vault::is_read_response(node) {
@@ -543,7 +543,7 @@ mod tests {
             mount.expected_subject(scope).as_deref(),
             Some("plugin-identity:ilnzr:secret:azure_1")
         );
-        assert_eq!(mount.token_key().0, "wif");
+        assert_eq!(mount.token_key().map(|(_, k)| k), Some("wif"));
         assert!(
             scope
                 .config("azure/")

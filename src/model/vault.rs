@@ -97,19 +97,13 @@ impl<'a> Mount<'a> {
         Some((at, s))
     }
 
-    /// The signing key the mount's plugin tokens use, and where that is set.
-    pub fn token_key(&self) -> (String, Option<At<'a>>) {
-        match self
-            .at
-            .get("config")
-            .and_then(|c| c.get("identity_token_key"))
-        {
-            Some(at) => match at.node.as_str().filter(|s| !s.is_empty()) {
-                Some(name) => (name.to_string(), Some(at)),
-                None => ("default".into(), None),
-            },
-            None => ("default".into(), None),
-        }
+    /// The signing key the mount names (`config.identity_token_key`), if it names one; which
+    /// key a mount without one uses is a rule parameter, not a model fact.
+    pub fn token_key(&self) -> Option<(At<'a>, &'a str)> {
+        self.at
+            .get("config")?
+            .get_str("identity_token_key")
+            .filter(|(_, name)| !name.is_empty())
     }
 
     /// `plugin-identity:<namespace id>:secret:<accessor>`; `None` when the accessor or the

@@ -191,8 +191,8 @@ pub(crate) fn has_content(scope: &Scope<'_>) -> bool {
 /// parameter (`default`), and where the mount names it.
 pub(crate) fn key_for<'a>(ctx: &Ctx<'_>, mount: &Mount<'a>) -> (String, Option<At<'a>>) {
     match mount.token_key() {
-        (name, Some(at)) => (name, Some(at)),
-        (_, None) => (
+        Some((at, name)) => (name.to_string(), Some(at)),
+        None => (
             ctx.rule
                 .params
                 .get("default-key")
