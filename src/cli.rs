@@ -35,6 +35,12 @@ pub enum Command {
     /// Run it where Vault is reachable: `wiflint vault-dump-script > dump.sh;
     /// VAULT_ADDR=… VAULT_TOKEN=… sh dump.sh > vault-bundle.json`. It needs only the `vault` CLI.
     VaultDumpScript,
+    /// Write a commented starter `wiflint.toml` into the current directory.
+    Init {
+        /// Overwrite an existing wiflint.toml.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -68,10 +74,10 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<String>,
-    /// Run only these rules (comma-separated ids).
+    /// Run only these rules (comma-separated ids; replaces the config's `rules.select`).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
-    /// Skip these rules (comma-separated ids).
+    /// Skip these rules (comma-separated ids; added to the config's `rules.ignore`).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
     /// Report only findings at or above this severity.
@@ -80,12 +86,27 @@ pub struct CheckArgs {
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: Level,
-    /// Namespace of objects that name none.
-    #[arg(long, default_value = "default", value_name = "NAMESPACE")]
-    pub default_namespace: String,
-    /// Largest file read, in bytes.
-    #[arg(long, default_value_t = crate::input::load::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
-    pub max_file_size: u64,
+    /// Namespace of objects that name none [default: default, or the config's].
+    #[arg(long, value_name = "NAMESPACE")]
+    pub default_namespace: Option<String>,
+    /// Largest file read, in bytes [default: 16 MiB, or the config's].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+    /// Read this config file instead of looking for wiflint.toml upward from the first path.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<String>,
+    /// Ignore any wiflint.toml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
+    /// Record the findings of this scan in a baseline file (and exit 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<String>,
+    /// Also list suppressed findings, with the suppression's reason.
+    #[arg(long)]
+    pub show_suppressed: bool,
     /// Also report unrecognized documents and list skipped files.
     #[arg(long, short = 'v')]
     pub verbose: bool,

@@ -9,9 +9,10 @@ use crate::document::{self, LineCol, Part, Path, Span};
 use crate::input::InputFile;
 use crate::model::FileId;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    #[default]
     Note,
     Warning,
     Error,
@@ -68,14 +69,6 @@ impl Loc {
         Loc {
             file,
             target: Target::Span(span),
-        }
-    }
-
-    /// The path as shown in fingerprints (`doc 1: spec.template…`).
-    pub fn symbolic(&self) -> String {
-        match &self.target {
-            Target::Node { doc, path, .. } => format!("{doc}:{path}"),
-            Target::Span(s) => format!("@{}", s.start),
         }
     }
 }
@@ -161,7 +154,7 @@ pub fn place(label: &Label, files: &[InputFile]) -> Placed {
 }
 
 /// A finding ready to render: every label placed, and a fingerprint that survives edits
-/// elsewhere in the file (rule, file, symbolic path, message).
+/// elsewhere in the file.
 #[derive(Clone, Debug)]
 pub struct Resolved {
     pub finding: Finding,
@@ -173,7 +166,7 @@ pub struct Resolved {
 pub fn resolve(finding: Finding, files: &[InputFile]) -> Resolved {
     let primary = place(&finding.primary, files);
     let related = finding.related.iter().map(|l| place(l, files)).collect();
-    let fingerprint = fingerprint(&finding, files);
+    let fingerprint = fingerprint(&finding, &primary, files);
     Resolved {
         finding,
         primary,
@@ -182,21 +175,47 @@ pub fn resolve(finding: Finding, files: &[InputFile]) -> Resolved {
     }
 }
 
-/// FNV-1a over the location-independent parts. Stable across releases and platforms, which a
-/// std hasher is not.
-fn fingerprint(finding: &Finding, files: &[InputFile]) -> String {
+/// What identifies a finding whatever moves around it: the rule, the file, where in the document
+/// (the object by kind, namespace and name rather than its position in the file, then the path
+/// inside it) and the offending text. Line numbers and messages are left out, so inserting a
+/// document above or rewording a message keeps baselines valid. FNV-1a, which unlike std's hasher
+/// is stable across releases and platforms.
+fn fingerprint(finding: &Finding, primary: &Placed, files: &[InputFile]) -> String {
+    let file = &files[finding.primary.loc.file];
+    let path = file
+        .source
+        .path
+        .strip_prefix("./")
+        .unwrap_or(&file.source.path);
+    let place = match &finding.primary.loc.target {
+        Target::Node { doc, path, part } => {
+            let anchor = file
+                .docs
+                .get(*doc)
+                .and_then(object_anchor)
+                .unwrap_or_else(|| format!("doc {doc}"));
+            format!("{anchor}:{path}:{part:?}")
+        }
+        Target::Span(_) => String::new(),
+    };
+    let value = file.source.text.get(primary.span.range()).unwrap_or("");
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let path = &files[finding.primary.loc.file].source.path;
-    for part in [
-        finding.rule.as_str(),
-        path.as_str(),
-        &finding.primary.loc.symbolic(),
-        &finding.message,
-    ] {
+    for part in [finding.rule.as_str(), path, &place, value] {
         for b in part.bytes().chain(std::iter::once(0)) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
     }
     format!("{h:016x}")
+}
+
+/// `Deployment/orders/api` for a Kubernetes object at the root of its document.
+fn object_anchor(root: &document::Node) -> Option<String> {
+    let kind = root.get("kind")?.as_str()?;
+    let name = root.get_path(&["metadata", "name"])?.as_str()?;
+    let ns = root
+        .get_path(&["metadata", "namespace"])
+        .and_then(document::Node::as_str)
+        .unwrap_or("");
+    Some(format!("{kind}/{ns}/{name}"))
 }

@@ -2,10 +2,13 @@
 //!
 //! The data flows one way: `input` (which files, what they are) → `document` (span trees) →
 //! `model` (typed views) → `index` (cross-file joins) → `rules` (findings as data) → `finding`
-//! resolution to spans → `render`. No module reaches back up the flow; only `render` formats text.
+//! resolution to spans → `suppress` / `baseline` → `render`. `config` (wiflint.toml) feeds the
+//! registry and the scan. No module reaches back up the flow; only `render` formats text.
 
 pub mod app;
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod document;
 pub mod finding;
 pub mod index;
@@ -13,6 +16,7 @@ pub mod input;
 pub mod model;
 pub mod render;
 pub mod rules;
+pub mod suppress;
 
 /// The script `wiflint vault-dump-script` prints (docs/inputs.md describes the bundle it writes).
 pub const VAULT_DUMP_SCRIPT: &str = include_str!("../scripts/vault-dump.sh");

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use wiflint::app::{self, ScanConfig};
+use wiflint::baseline::{self, Baseline};
 use wiflint::cli::{CheckArgs, Cli, Color, Command, Level, ListFormat};
+use wiflint::config::{self, Config, ConfigError};
 use wiflint::finding::Severity;
 use wiflint::render::{self, Format, RenderOptions};
 use wiflint::rules::registry::Registry;
@@ -19,18 +21,19 @@ fn main() -> ExitCode {
     let _ = rayon::ThreadPoolBuilder::new()
         .stack_size(64 << 20)
         .build_global();
-    let registry = match Registry::builtin() {
+    let mut registry = match Registry::builtin() {
         Ok(r) => r,
         Err(e) => return fail(&format!("internal error in built-in rule spec {e}")),
     };
     match cli.command {
+        Command::Init { force } => init(force),
         Command::Rules { format } => out(&rules::docs::list(&registry, format == ListFormat::Json)),
         Command::Explain { id } => match rules::docs::explain(&registry, &id) {
             Ok(text) => out(&text),
             Err(msg) => fail(&msg),
         },
         Command::VaultDumpScript => out(wiflint::VAULT_DUMP_SCRIPT),
-        Command::Check(args) => check(&args, &registry),
+        Command::Check(args) => check(&args, &mut registry),
     }
 }
 
@@ -42,17 +45,70 @@ fn severity(level: Level) -> Severity {
     }
 }
 
-fn check(args: &CheckArgs, registry: &Registry) -> ExitCode {
+/// The config that applies: `--config`, else the first wiflint.toml found upward, unless
+/// `--no-config`.
+fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
+    let path = match (&args.config, args.no_config) {
+        (_, true) => None,
+        (Some(path), false) => Some(std::path::PathBuf::from(path)),
+        (None, false) => config::discover(&args.paths),
+    };
+    match path {
+        Some(path) => Config::load(&path),
+        None => Ok(Config::default()),
+    }
+}
+
+fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
+    let config = match load_config(args) {
+        Ok(c) => c,
+        Err(e) => return fail(&e.to_string()),
+    };
+    if let Err(e) = config
+        .load_custom_rules(registry)
+        .and_then(|()| config.apply(registry))
+    {
+        return fail(&e.to_string());
+    }
+    let exclude = match config.path_filter(&config.exclude) {
+        Ok(f) => (!config.exclude.is_empty()).then(|| std::sync::Arc::new(f)),
+        Err(e) => return fail(&e.to_string()),
+    };
+    let baseline = match args.baseline.as_deref().map(Baseline::read).transpose() {
+        Ok(b) => b,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let values = |list: &[config::At<String>]| -> Vec<String> {
+        list.iter().map(|a| a.value.clone()).collect()
+    };
     let config = ScanConfig {
         paths: args.paths.clone(),
-        max_file_size: args.max_file_size,
+        max_file_size: args
+            .max_file_size
+            .or(config.max_file_size)
+            .unwrap_or(wiflint::input::load::DEFAULT_MAX_FILE_SIZE),
         options: Options {
-            default_namespace: args.default_namespace.clone(),
+            default_namespace: args
+                .default_namespace
+                .clone()
+                .or_else(|| config.default_namespace.clone())
+                .unwrap_or_else(|| "default".into()),
             verbose: args.verbose,
         },
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+        select: if args.select.is_empty() {
+            values(&config.select)
+        } else {
+            args.select.clone()
+        },
+        ignore: values(&config.ignore)
+            .into_iter()
+            .chain(args.ignore.iter().cloned())
+            .collect(),
         min_severity: severity(args.severity),
+        exclude,
+        baseline,
+        progress: std::io::stderr().is_terminal(),
+        config,
     };
     let report = match app::scan(&config, registry) {
         Ok(r) => r,
@@ -79,6 +135,7 @@ fn check(args: &CheckArgs, registry: &Registry) -> ExitCode {
         &RenderOptions {
             color,
             verbose: args.verbose,
+            show_suppressed: args.show_suppressed,
         },
     );
     let written = match &args.output {
@@ -90,11 +147,25 @@ fn check(args: &CheckArgs, registry: &Registry) -> ExitCode {
     if let Err(e) = written {
         return fail(&e);
     }
+    if let Some(path) = &args.write_baseline {
+        if let Err(e) = baseline::write(path, &report.findings, &report.files) {
+            return fail(&e.to_string());
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "wrote {} findings to the baseline {path}",
+            report.findings.len()
+        );
+    }
     for e in &report.io_errors {
         let _ = writeln!(std::io::stderr(), "error: {e}");
     }
     if !report.io_errors.is_empty() {
         return ExitCode::from(2);
+    }
+    // A baseline just written accepts every finding of this scan.
+    if args.write_baseline.is_some() {
+        return ExitCode::SUCCESS;
     }
     let threshold = severity(args.fail_on);
     if report
@@ -105,6 +176,23 @@ fn check(args: &CheckArgs, registry: &Registry) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn init(force: bool) -> ExitCode {
+    let path = std::path::Path::new(config::FILE_NAMES[0]);
+    if path.exists() && !force {
+        return fail("wiflint.toml already exists here (use --force to overwrite it)");
+    }
+    match std::fs::write(path, config::STARTER) {
+        Ok(()) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "wrote wiflint.toml: every setting is commented; `wiflint check` finds it from here and below"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&format!("cannot write wiflint.toml: {e}")),
     }
 }
 

@@ -34,7 +34,10 @@ pub fn parse(text: &str) -> Result<Vec<Node>, ParseError> {
                 span: Span::new(at, at),
             }
         })?;
-        let span = Span::new(conv.byte(&span.start), conv.byte(&span.end));
+        let mut span = Span::new(conv.byte(&span.start), conv.byte(&span.end));
+        if let Event::Scalar(_, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted, ..) = event {
+            span.end = span.start.max(quoted_end(text, span));
+        }
         builder.event(event, span)?;
     }
     Ok(builder.docs)
@@ -250,6 +253,27 @@ impl Builder {
     }
 }
 
+/// Where a quoted scalar really ends: the parser's span of a quoted scalar followed by a comment
+/// runs to the end of the line, comment included, which would put a finding's underline (and a
+/// suppression comment) inside the value.
+fn quoted_end(text: &str, span: Span) -> u32 {
+    let bytes = text.as_bytes();
+    let start = span.start as usize;
+    let Some(&quote) = bytes.get(start).filter(|b| matches!(b, b'"' | b'\'')) else {
+        return span.end;
+    };
+    let mut i = start + 1;
+    while i < bytes.len().min(span.end as usize + 1) {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return u32::try_from(i + 1).unwrap_or(span.end),
+            _ => i += 1,
+        }
+    }
+    span.end
+}
+
 /// A collection spans from its start to its closing bracket (flow style) or to the end of its
 /// last child (block style, whose end event is an empty marker at the next token).
 fn collection(start: Span, end: Span, last_child: Option<Span>, kind: NodeKind) -> Node {
@@ -337,5 +361,20 @@ mod tests {
         let docs = parse("a: 1\n---\nb: 2\n---\n").unwrap_or_default();
         assert_eq!(docs.len(), 3);
         assert!(docs[2].is_null());
+    }
+}
+
+#[cfg(test)]
+mod comment_span_tests {
+    use super::*;
+
+    #[test]
+    fn a_trailing_comment_is_not_part_of_the_value() {
+        let text = "a:\n  b: \"True\"  # wiflint: ignore[x] r\n  c: plain  # comment\n";
+        let docs = parse(text).unwrap_or_default();
+        let a = docs.first().and_then(|d| d.get("a"));
+        let b = a.and_then(|a| a.get("b")).map(|n| &text[n.span.range()]);
+        let c = a.and_then(|a| a.get("c")).map(|n| &text[n.span.range()]);
+        assert_eq!((b, c), (Some("\"True\""), Some("plain")));
     }
 }

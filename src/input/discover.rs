@@ -6,7 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::{Arc, Mutex};
+
 use ignore::WalkBuilder;
+
+use crate::config::PathFilter;
 
 /// File name endings read when walking a directory. Files named explicitly are read whatever
 /// their name.
@@ -16,8 +20,9 @@ const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "hcl"];
 pub enum Origin {
     File(PathBuf),
     Stdin,
-    /// The walker could not reach this path (a symlink loop, a permission error).
-    Unwalkable(String),
+    /// A path found but not read, and why: the walker could not reach it (a symlink loop, a
+    /// permission error) or the config excludes it.
+    NotRead(String),
 }
 
 #[derive(Clone, Debug)]
@@ -37,7 +42,10 @@ pub fn has_input_extension(path: &Path) -> bool {
 
 /// Expands the command-line paths into candidates, sorted and de-duplicated so that output does
 /// not depend on directory order.
-pub fn discover(paths: &[String]) -> (Vec<Candidate>, Vec<String>) {
+pub fn discover(
+    paths: &[String],
+    exclude: Option<&Arc<PathFilter>>,
+) -> (Vec<Candidate>, Vec<String>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for given in paths {
@@ -52,12 +60,19 @@ pub fn discover(paths: &[String]) -> (Vec<Candidate>, Vec<String>) {
         let path = Path::new(given);
         match std::fs::metadata(path) {
             Err(e) => errors.push(format!("{given}: {e}")),
-            Ok(meta) if meta.is_dir() => walk(path, &mut out),
-            Ok(_) => out.push(Candidate {
-                display: given.clone(),
-                origin: Origin::File(path.to_path_buf()),
-                explicit: true,
-            }),
+            Ok(meta) => {
+                if let Some(pattern) = exclude.and_then(|x| x.matched(path, meta.is_dir())) {
+                    out.push(excluded(display_path(path), &pattern));
+                } else if meta.is_dir() {
+                    walk(path, exclude, &mut out);
+                } else {
+                    out.push(Candidate {
+                        display: given.clone(),
+                        origin: Origin::File(path.to_path_buf()),
+                        explicit: true,
+                    });
+                }
+            }
         }
     }
     out.sort_by(|a, b| a.display.cmp(&b.display));
@@ -65,12 +80,48 @@ pub fn discover(paths: &[String]) -> (Vec<Candidate>, Vec<String>) {
     (out, errors)
 }
 
-fn walk(root: &Path, out: &mut Vec<Candidate>) {
-    let walker = WalkBuilder::new(root)
+/// Excluded paths stay in the report as skipped, so an exclude that hides too much is visible.
+fn excluded(display: String, pattern: &str) -> Candidate {
+    Candidate {
+        display,
+        origin: Origin::NotRead(format!("excluded by `{pattern}` in the config")),
+        explicit: false,
+    }
+}
+
+fn walk(root: &Path, exclude: Option<&Arc<PathFilter>>, out: &mut Vec<Candidate>) {
+    let pruned: Arc<Mutex<Vec<Candidate>>> = Arc::default();
+    let mut builder = WalkBuilder::new(root);
+    builder
         .follow_links(true)
         .require_git(false)
-        .sort_by_file_path(|a, b| a.cmp(b))
-        .build();
+        .sort_by_file_path(|a, b| a.cmp(b));
+    if let Some(exclude) = exclude {
+        let (exclude, pruned) = (Arc::clone(exclude), Arc::clone(&pruned));
+        builder.filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            // Only what would be read (or walked) is worth a line in the report.
+            if !is_dir && !has_input_extension(entry.path()) {
+                return true;
+            }
+            match exclude.matched(entry.path(), is_dir) {
+                Some(pattern) => {
+                    if let Ok(mut pruned) = pruned.lock() {
+                        pruned.push(excluded(display_path(entry.path()), &pattern));
+                    }
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+    walk_entries(root, builder.build(), out);
+    if let Ok(mut pruned) = pruned.lock() {
+        out.append(&mut pruned);
+    }
+}
+
+fn walk_entries(root: &Path, walker: ignore::Walk, out: &mut Vec<Candidate>) {
     for entry in walker {
         match entry {
             Ok(entry) => {
@@ -87,7 +138,7 @@ fn walk(root: &Path, out: &mut Vec<Candidate>) {
                 let (path, reason) = walk_error(&err);
                 out.push(Candidate {
                     display: path.unwrap_or_else(|| root.display().to_string()),
-                    origin: Origin::Unwalkable(reason),
+                    origin: Origin::NotRead(reason),
                     explicit: false,
                 });
             }

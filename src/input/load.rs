@@ -25,7 +25,7 @@ pub enum Loaded {
 
 pub fn load(candidate: &Candidate, max_size: u64) -> Loaded {
     let bytes = match &candidate.origin {
-        Origin::Unwalkable(reason) => return Loaded::Skip(reason.clone()),
+        Origin::NotRead(reason) => return Loaded::Skip(reason.clone()),
         Origin::Stdin => {
             let mut buf = Vec::new();
             match std::io::stdin().take(max_size + 1).read_to_end(&mut buf) {

@@ -30,6 +30,7 @@ struct Summary {
     warnings: usize,
     notes: usize,
     suppressed: usize,
+    baselined: usize,
     skipped: usize,
 }
 
@@ -46,6 +47,15 @@ struct FindingV1<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     found: Option<&'a str>,
     fingerprint: &'a str,
+    /// Only on suppressed findings (listed with `--show-suppressed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<SuppressedV1<'a>>,
+}
+
+#[derive(Serialize)]
+struct SuppressedV1<'a> {
+    kind: &'static str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -109,10 +119,22 @@ fn finding<'a>(report: &'a Report, r: &'a Resolved) -> FindingV1<'a> {
         expected: f.mismatch.as_ref().map(|m| m.expected.as_str()),
         found: f.mismatch.as_ref().map(|m| m.found.as_str()),
         fingerprint: &r.fingerprint,
+        suppressed: None,
     }
 }
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, show_suppressed: bool) -> String {
+    let mut findings: Vec<FindingV1<'_>> =
+        report.findings.iter().map(|r| finding(report, r)).collect();
+    if show_suppressed {
+        findings.extend(report.suppressed.iter().map(|(r, applied)| FindingV1 {
+            suppressed: Some(SuppressedV1 {
+                kind: applied.kind.as_str(),
+                reason: &applied.reason,
+            }),
+            ..finding(report, r)
+        }));
+    }
     let v1 = V1 {
         version: 1,
         tool: Tool {
@@ -124,10 +146,11 @@ pub fn render(report: &Report) -> String {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
             notes: report.count(Severity::Note),
-            suppressed: 0,
+            suppressed: report.suppressed.len(),
+            baselined: report.baselined,
             skipped: report.skipped.len(),
         },
-        findings: report.findings.iter().map(|r| finding(report, r)).collect(),
+        findings,
         skipped: report
             .skipped
             .iter()

@@ -24,12 +24,14 @@ pub const DOCS_BASE: &str = "https://github.com/wiflint/wiflint/blob/main/docs/r
 pub struct RenderOptions {
     pub color: bool,
     pub verbose: bool,
+    /// List suppressed findings too (text and JSON; SARIF always carries them, marked).
+    pub show_suppressed: bool,
 }
 
 pub fn render(format: Format, report: &Report, rules: &[&Rule], options: &RenderOptions) -> String {
     match format {
         Format::Text => text::render(report, options),
-        Format::Json => json::render(report),
+        Format::Json => json::render(report, options.show_suppressed),
         Format::Sarif => sarif::render(report, rules),
         Format::Github => github::render(report),
     }
@@ -51,8 +53,18 @@ pub fn summary(report: &Report) -> String {
         }
     }
     let mut s = format!("{} in {}", parts.join(", "), plural(report.checked, "file"));
+    let mut aside = Vec::new();
     if !report.skipped.is_empty() {
-        s.push_str(&format!(" ({} skipped)", report.skipped.len()));
+        aside.push(format!("{} skipped", report.skipped.len()));
+    }
+    if !report.suppressed.is_empty() {
+        aside.push(format!("{} suppressed", report.suppressed.len()));
+    }
+    if report.baselined > 0 {
+        aside.push(format!("{} in the baseline", report.baselined));
+    }
+    if !aside.is_empty() {
+        s.push_str(&format!(" ({})", aside.join(", ")));
     }
     s
 }

@@ -8,6 +8,7 @@ use super::DOCS_BASE;
 use crate::app::Report;
 use crate::finding::{Placed, Severity};
 use crate::rules::Rule;
+use crate::suppress::Kind;
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -63,10 +64,14 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
             })
         })
         .collect();
-    let results: Vec<Value> = report
+    // Suppressed findings stay in the log, marked, so code scanning shows them as such.
+    let listed = report
         .findings
         .iter()
-        .map(|r| {
+        .map(|r| (r, None))
+        .chain(report.suppressed.iter().map(|(r, a)| (r, Some(a))));
+    let results: Vec<Value> = listed
+        .map(|(r, applied)| {
             let f = &r.finding;
             let text = super::full_message(f);
             let mut result = json!({
@@ -81,6 +86,17 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
             });
             if let Some(index) = rules.iter().position(|rule| rule.id == f.rule) {
                 result["ruleIndex"] = json!(index);
+            }
+            if let Some(applied) = applied {
+                let kind = match applied.kind {
+                    Kind::Inline | Kind::Annotation => "inSource",
+                    Kind::Config => "external",
+                };
+                result["suppressions"] = json!([{
+                    "kind": kind,
+                    "status": "accepted",
+                    "justification": applied.reason,
+                }]);
             }
             if !r.related.is_empty() {
                 result["relatedLocations"] = Value::Array(

@@ -7,8 +7,9 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet, rendere
 
 use super::{RenderOptions, diff, summary};
 use crate::app::Report;
-use crate::finding::{Placed, Severity};
+use crate::finding::{Placed, Resolved, Severity};
 use crate::rules::input::redact_secrets;
+use crate::suppress::Applied;
 
 pub fn render(report: &Report, options: &RenderOptions) -> String {
     let renderer = if options.color {
@@ -20,7 +21,18 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();
     // Never print a secret: snippets show the source with literal secrets masked.
     let mut shown: HashMap<usize, Option<String>> = HashMap::new();
-    for r in &report.findings {
+    let suppressed = report
+        .suppressed
+        .iter()
+        .filter(|_| options.show_suppressed)
+        .map(|(r, applied)| (r, Some(applied)));
+    let listed: Vec<(&Resolved, Option<&Applied>)> = report
+        .findings
+        .iter()
+        .map(|r| (r, None))
+        .chain(suppressed)
+        .collect();
+    for (r, _) in &listed {
         for file in std::iter::once(r.primary.file).chain(r.related.iter().map(|p| p.file)) {
             shown.entry(file).or_insert_with(|| {
                 let input = &report.files[file];
@@ -28,7 +40,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             });
         }
     }
-    for r in &report.findings {
+    for (r, applied) in &listed {
         let f = &r.finding;
         let level = match f.severity {
             Severity::Error => Level::ERROR,
@@ -69,6 +81,13 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         let mut messages: Vec<String> = Vec::new();
         if let Some(m) = &f.mismatch {
             messages.push(diff::lines(&m.expected, &m.found, options.color));
+        }
+        if let Some(applied) = applied {
+            messages.push(format!(
+                "suppressed ({}): {}",
+                applied.kind.as_str(),
+                applied.reason
+            ));
         }
         let mut elements = Vec::new();
         for m in &messages {

@@ -30,6 +30,8 @@ pub type NativeFn = fn(&Ctx<'_>, &mut Vec<Finding>);
 pub enum Check {
     Native(NativeFn),
     Field(templates::field::FieldRule),
+    /// Findings made by the suppression step (`crate::suppress`), not by a check of the inputs.
+    Meta,
 }
 
 #[derive(Debug)]
@@ -43,6 +45,9 @@ pub struct Rule {
     /// The spec file it came from.
     pub origin: String,
     pub check: Check,
+    /// A severity set in the config: every finding of the rule gets it, including the lower
+    /// variants some rules report.
+    pub severity_override: Option<Severity>,
 }
 
 /// Settings that change what rules conclude (not which rules run).
@@ -129,6 +134,7 @@ pub fn run(rule: &Rule, ctx: &Ctx<'_>) -> Vec<Finding> {
     match &rule.check {
         Check::Native(f) => f(ctx, &mut out),
         Check::Field(field) => field.run(ctx, &mut out),
+        Check::Meta => {}
     }
     out
 }

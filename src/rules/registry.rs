@@ -30,6 +30,24 @@ impl Registry {
         Ok(Registry { rules })
     }
 
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Rule> {
+        self.rules
+            .binary_search_by(|r| r.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &mut self.rules[i])
+    }
+
+    /// Adds a rule (a custom one), keeping the list sorted; a taken id is returned as the error.
+    pub fn add(&mut self, rule: Rule) -> Result<(), String> {
+        match self.rules.binary_search_by(|r| r.id.cmp(&rule.id)) {
+            Ok(_) => Err(rule.id),
+            Err(i) => {
+                self.rules.insert(i, rule);
+                Ok(())
+            }
+        }
+    }
+
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules
             .binary_search_by(|r| r.id.as_str().cmp(id))
@@ -37,6 +55,10 @@ impl Registry {
             .map(|i| &self.rules[i])
     }
 }
+
+/// The template of rules whose findings come from the scan itself rather than from a check of
+/// the inputs: suppressions that are malformed or match nothing.
+pub const META_TEMPLATE: &str = "meta.suppression";
 
 fn native(template: &str) -> Option<NativeFn> {
     [
@@ -54,7 +76,9 @@ fn native(template: &str) -> Option<NativeFn> {
 }
 
 pub fn bind(origin: &str, raw: RawSpec) -> Result<Rule, SpecError> {
-    let check = if raw.template.starts_with("field.") {
+    let check = if raw.template == META_TEMPLATE {
+        Check::Meta
+    } else if raw.template.starts_with("field.") {
         Check::Field(FieldRule::compile(
             &raw.template,
             raw.template_span,
@@ -81,5 +105,6 @@ pub fn bind(origin: &str, raw: RawSpec) -> Result<Rule, SpecError> {
         params: raw.params,
         origin: origin.to_string(),
         check,
+        severity_override: None,
     })
 }

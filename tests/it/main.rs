@@ -25,6 +25,7 @@ pub fn config(paths: &[&str]) -> ScanConfig {
         select: Vec::new(),
         ignore: Vec::new(),
         min_severity: Severity::Note,
+        ..ScanConfig::default()
     }
 }
 
@@ -42,6 +43,7 @@ pub fn render(format: Format, report: &Report) -> String {
         &RenderOptions {
             color: false,
             verbose: false,
+            show_suppressed: false,
         },
     )
 }

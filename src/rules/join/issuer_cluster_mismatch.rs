@@ -1,20 +1,46 @@
 //! Entra compares the token's `iss` with the credential's issuer exactly (AADSTS70021); a
 //! Kubernetes token's `iss` is its cluster's OIDC issuer URL.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Loc};
 use crate::model::azure::is_aks_issuer;
 use crate::rules::Ctx;
+
+/// A cluster issuer the credential may be meant for: from a scanned AKS export (with its
+/// location) or from the config's `azure.cluster-issuers`.
+struct Known<'a> {
+    issuer: &'a str,
+    name: String,
+    loc: Option<Loc>,
+}
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let clusters = &ctx.model.clusters;
     // A cluster without an issuer is `cluster-oidc-issuer-disabled`; a credential may be meant for it.
-    if clusters.is_empty() || clusters.iter().any(|c| c.active_issuer().is_none()) {
+    if clusters.iter().any(|c| c.active_issuer().is_none()) {
         return;
     }
-    let issuers: Vec<_> = clusters
+    let mut issuers: Vec<Known<'_>> = clusters
         .iter()
-        .filter_map(|c| c.active_issuer().map(|i| (c, i)))
+        .filter_map(|c| {
+            c.active_issuer().map(|(at, issuer)| Known {
+                issuer,
+                name: c.describe(),
+                loc: Some(at.loc()),
+            })
+        })
         .collect();
+    issuers.extend(
+        ctx.param_strs("cluster-issuers")
+            .into_iter()
+            .map(|issuer| Known {
+                issuer,
+                name: format!("the cluster issuer `{issuer}` configured in wiflint.toml"),
+                loc: None,
+            }),
+    );
+    if issuers.is_empty() {
+        return;
+    }
     for cred in &ctx.model.credentials {
         if !cred.is_k8s() {
             continue;
@@ -22,23 +48,20 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let Some((at, issuer)) = cred.issuer() else {
             continue;
         };
-        if issuers.iter().any(|(_, (_, i))| *i == issuer) {
+        if issuers.iter().any(|k| k.issuer == issuer) {
             continue;
         }
         let slash_only = |i: &str| i.trim_end_matches('/') == issuer.trim_end_matches('/');
         // The cluster it was most likely meant for: the longest common prefix.
-        let nearest = issuers
-            .iter()
-            .find(|(_, (_, i))| slash_only(i))
-            .or_else(|| {
-                issuers
-                    .iter()
-                    .max_by_key(|(_, (_, i))| common_prefix(i, issuer))
-            });
-        let Some((cluster, (cluster_at, cluster_issuer))) = nearest else {
+        let nearest = issuers.iter().find(|k| slash_only(k.issuer)).or_else(|| {
+            issuers
+                .iter()
+                .max_by_key(|k| common_prefix(k.issuer, issuer))
+        });
+        let Some(cluster) = nearest else {
             continue;
         };
-        let only_slash = slash_only(cluster_issuer);
+        let only_slash = slash_only(cluster.issuer);
         // `issuer-trailing-slash` explains an AKS issuer that lost its slash.
         if only_slash && is_aks_issuer(issuer) && !issuer.ends_with('/') {
             continue;
@@ -47,28 +70,31 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             format!(
                 "the issuer of {} differs from the OIDC issuer of {} only by the trailing slash: Entra compares them exactly (AADSTS70021)",
                 cred.describe(),
-                cluster.describe()
+                cluster.name
             )
         } else {
             let n = issuers.len();
             let which = if n == 1 {
-                cluster.describe()
+                cluster.name.clone()
             } else {
-                format!("any of the {n} scanned AKS clusters")
+                format!("any of the {n} known AKS clusters")
             };
             format!(
                 "the issuer of {} is not the OIDC issuer of {which}: tokens from the cluster are refused (AADSTS70021)",
                 cred.describe(),
             )
         };
-        out.push(
-            ctx.finding(at.loc(), "not the cluster's issuer", message)
-                .mismatch(*cluster_issuer, issuer)
-                .related(cluster_at.loc(), format!("OIDC issuer of {}", cluster.describe()))
-                .help(format!(
-                    "set the credential's issuer to `{cluster_issuer}` (`az aks show --query oidcIssuerProfile.issuerUrl -o tsv`)"
-                )),
-        );
+        let mut finding = ctx
+            .finding(at.loc(), "not the cluster's issuer", message)
+            .mismatch(cluster.issuer, issuer)
+            .help(format!(
+                "set the credential's issuer to `{}` (`az aks show --query oidcIssuerProfile.issuerUrl -o tsv`)",
+                cluster.issuer
+            ));
+        if let Some(loc) = &cluster.loc {
+            finding = finding.related(loc.clone(), format!("OIDC issuer of {}", cluster.name));
+        }
+        out.push(finding);
     }
 }
 

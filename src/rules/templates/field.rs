@@ -8,6 +8,8 @@
 //! - `select`: a JSONPath (or a list of them), evaluated on each object in scope;
 //! - `scope`: `objects` (default) or `pod-templates` (selectors start at each pod template, so one
 //!   rule covers Pods, Deployments, CronJobs …); `kinds`: only objects of these kinds;
+//! - `only-if`: JSONPath(s) that must each match something for the object (or pod template) to be
+//!   checked, e.g. only ServiceAccounts that carry a `client-id`;
 //! - `value` (equals), `values` (one-of), `pattern` + `when: mismatch|match` (matches),
 //!   `min`/`max` (count);
 //! - `message`, `label`, `help`: texts; `{value}`, `{key}`, `{kind}`, `{name}`, `{path}` are filled in.
@@ -35,6 +37,7 @@ pub enum Op {
 pub struct FieldRule {
     op: Op,
     selectors: Vec<Selector>,
+    only_if: Vec<Selector>,
     pod_templates: bool,
     kinds: Vec<String>,
     message: String,
@@ -52,8 +55,8 @@ pub const TEMPLATES: &[&str] = &[
 ];
 
 const PARAMS: &[&str] = &[
-    "select", "scope", "kinds", "value", "values", "pattern", "when", "min", "max", "message",
-    "label", "help",
+    "select", "only-if", "scope", "kinds", "value", "values", "pattern", "when", "min", "max",
+    "message", "label", "help",
 ];
 
 impl FieldRule {
@@ -102,12 +105,17 @@ impl FieldRule {
                 },
             }
         };
-        let selectors = list("select")
-            .into_iter()
-            .map(|(s, span)| {
-                Selector::parse(&s).map_err(|e| err(span, format!("invalid JSONPath `{s}`: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let selectors_of = |key: &str| {
+            list(key)
+                .into_iter()
+                .map(|(s, span)| {
+                    Selector::parse(&s)
+                        .map_err(|e| err(span, format!("invalid JSONPath `{s}`: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let selectors = selectors_of("select")?;
+        let only_if = selectors_of("only-if")?;
         if selectors.is_empty() {
             return Err(err(params.span, format!("{template} needs `select`")));
         }
@@ -174,6 +182,7 @@ impl FieldRule {
         Ok(FieldRule {
             op,
             selectors,
+            only_if,
             pod_templates,
             kinds: list("kinds").into_iter().map(|(k, _)| k).collect(),
             message: text("message").ok_or_else(|| missing("message"))?,
@@ -197,6 +206,9 @@ impl FieldRule {
         for (obj_index, rel, root) in roots {
             let object = &model.objects[obj_index];
             if !self.kinds.is_empty() && !self.kinds.iter().any(|k| k == object.kind) {
+                continue;
+            }
+            if !self.only_if.iter().all(|s| !s.matches(root).is_empty()) {
                 continue;
             }
             let matches: Vec<(Path, &Node)> = self

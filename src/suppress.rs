@@ -1,0 +1,514 @@
+//! Suppressions: findings a team has looked at and accepted, with the reason.
+//!
+//! Three places can accept a finding: an inline comment `# wiflint: ignore[rule-id, …] reason`
+//! (on a line of the finding's primary span, or alone on the line above it), a
+//! `wiflint.io/ignore: "rule-id: reason; …"` annotation on the Kubernetes object or its pod
+//! template, and a `[[suppress]]` entry of the config. Each is narrow (a rule, a place) and must
+//! say why; one that is malformed suppresses nothing (`invalid-suppression`) and one that matches
+//! nothing is reported (`unused-suppression`), because peers' users complain most about
+//! suppressions that silently do nothing or silently hide too much.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::config::{Config, ConfigError, PathFilter};
+use crate::document::{Node, NodeKind, Part, Path, Span, Syntax};
+use crate::finding::{Finding, Label, Loc, Resolved, Target};
+use crate::input::InputFile;
+use crate::model::{FileId, Model};
+use crate::rules::Rule;
+use crate::rules::registry::Registry;
+
+/// The annotation that suppresses findings on a Kubernetes object.
+pub const ANNOTATION: &str = "wiflint.io/ignore";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A `# wiflint: ignore[…]` comment.
+    Inline,
+    /// A `wiflint.io/ignore` annotation.
+    Annotation,
+    /// A `[[suppress]]` entry of the config.
+    Config,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Inline => "inline",
+            Kind::Annotation => "annotation",
+            Kind::Config => "config",
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Scope {
+    /// A comment on `line` (1-based); `own_line`: nothing but the comment is on it, so it also
+    /// covers the line below.
+    Lines {
+        file: FileId,
+        line: usize,
+        own_line: bool,
+    },
+    /// Everything inside one Kubernetes object.
+    Object {
+        file: FileId,
+        doc: usize,
+        base: Path,
+    },
+    /// Files matching the entry's patterns (all files when it has none).
+    Paths(Option<PathFilter>),
+}
+
+/// One rule id of a suppression, where it is written, and whether it accepted anything.
+#[derive(Debug)]
+struct Entry {
+    rule: String,
+    loc: Loc,
+    used: bool,
+}
+
+#[derive(Debug)]
+struct Suppression {
+    kind: Kind,
+    scope: Scope,
+    entries: Vec<Entry>,
+    reason: String,
+}
+
+/// Why a finding is not reported: what accepted it and the reason given.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    pub kind: Kind,
+    pub reason: String,
+    /// Where the suppression is written.
+    pub at: Loc,
+}
+
+/// The scan's suppressions, collected before findings are resolved.
+#[derive(Debug, Default)]
+pub struct Suppressions {
+    list: Vec<Suppression>,
+    /// `invalid-suppression` findings: malformed ones, missing reasons, unknown rule ids.
+    pub invalid: Vec<Finding>,
+}
+
+static COMMENT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?:^|[ \t])#[ \t]*wiflint:").ok());
+
+impl Suppressions {
+    /// Reads inline comments and annotations from the scanned files, and the config's entries.
+    /// `config_file` is the config's place among the files, when it has entries.
+    pub fn collect(
+        files: &[InputFile],
+        model: &Model<'_>,
+        registry: &Registry,
+        config: &Config,
+        config_file: Option<FileId>,
+    ) -> Result<Suppressions, ConfigError> {
+        let mut s = Suppressions::default();
+        let invalid_rule = registry.get("invalid-suppression");
+        let mut invalid = |loc: Loc, label: &str, message: String, help: &str| {
+            if let Some(rule) = invalid_rule {
+                s.invalid
+                    .push(meta_finding(rule, loc, label, message).help(help.to_string()));
+            }
+        };
+        let mut list = Vec::new();
+        for (file_id, file) in files.iter().enumerate() {
+            if !matches!(file.syntax, Syntax::Yaml | Syntax::Hcl) || Some(file_id) == config_file {
+                continue;
+            }
+            for comment in inline_comments(file) {
+                let loc = Loc::span(file_id, comment.span);
+                let Some(parsed) = parse_directive(&comment.directive) else {
+                    invalid(
+                        loc,
+                        "not a wiflint directive",
+                        format!(
+                            "`# wiflint: {}` is not a suppression: write `# wiflint: ignore[rule-id, …] reason`",
+                            comment.directive.trim()
+                        ),
+                        "the only directive is `ignore[rule-id, …]` followed by the reason",
+                    );
+                    continue;
+                };
+                if parsed.reason.is_empty() {
+                    invalid(
+                        loc,
+                        "no reason",
+                        "this suppression gives no reason, so it suppresses nothing: a reason is required".into(),
+                        "add why the finding is accepted after the bracket: `# wiflint: ignore[rule-id] reason`",
+                    );
+                    continue;
+                }
+                let base = comment.span.start as usize + comment.directive_offset;
+                let mut entries = Vec::new();
+                for (rule, range) in parsed.rules {
+                    let at = Loc::span(file_id, Span::new(base + range.start, base + range.end));
+                    match known(registry, &rule) {
+                        Ok(()) => entries.push(Entry {
+                            rule,
+                            loc: at,
+                            used: false,
+                        }),
+                        Err(hint) => invalid(
+                            at,
+                            "unknown rule id",
+                            format!(
+                                "`{rule}` is not a wiflint rule{hint}, so this suppresses nothing"
+                            ),
+                            "`wiflint rules` lists the ids",
+                        ),
+                    }
+                }
+                list.push(Suppression {
+                    kind: Kind::Inline,
+                    scope: Scope::Lines {
+                        file: file_id,
+                        line: comment.line,
+                        own_line: comment.own_line,
+                    },
+                    entries,
+                    reason: parsed.reason,
+                });
+            }
+        }
+        for (index, object) in model.objects.iter().enumerate() {
+            let mut places = vec![(Path::root(), object.node)];
+            places.extend(
+                model
+                    .templates
+                    .iter()
+                    .filter(|t| t.object == index)
+                    .map(|t| (t.rel.clone(), t.node)),
+            );
+            for (rel, node) in places {
+                let Some(node) = node.get_path(&["metadata", "annotations", ANNOTATION]) else {
+                    continue;
+                };
+                let path = object
+                    .base
+                    .join(&rel)
+                    .keys(&["metadata", "annotations", ANNOTATION]);
+                let loc = Loc::node(object.file, object.doc, path, Part::Value);
+                let Some(value) = node.as_str() else {
+                    invalid(
+                        loc,
+                        "not a string",
+                        format!(
+                            "`{ANNOTATION}` must be a string of `rule-id: reason` entries separated by `;`"
+                        ),
+                        "quote the value",
+                    );
+                    continue;
+                };
+                for item in value.split(';').map(str::trim).filter(|i| !i.is_empty()) {
+                    let (rule, reason) = item.split_once(':').unwrap_or((item, ""));
+                    let (rule, reason) = (rule.trim(), reason.trim());
+                    if reason.is_empty() {
+                        invalid(
+                            loc.clone(),
+                            "no reason",
+                            format!(
+                                "the `{ANNOTATION}` entry `{item}` gives no reason, so it suppresses nothing: a reason is required"
+                            ),
+                            "write each entry as `rule-id: reason`, entries separated by `;`",
+                        );
+                        continue;
+                    }
+                    if let Err(hint) = known(registry, rule) {
+                        invalid(
+                            loc.clone(),
+                            "unknown rule id",
+                            format!(
+                                "`{rule}` in `{ANNOTATION}` is not a wiflint rule{hint}, so it suppresses nothing"
+                            ),
+                            "`wiflint rules` lists the ids",
+                        );
+                        continue;
+                    }
+                    list.push(Suppression {
+                        kind: Kind::Annotation,
+                        scope: Scope::Object {
+                            file: object.file,
+                            doc: object.doc,
+                            base: object.base.clone(),
+                        },
+                        entries: vec![Entry {
+                            rule: rule.to_string(),
+                            loc: loc.clone(),
+                            used: false,
+                        }],
+                        reason: reason.to_string(),
+                    });
+                }
+            }
+        }
+        if let Some(cfg_file) = config_file {
+            for entry in &config.suppress {
+                let filter = if entry.paths.is_empty() {
+                    None
+                } else {
+                    Some(config.path_filter(&entry.paths)?)
+                };
+                list.push(Suppression {
+                    kind: Kind::Config,
+                    scope: Scope::Paths(filter),
+                    entries: entry
+                        .rules
+                        .iter()
+                        .map(|r| Entry {
+                            rule: r.value.clone(),
+                            loc: Loc::span(cfg_file, r.span),
+                            used: false,
+                        })
+                        .collect(),
+                    reason: entry.reason.value.clone(),
+                });
+            }
+        }
+        s.list = list;
+        Ok(s)
+    }
+
+    /// Which suppression accepts the finding, if any. Every suppression that applies counts as
+    /// used, so two that overlap are not reported as unused.
+    pub fn apply(&mut self, finding: &Resolved, files: &[InputFile]) -> Option<Applied> {
+        let mut applied = None;
+        for s in &mut self.list {
+            if !applies(&s.scope, finding, files) {
+                continue;
+            }
+            for e in &mut s.entries {
+                if e.rule == finding.finding.rule {
+                    e.used = true;
+                    applied.get_or_insert_with(|| Applied {
+                        kind: s.kind,
+                        reason: s.reason.clone(),
+                        at: e.loc.clone(),
+                    });
+                }
+            }
+        }
+        applied
+    }
+
+    /// `unused-suppression` findings for entries that accepted nothing, among the rules that ran.
+    pub fn unused(&self, ran: &[&Rule], registry: &Registry) -> Vec<Finding> {
+        let Some(rule) = registry.get("unused-suppression") else {
+            return Vec::new();
+        };
+        if !ran.iter().any(|r| r.id == rule.id) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for s in &self.list {
+            for e in s.entries.iter().filter(|e| !e.used) {
+                if !ran.iter().any(|r| r.id == e.rule) {
+                    continue;
+                }
+                let place = match s.kind {
+                    Kind::Inline => "on this line or the line below",
+                    Kind::Annotation => "in this object",
+                    Kind::Config => "in the paths of this entry",
+                };
+                out.push(
+                    meta_finding(
+                        rule,
+                        e.loc.clone(),
+                        "matches no finding",
+                        format!(
+                            "the suppression of `{}` matches no finding {place}: the problem it accepted is gone, or it is in the wrong place",
+                            e.rule
+                        ),
+                    )
+                    .help(format!("remove `{}` from this suppression", e.rule)),
+                );
+            }
+        }
+        out
+    }
+}
+
+fn meta_finding(rule: &Rule, loc: Loc, label: &str, message: String) -> Finding {
+    Finding {
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        message,
+        help: None,
+        primary: Label {
+            loc,
+            message: label.into(),
+        },
+        related: Vec::new(),
+        mismatch: None,
+    }
+}
+
+fn known(registry: &Registry, id: &str) -> Result<(), String> {
+    if registry.get(id).is_some() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = registry.rules.iter().map(|r| r.id.as_str()).collect();
+    Err(crate::rules::closest(id, &ids)
+        .map(|c| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default())
+}
+
+fn applies(scope: &Scope, finding: &Resolved, files: &[InputFile]) -> bool {
+    let primary = &finding.primary;
+    match scope {
+        Scope::Lines {
+            file,
+            line,
+            own_line,
+        } => {
+            *file == primary.file
+                && ((primary.start.line..=primary.end.line).contains(line)
+                    || (*own_line && primary.start.line == line + 1))
+        }
+        Scope::Object { file, doc, base } => {
+            let loc = &finding.finding.primary.loc;
+            loc.file == *file
+                && matches!(&loc.target, Target::Node { doc: d, path, .. }
+                    if d == doc && path.0.starts_with(&base.0))
+        }
+        Scope::Paths(None) => true,
+        Scope::Paths(Some(filter)) => {
+            let path = &files[primary.file].source.path;
+            path != "-" && filter.matched(std::path::Path::new(path), false).is_some()
+        }
+    }
+}
+
+/// A `# wiflint:` comment found in a file.
+struct Comment {
+    /// From the `#` to the end of the line.
+    span: Span,
+    line: usize,
+    own_line: bool,
+    /// The text after `wiflint:`, and its offset from the `#`.
+    directive: String,
+    directive_offset: usize,
+}
+
+fn inline_comments(file: &InputFile) -> Vec<Comment> {
+    let text = &file.source.text;
+    let Some(re) = COMMENT.as_ref() else {
+        return Vec::new();
+    };
+    if !text.contains("wiflint:") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for (i, line) in text.split('\n').enumerate() {
+        let line_text = line.strip_suffix('\r').unwrap_or(line);
+        if let Some(m) = re.find(line_text) {
+            let hash = m.start() + line_text[m.start()..].find('#').unwrap_or(0);
+            let offset = line_start + hash;
+            // A `#` inside a quoted or block scalar is text, not a comment.
+            if !file
+                .docs
+                .iter()
+                .any(|d| inside_scalar(d, u32::try_from(offset).unwrap_or(u32::MAX)))
+            {
+                out.push(Comment {
+                    span: Span::new(offset, line_start + line_text.len()),
+                    line: i + 1,
+                    own_line: line_text[..hash].trim().is_empty(),
+                    directive: line_text[m.end()..].to_string(),
+                    directive_offset: m.end() - hash,
+                });
+            }
+        }
+        line_start += line.len() + 1;
+    }
+    out
+}
+
+/// Whether `offset` falls inside a scalar's text (iterative: trees can be deep).
+fn inside_scalar(root: &Node, offset: u32) -> bool {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if offset < node.span.start || offset >= node.span.end {
+            continue;
+        }
+        match &node.kind {
+            NodeKind::Scalar(_) => return true,
+            NodeKind::Seq(items) => stack.extend(items),
+            NodeKind::Map(entries) => {
+                for e in entries {
+                    stack.push(&e.key);
+                    stack.push(&e.value);
+                }
+            }
+        }
+    }
+    false
+}
+
+struct Directive {
+    /// Each rule id and its byte range within the directive text.
+    rules: Vec<(String, std::ops::Range<usize>)>,
+    reason: String,
+}
+
+/// `ignore[a, b] reason` (the text after `wiflint:`).
+fn parse_directive(text: &str) -> Option<Directive> {
+    let lead = text.len() - text.trim_start().len();
+    let rest = text[lead..].strip_prefix("ignore[")?;
+    let close = rest.find(']')?;
+    let list_start = lead + "ignore[".len();
+    let mut rules = Vec::new();
+    let mut pos = 0;
+    for part in rest[..close].split(',') {
+        let trimmed = part.trim();
+        if !trimmed.is_empty() {
+            let start = list_start + pos + (part.len() - part.trim_start().len());
+            rules.push((trimmed.to_string(), start..start + trimmed.len()));
+        }
+        pos += part.len() + 1;
+    }
+    if rules.is_empty() {
+        return None;
+    }
+    let reason = rest[close + 1..]
+        .trim()
+        .trim_start_matches([':', '-', '—'])
+        .trim();
+    Some(Directive {
+        rules,
+        reason: reason.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives() {
+        let d = parse_directive(" ignore[wi-label-missing, client-id-missing] legacy app");
+        let d = d.map(|d| (d.rules, d.reason));
+        assert_eq!(
+            d,
+            Some((
+                vec![
+                    ("wi-label-missing".to_string(), 8..24),
+                    ("client-id-missing".to_string(), 26..43)
+                ],
+                "legacy app".to_string()
+            ))
+        );
+        assert!(parse_directive(" ignore").is_none());
+        assert!(parse_directive(" ignore[]").is_none());
+        assert_eq!(
+            parse_directive(" ignore[x] — because").map(|d| d.reason),
+            Some("because".into())
+        );
+    }
+}
