@@ -246,7 +246,12 @@ impl Config {
             .ok()
             .and_then(|p| p.parent().map(Path::to_path_buf))
             .unwrap_or_default();
-        Config::parse(Source::new(path.display().to_string(), text), root)
+        // Shown relative to the working directory, like the scanned files.
+        let shown = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok())
+            .unwrap_or(path);
+        Config::parse(Source::new(shown.display().to_string(), text), root)
     }
 
     pub fn parse(source: Source, root: PathBuf) -> Result<Config, ConfigError> {

@@ -6,6 +6,7 @@ mod realworld;
 mod rules;
 mod sarif;
 mod vault_dump;
+mod workflow;
 
 use wiflint::app::{self, Report, ScanConfig};
 use wiflint::finding::Severity;

@@ -242,7 +242,26 @@ impl FieldRule {
             match &self.op {
                 Op::Required => {
                     if matches.is_empty() {
-                        emit(Path::root(), None, Part::Value);
+                        // Point at the key under which the missing field belongs, when the
+                        // selector is a plain path; else at the object.
+                        let keys = self
+                            .selectors
+                            .first()
+                            .and_then(|s| plain_keys(&s.source))
+                            .unwrap_or_default();
+                        let mut at = Path::root();
+                        let mut node = root;
+                        for key in keys {
+                            let Some(next) = node.get(&key) else { break };
+                            at = at.key(key);
+                            node = next;
+                        }
+                        let part = if at.is_empty() {
+                            Part::Value
+                        } else {
+                            Part::Key
+                        };
+                        emit(at, None, part);
                     }
                 }
                 Op::Count { min, max } => {
@@ -284,10 +303,54 @@ impl FieldRule {
     }
 }
 
+/// The keys of a JSONPath that is a plain chain of names (`$.metadata.labels['team']`).
+fn plain_keys(source: &str) -> Option<Vec<String>> {
+    let mut rest = source.strip_prefix('$')?;
+    let mut keys = Vec::new();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            let name = &r[..end];
+            if name.is_empty() || name.contains(['*', '(', '?', ' ']) {
+                return None;
+            }
+            keys.push(name.to_string());
+            rest = &r[end..];
+        } else if let Some(r) = rest.strip_prefix("['").or_else(|| rest.strip_prefix("[\"")) {
+            let quote = if rest.starts_with("['") { "']" } else { "\"]" };
+            let end = r.find(quote)?;
+            keys.push(r[..end].to_string());
+            rest = &r[end + 2..];
+        } else {
+            return None;
+        }
+    }
+    Some(keys)
+}
+
 fn describe_value(node: &Node) -> &str {
     match &node.kind {
         crate::document::NodeKind::Scalar(_) => value_text(node),
         crate::document::NodeKind::Seq(_) => "<sequence>",
         crate::document::NodeKind::Map(_) => "<mapping>",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_keys;
+
+    #[test]
+    fn plain_paths() {
+        assert_eq!(
+            plain_keys("$.metadata.labels['azure.workload.identity/use']"),
+            Some(vec![
+                "metadata".to_string(),
+                "labels".to_string(),
+                "azure.workload.identity/use".to_string()
+            ])
+        );
+        assert_eq!(plain_keys("$.spec.containers[*].image"), None);
+        assert_eq!(plain_keys("$"), Some(Vec::new()));
     }
 }
