@@ -514,3 +514,60 @@ fn init_writes_a_valid_starter_config_once() {
         .stderr(predicate::str::contains("already exists"));
     repo.run(&["init", "--force"]).code(0);
 }
+
+/// The first fenced block of `lang` after the README heading `heading`.
+fn readme_block(heading: &str, lang: &str) -> String {
+    let readme = std::fs::read_to_string(Path::new(REPO).join("README.md"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let section = readme
+        .split_once(&format!("\n{heading}\n"))
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| panic!("README has no `{heading}`"));
+    let fence = format!("```{lang}\n");
+    let (_, rest) = section
+        .split_once(&fence)
+        .unwrap_or_else(|| panic!("no {lang} block under {heading}"));
+    rest.split_once("```").map_or("", |(b, _)| b).to_string()
+}
+
+#[test]
+fn readme_configuration_snippet_is_a_valid_config() {
+    let repo = Repo::new();
+    repo.copy("examples/broken/api.yaml", "k8s/api.yaml")
+        .copy("examples/broken/api.yaml", "legacy/api.yaml")
+        .write("policy/wiflint/.keep", "")
+        .write("wiflint.toml", &readme_block("## Configuration", "toml"));
+    let report = repo.json(&["check", ".", "-f", "json", "--show-suppressed"]);
+    let suppressed = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == "client-secret-env" && f.get("suppressed").is_some())
+        .count();
+    assert_eq!(suppressed, 1, "{report}");
+}
+
+#[test]
+fn readme_auditor_snippet_runs() {
+    let repo = Repo::new();
+    for entry in ["api.yaml", "payments.yaml", "azure/fic-payments.json"] {
+        repo.copy(
+            &format!("examples/broken/{entry}"),
+            &format!("examples/broken/{entry}"),
+        );
+    }
+    let block = readme_block("## Auditors: complete reports and baselines", "sh");
+    let commands: Vec<Vec<&str>> = block
+        .lines()
+        .filter_map(|l| l.strip_prefix("wiflint "))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(commands.len(), 3, "{block}");
+    for args in &commands {
+        repo.run(args).code(0);
+    }
+    let report: Value =
+        serde_json::from_str(&repo.read("new-findings.json")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert!(report["summary"]["baselined"].as_u64().unwrap_or(0) > 0);
+}
