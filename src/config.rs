@@ -512,7 +512,7 @@ impl Config {
                     value: "audience-not-default".into(),
                     span: aud.span,
                 },
-                map(vec![("audiences", seq(std::slice::from_ref(aud)))]),
+                Node::mapping(vec![("audiences", seq(std::slice::from_ref(aud)))]),
             ));
         }
         if !self.cluster_issuers.is_empty() {
@@ -522,7 +522,7 @@ impl Config {
                     value: "issuer-cluster-mismatch".into(),
                     span,
                 },
-                map(vec![("cluster-issuers", seq(&self.cluster_issuers))]),
+                Node::mapping(vec![("cluster-issuers", seq(&self.cluster_issuers))]),
             ));
         }
         for (at, given) in &params {
@@ -628,21 +628,6 @@ impl Reader<'_> {
                 ),
             },
         })
-    }
-}
-
-fn map(entries: Vec<(&str, Node)>) -> Node {
-    Node {
-        span: Span::default(),
-        kind: NodeKind::Map(
-            entries
-                .into_iter()
-                .map(|(k, value)| crate::document::Entry {
-                    key: Node::scalar(k, Style::Quoted, Typed::Str, Span::default()),
-                    value,
-                })
-                .collect(),
-        ),
     }
 }
 

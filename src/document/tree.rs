@@ -131,6 +131,22 @@ impl Node {
         }
     }
 
+    /// A mapping built in code (rule parameters from the config, tests), without positions.
+    pub fn mapping(entries: Vec<(&str, Node)>) -> Self {
+        Node {
+            span: Span::default(),
+            kind: NodeKind::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, value)| Entry {
+                        key: Node::scalar(k, Style::Plain, Typed::Str, Span::default()),
+                        value,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
     pub fn as_scalar(&self) -> Option<&Scalar> {
         match &self.kind {
             NodeKind::Scalar(s) => Some(s),
@@ -267,18 +283,7 @@ mod tests {
     }
 
     fn map(entries: Vec<(&str, Node)>) -> Node {
-        Node {
-            span: Span::default(),
-            kind: NodeKind::Map(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| Entry {
-                        key: Node::scalar(k, Style::Plain, Typed::Str, Span::default()),
-                        value: v,
-                    })
-                    .collect(),
-            ),
-        }
+        Node::mapping(entries)
     }
 
     #[test]
