@@ -211,7 +211,7 @@ pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanErro
     let mut findings = Vec::new();
     for f in raw {
         let resolved = finding::resolve(f, &files);
-        match suppressions.apply(&resolved, &files) {
+        match suppressions.apply(&resolved) {
             Some(applied) => report.suppressed.push((resolved, applied)),
             None => findings.push(resolved),
         }

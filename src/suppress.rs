@@ -8,11 +8,12 @@
 //! nothing is reported (`unused-suppression`), because peers' users complain most about
 //! suppressions that silently do nothing or silently hide too much.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::config::{Config, ConfigError, PathFilter};
+use crate::config::{Config, ConfigError};
 use crate::document::{Node, NodeKind, Part, Path, Span, Syntax};
 use crate::finding::{Finding, Label, Loc, Resolved, Target};
 use crate::input::InputFile;
@@ -58,8 +59,8 @@ enum Scope {
         doc: usize,
         base: Path,
     },
-    /// Files matching the entry's patterns (all files when it has none).
-    Paths(Option<PathFilter>),
+    /// The files matching a config entry's patterns (by file id), worked out once.
+    Files(Vec<bool>),
 }
 
 /// One rule id of a suppression, where it is written, and whether it accepted anything.
@@ -91,6 +92,10 @@ pub struct Applied {
 #[derive(Debug, Default)]
 pub struct Suppressions {
     list: Vec<Suppression>,
+    /// Indexes into `list`: the suppressions written in each file (comments, annotations)…
+    by_file: HashMap<FileId, Vec<usize>>,
+    /// …and those that apply across files (config entries).
+    everywhere: Vec<usize>,
     /// `invalid-suppression` findings: malformed ones, missing reasons, unknown rule ids.
     pub invalid: Vec<Finding>,
 }
@@ -176,75 +181,76 @@ impl Suppressions {
                 });
             }
         }
-        for (index, object) in model.objects.iter().enumerate() {
-            let mut places = vec![(Path::root(), object.node)];
-            places.extend(
+        // The annotation may sit on an object or on its pod template; either covers the object.
+        let places = model
+            .objects
+            .iter()
+            .map(|o| (o, Path::root(), o.node))
+            .chain(
                 model
                     .templates
                     .iter()
-                    .filter(|t| t.object == index)
-                    .map(|t| (t.rel.clone(), t.node)),
+                    .map(|t| (&model.objects[t.object], t.rel.clone(), t.node)),
             );
-            for (rel, node) in places {
-                let Some(node) = node.get_path(&["metadata", "annotations", ANNOTATION]) else {
-                    continue;
-                };
-                let path = object
-                    .base
-                    .join(&rel)
-                    .keys(&["metadata", "annotations", ANNOTATION]);
-                let loc = Loc::node(object.file, object.doc, path, Part::Value);
-                let Some(value) = node.as_str() else {
+        for (object, rel, node) in places {
+            let Some(node) = node.get_path(&["metadata", "annotations", ANNOTATION]) else {
+                continue;
+            };
+            let path = object
+                .base
+                .join(&rel)
+                .keys(&["metadata", "annotations", ANNOTATION]);
+            let loc = Loc::node(object.file, object.doc, path, Part::Value);
+            let Some(value) = node.as_str() else {
+                invalid(
+                    loc,
+                    "not a string",
+                    format!(
+                        "`{ANNOTATION}` must be a string of `rule-id: reason` entries separated by `;`"
+                    ),
+                    "quote the value",
+                );
+                continue;
+            };
+            for item in value.split(';').map(str::trim).filter(|i| !i.is_empty()) {
+                let (rule, reason) = item.split_once(':').unwrap_or((item, ""));
+                let (rule, reason) = (rule.trim(), reason.trim());
+                if reason.is_empty() {
                     invalid(
-                        loc,
-                        "not a string",
+                        loc.clone(),
+                        "no reason",
                         format!(
-                            "`{ANNOTATION}` must be a string of `rule-id: reason` entries separated by `;`"
+                            "the `{ANNOTATION}` entry `{item}` gives no reason, so it suppresses nothing: a reason is required"
                         ),
-                        "quote the value",
+                        "write each entry as `rule-id: reason`, entries separated by `;`",
                     );
                     continue;
-                };
-                for item in value.split(';').map(str::trim).filter(|i| !i.is_empty()) {
-                    let (rule, reason) = item.split_once(':').unwrap_or((item, ""));
-                    let (rule, reason) = (rule.trim(), reason.trim());
-                    if reason.is_empty() {
-                        invalid(
-                            loc.clone(),
-                            "no reason",
-                            format!(
-                                "the `{ANNOTATION}` entry `{item}` gives no reason, so it suppresses nothing: a reason is required"
-                            ),
-                            "write each entry as `rule-id: reason`, entries separated by `;`",
-                        );
-                        continue;
-                    }
-                    if let Err(hint) = known(registry, rule) {
-                        invalid(
-                            loc.clone(),
-                            "unknown rule id",
-                            format!(
-                                "`{rule}` in `{ANNOTATION}` is not a wiflint rule{hint}, so it suppresses nothing"
-                            ),
-                            "`wiflint rules` lists the ids",
-                        );
-                        continue;
-                    }
-                    list.push(Suppression {
-                        kind: Kind::Annotation,
-                        scope: Scope::Object {
-                            file: object.file,
-                            doc: object.doc,
-                            base: object.base.clone(),
-                        },
-                        entries: vec![Entry {
-                            rule: rule.to_string(),
-                            loc: loc.clone(),
-                            used: false,
-                        }],
-                        reason: reason.to_string(),
-                    });
                 }
+                if let Err(hint) = known(registry, rule) {
+                    invalid(
+                        loc.clone(),
+                        "unknown rule id",
+                        format!(
+                            "`{rule}` in `{ANNOTATION}` is not a wiflint rule{hint}, so it suppresses nothing"
+                        ),
+                        "`wiflint rules` lists the ids",
+                    );
+                    continue;
+                }
+                list.push(Suppression {
+                    kind: Kind::Annotation,
+                    scope: Scope::Object {
+                        file: object.file,
+                        doc: object.doc,
+                        base: object.base.clone(),
+                    },
+                    entries: vec![Entry {
+                        rule: rule.to_string(),
+                        loc: loc.clone(),
+                        used: false,
+                    }],
+                    reason: reason.to_string(),
+                });
             }
         }
         if let Some(cfg_file) = config_file {
@@ -254,9 +260,20 @@ impl Suppressions {
                 } else {
                     Some(config.path_filter(&entry.paths)?)
                 };
+                let matching = files
+                    .iter()
+                    .map(|f| {
+                        filter.as_ref().is_none_or(|filter| {
+                            f.source.path != "-"
+                                && filter
+                                    .matched(std::path::Path::new(&f.source.path), false)
+                                    .is_some()
+                        })
+                    })
+                    .collect();
                 list.push(Suppression {
                     kind: Kind::Config,
-                    scope: Scope::Paths(filter),
+                    scope: Scope::Files(matching),
                     entries: entry
                         .rules
                         .iter()
@@ -270,16 +287,30 @@ impl Suppressions {
                 });
             }
         }
+        for (i, sup) in list.iter().enumerate() {
+            match &sup.scope {
+                Scope::Lines { file, .. } | Scope::Object { file, .. } => {
+                    s.by_file.entry(*file).or_default().push(i)
+                }
+                Scope::Files(_) => s.everywhere.push(i),
+            }
+        }
         s.list = list;
         Ok(s)
     }
 
     /// Which suppression accepts the finding, if any. Every suppression that applies counts as
     /// used, so two that overlap are not reported as unused.
-    pub fn apply(&mut self, finding: &Resolved, files: &[InputFile]) -> Option<Applied> {
+    pub fn apply(&mut self, finding: &Resolved) -> Option<Applied> {
         let mut applied = None;
-        for s in &mut self.list {
-            if !applies(&s.scope, finding, files) {
+        let local = self
+            .by_file
+            .get(&finding.primary.file)
+            .into_iter()
+            .flatten();
+        for &i in local.chain(&self.everywhere) {
+            let s = &mut self.list[i];
+            if !applies(&s.scope, finding) {
                 continue;
             }
             for e in &mut s.entries {
@@ -358,7 +389,7 @@ fn known(registry: &Registry, id: &str) -> Result<(), String> {
         .unwrap_or_default())
 }
 
-fn applies(scope: &Scope, finding: &Resolved, files: &[InputFile]) -> bool {
+fn applies(scope: &Scope, finding: &Resolved) -> bool {
     let primary = &finding.primary;
     match scope {
         Scope::Lines {
@@ -376,11 +407,7 @@ fn applies(scope: &Scope, finding: &Resolved, files: &[InputFile]) -> bool {
                 && matches!(&loc.target, Target::Node { doc: d, path, .. }
                     if d == doc && path.0.starts_with(&base.0))
         }
-        Scope::Paths(None) => true,
-        Scope::Paths(Some(filter)) => {
-            let path = &files[primary.file].source.path;
-            path != "-" && filter.matched(std::path::Path::new(path), false).is_some()
-        }
+        Scope::Files(matching) => matching.get(primary.file).copied().unwrap_or(false),
     }
 }
 
