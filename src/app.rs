@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::baseline::Baseline;
@@ -274,10 +274,16 @@ impl Progress {
     fn new(enabled: bool, files: usize) -> Self {
         Progress {
             bar: enabled.then(|| {
-                ProgressBar::with_draw_target(
+                let bar = ProgressBar::with_draw_target(
                     Some(u64::try_from(files).unwrap_or(u64::MAX)),
                     ProgressDrawTarget::hidden(),
-                )
+                );
+                if let Ok(style) =
+                    ProgressStyle::with_template("reading {pos}/{len} files {wide_bar} {elapsed}")
+                {
+                    bar.set_style(style);
+                }
+                bar
             }),
             start: Instant::now(),
             shown: AtomicBool::new(false),

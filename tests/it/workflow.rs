@@ -571,3 +571,41 @@ fn readme_auditor_snippet_runs() {
     assert_eq!(report["findings"], serde_json::json!([]));
     assert!(report["summary"]["baselined"].as_u64().unwrap_or(0) > 0);
 }
+
+/// A scan that takes over a second (standard input arrives late) shows progress on a terminal,
+/// and never when stderr is a pipe, as in CI.
+#[test]
+fn progress_only_on_a_terminal_and_only_for_slow_scans() {
+    let bin = env!("CARGO_BIN_EXE_wiflint");
+    let slow = format!(
+        "(sleep 1.5; cat examples/broken/api.yaml) | '{bin}' check - examples/broken >/dev/null"
+    );
+    let piped = std::process::Command::new("sh")
+        .args(["-c", &slow])
+        .current_dir(REPO)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("reading"));
+    // `script` gives the command a terminal (util-linux); skip visibly where it is missing.
+    let Ok(tty) = std::process::Command::new("script")
+        .args(["-qec", &format!("sh -c \"{slow}\""), "/dev/null"])
+        .current_dir(REPO)
+        .output()
+    else {
+        eprintln!("SKIPPED progress on a terminal: `script` (util-linux) is not installed");
+        return;
+    };
+    let shown = String::from_utf8_lossy(&tty.stdout);
+    assert!(shown.contains("reading 11/11 files"), "{shown:?}");
+    // A quick scan stays silent even on a terminal.
+    let quick = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("'{bin}' check examples/fixed >/dev/null"),
+            "/dev/null",
+        ])
+        .current_dir(REPO)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!String::from_utf8_lossy(&quick.stdout).contains("reading"));
+}
