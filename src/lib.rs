@@ -10,6 +10,7 @@ pub mod document;
 pub mod finding;
 pub mod index;
 pub mod input;
+pub mod manual;
 pub mod model;
 pub mod render;
 pub mod rules;

@@ -4,7 +4,7 @@ use wiflint::render::Format;
 
 use super::{render, scan};
 
-fn validate(sarif: &str) -> serde_json::Value {
+pub(crate) fn validate(sarif: &str) -> serde_json::Value {
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string("testdata/schemas/sarif-2.1.0.json")
             .unwrap_or_else(|e| panic!("{e}")),
