@@ -158,6 +158,9 @@ mod tests {
     #[test]
     fn friendly_names() {
         assert_eq!(friendly_name("wi-label-not-true"), "WiLabelNotTrue");
-        assert_eq!(friendly_name("vault-signing-key-not-rs256"), "VaultSigningKeyNotRs256");
+        assert_eq!(
+            friendly_name("vault-signing-key-not-rs256"),
+            "VaultSigningKeyNotRs256"
+        );
     }
 }

@@ -95,7 +95,10 @@ fn run_action(
         );
     }
     for (name, value) in inputs {
-        assert!(declared.contains_key(*name), "action.yml has no input `{name}`");
+        assert!(
+            declared.contains_key(*name),
+            "action.yml has no input `{name}`"
+        );
         values.insert(name.to_string(), value.to_string());
     }
     let runner_temp = workspace.join("_runner_temp");
@@ -200,7 +203,10 @@ fn run_action(
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
-    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")).flatten() {
+    for entry in std::fs::read_dir(from)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+    {
         let target = to.join(entry.file_name());
         if entry.path().is_dir() {
             copy_dir(&entry.path(), &target);
@@ -213,8 +219,14 @@ fn copy_dir(from: &Path, to: &Path) {
 /// A workspace like a checked-out repository: `broken/`, `fixed/`, and `warn.yaml` (warnings only).
 fn workspace() -> tempfile::TempDir {
     let ws = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    copy_dir(&Path::new(ROOT).join("examples/broken"), &ws.path().join("broken"));
-    copy_dir(&Path::new(ROOT).join("examples/fixed"), &ws.path().join("fixed"));
+    copy_dir(
+        &Path::new(ROOT).join("examples/broken"),
+        &ws.path().join("broken"),
+    );
+    copy_dir(
+        &Path::new(ROOT).join("examples/fixed"),
+        &ws.path().join("fixed"),
+    );
     std::fs::copy(
         Path::new(ROOT).join("testdata/rules/client-secret-env/fail-secret-key-ref.yaml"),
         ws.path().join("warn.yaml"),
@@ -227,7 +239,10 @@ fn workspace() -> tempfile::TempDir {
 fn bin_dir(ws: &Path) -> PathBuf {
     let dir = ws.join("_bin");
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    link(Path::new(env!("CARGO_BIN_EXE_wiflint")), &dir.join("wiflint"));
+    link(
+        Path::new(env!("CARGO_BIN_EXE_wiflint")),
+        &dir.join("wiflint"),
+    );
     dir
 }
 
@@ -261,14 +276,21 @@ fn action_writes_valid_sarif_and_fails_on_errors() {
     assert_eq!(run.outputs["exit-code"], "1");
     assert_eq!(run.outputs["sarif-file"], "wiflint.sarif");
     let log = sarif(ws.path(), &run);
-    let results = log["runs"][0]["results"].as_array().cloned().unwrap_or_default();
+    let results = log["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(results.len(), 16);
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "broken/api.yaml"
     );
     // The log shows the findings too.
-    assert!(run.steps[1].log.contains("wi-label-not-true"), "{}", run.log());
+    assert!(
+        run.steps[1].log.contains("wi-label-not-true"),
+        "{}",
+        run.log()
+    );
 
     // Clean input: the step passes and the SARIF has `results: []`, in a nested path.
     let run = run_action(
@@ -279,7 +301,10 @@ fn action_writes_valid_sarif_and_fails_on_errors() {
     );
     assert!(run.ok(), "{}", run.log());
     assert_eq!(run.outputs["exit-code"], "0");
-    assert_eq!(sarif(ws.path(), &run)["runs"][0]["results"], serde_json::json!([]));
+    assert_eq!(
+        sarif(ws.path(), &run)["runs"][0]["results"],
+        serde_json::json!([])
+    );
 
     // Both files pass ajv too, where npm is available.
     if let Some(tools) = tools::npm("action_writes_valid_sarif_and_fails_on_errors (ajv part)") {
@@ -327,15 +352,23 @@ fn action_fail_on_args_and_annotations() {
     );
     assert!(run.ok(), "{}", run.log());
     assert_eq!(run.outputs["exit-code"], "1");
-    assert!(!sarif(ws.path(), &run)["runs"][0]["results"]
-        .as_array()
-        .is_none_or(|r| r.is_empty()));
+    assert!(
+        !sarif(ws.path(), &run)["runs"][0]["results"]
+            .as_array()
+            .is_none_or(|r| r.is_empty())
+    );
     // Several paths on lines, extra args, annotations.
     let run = run_action(
         ws.path(),
         &[
-            ("paths", "fixed/api.yaml\nbroken/workers.yaml  broken/api.yaml\n"),
-            ("args", "--select duplicate-key,wi-label-not-true  --severity error"),
+            (
+                "paths",
+                "fixed/api.yaml\nbroken/workers.yaml  broken/api.yaml\n",
+            ),
+            (
+                "args",
+                "--select duplicate-key,wi-label-not-true  --severity error",
+            ),
             ("annotations", "true"),
         ],
         &[&bin],
@@ -350,7 +383,12 @@ fn action_fail_on_args_and_annotations() {
         .iter()
         .map(|r| r["ruleId"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(rules, ["wi-label-not-true", "duplicate-key"], "{}", run.log());
+    assert_eq!(
+        rules,
+        ["wi-label-not-true", "duplicate-key"],
+        "{}",
+        run.log()
+    );
     assert!(
         run.steps[1]
             .log
@@ -404,15 +442,13 @@ fn action_installs_with_cargo_when_needed() {
         );
         assert!(run.ok(), "install {install}\n{}", run.log());
         let calls = std::fs::read_to_string(&cargo_log).unwrap_or_default();
-        let root = ws
-            .path()
-            .join(format!("_runner_temp/wiflint-{}", env!("CARGO_PKG_VERSION")));
+        let root = ws.path().join(format!(
+            "_runner_temp/wiflint-{}",
+            env!("CARGO_PKG_VERSION")
+        ));
         assert_eq!(
             calls,
-            format!(
-                "install --locked --path {ROOT} --root {}\n",
-                root.display()
-            ),
+            format!("install --locked --path {ROOT} --root {}\n", root.display()),
             "install {install}"
         );
         assert!(

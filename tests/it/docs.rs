@@ -18,7 +18,10 @@ fn docs_rules_are_generated_from_the_registry() {
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            have.insert(name, std::fs::read_to_string(entry.path()).unwrap_or_default());
+            have.insert(
+                name,
+                std::fs::read_to_string(entry.path()).unwrap_or_default(),
+            );
         }
     }
     if update {
@@ -61,6 +64,10 @@ fn docs_rules_back_every_sarif_help_uri() {
             .rsplit_once("/blob/main/")
             .map(|(_, path)| Path::new(ROOT).join(path))
             .unwrap_or_else(|| panic!("DOCS_BASE is not a /blob/main/ URL: {uri}"));
-        assert!(file.is_file(), "{uri} points at a missing {}", file.display());
+        assert!(
+            file.is_file(),
+            "{uri} points at a missing {}",
+            file.display()
+        );
     }
 }

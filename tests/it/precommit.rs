@@ -100,7 +100,10 @@ fn pre_commit_hook_blocks_broken_commits_and_passes_fixed_ones() {
         .current_dir(&repo)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", home.path().join("gitconfig"))
-        .env("PRE_COMMIT_HOME", home.path().join("pre-commit-home"))));
+        .env(
+            "PRE_COMMIT_HOME",
+            home.path().join("pre-commit-home"),
+        )));
     ok(git(&["add", ".pre-commit-config.yaml"]));
     // The config itself is YAML that wiflint reads and finds nothing in.
     let first = ok(git(&["commit", "-m", "pre-commit config"]));
@@ -113,8 +116,7 @@ fn pre_commit_hook_blocks_broken_commits_and_passes_fixed_ones() {
         if let Some(dir) = to.parent() {
             std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
         }
-        std::fs::copy(Path::new(ROOT).join(from), &to)
-            .unwrap_or_else(|e| panic!("{from}: {e}"));
+        std::fs::copy(Path::new(ROOT).join(from), &to).unwrap_or_else(|e| panic!("{from}: {e}"));
     };
     let write = |to: &str, content: &str| {
         let to = repo.join(to);
@@ -156,7 +158,10 @@ fn pre_commit_hook_blocks_broken_commits_and_passes_fixed_ones() {
     ok(git(&["add", "-A"]));
     let passed = git(&["commit", "-m", "fixed"]);
     let out = text(&passed);
-    assert!(passed.status.success(), "the fixed commit was blocked:\n{out}");
+    assert!(
+        passed.status.success(),
+        "the fixed commit was blocked:\n{out}"
+    );
     assert!(out.contains("wiflint") && out.contains("Passed"), "{out}");
     let count = ok(git(&["rev-list", "--count", "HEAD"]));
     assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), "2", "{out}");
@@ -164,4 +169,42 @@ fn pre_commit_hook_blocks_broken_commits_and_passes_fixed_ones() {
     {
         eprintln!("{}blocked commit:\n{}", text(&version), text(&blocked));
     }
+}
+
+/// pre-commit's own schema checks: our `.pre-commit-hooks.yaml` as a hook repository manifest,
+/// and the README's `.pre-commit-config.yaml` snippet as a config.
+#[test]
+fn pre_commit_accepts_the_manifest_and_the_readme_config() {
+    let Some(tools) = tools::python("pre_commit_accepts_the_manifest_and_the_readme_config") else {
+        return;
+    };
+    let pre_commit = tools.join("venv/bin/pre-commit");
+    let manifest = run(Command::new(&pre_commit)
+        .arg("validate-manifest")
+        .arg(Path::new(ROOT).join(".pre-commit-hooks.yaml")));
+    assert!(manifest.status.success(), "{}", text(&manifest));
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let section = readme
+        .split("\n## pre-commit\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no pre-commit section"));
+    let snippet = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap_or_else(|| panic!("no yaml snippet"));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let config = dir.path().join(".pre-commit-config.yaml");
+    std::fs::write(&config, snippet).unwrap_or_else(|e| panic!("{e}"));
+    let checked = run(Command::new(&pre_commit)
+        .arg("validate-config")
+        .arg(&config));
+    assert!(checked.status.success(), "{snippet}\n{}", text(&checked));
+    // And it does reject a bad manifest.
+    let bad = dir.path().join("hooks.yaml");
+    std::fs::write(&bad, "- id: x\n  name: x\n  entry: x\n  language: rustt\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rejected = run(Command::new(&pre_commit).arg("validate-manifest").arg(&bad));
+    assert!(!rejected.status.success(), "{}", text(&rejected));
 }

@@ -65,7 +65,11 @@ fn readme_pre_commit_snippets_name_our_hook() {
     let config = tools::yaml(&yaml[0]);
     let repo = &config["repos"][0];
     assert_eq!(repo["repo"], repo_url().as_str());
-    assert_eq!(repo["rev"], release_tag().as_str(), "rev names this version's tag");
+    assert_eq!(
+        repo["rev"],
+        release_tag().as_str(),
+        "rev names this version's tag"
+    );
     let hooks = hooks();
     let ours = &hooks[0];
     assert_eq!(repo["hooks"][0]["id"], ours["id"]);
@@ -108,7 +112,12 @@ fn readme_workflow_uses_the_action_and_uploads_sarif() {
         release_tag()
     );
     assert_eq!(uses(ours), action_ref);
-    for key in ours["with"].as_object().into_iter().flatten().map(|(k, _)| k) {
+    for key in ours["with"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k)
+    {
         assert!(
             action["inputs"][key].is_object(),
             "the workflow passes `{key}`, which action.yml does not declare"
@@ -145,10 +154,15 @@ fn readme_workflow_uses_the_action_and_uploads_sarif() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ")),
+        stdout
+            .lines()
+            .all(|l| l.starts_with("::error ") || l.starts_with("::warning ")),
         "{stdout}"
     );
-    assert!(stdout.contains("::error file=api.yaml,line=14,col=38"), "{stdout}");
+    assert!(
+        stdout.contains("::error file=api.yaml,line=14,col=38"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -167,7 +181,10 @@ fn readme_editors_snippet_writes_sarif_a_viewer_can_open() {
         .position(|a| *a == "--output")
         .and_then(|i| args.get(i + 1))
         .unwrap_or_else(|| panic!("`{command}` writes no file"));
-    assert!(args.windows(2).any(|w| w == ["--format", "sarif"]), "{command}");
+    assert!(
+        args.windows(2).any(|w| w == ["--format", "sarif"]),
+        "{command}"
+    );
     // Run it from a workspace root: a copy of the broken example.
     let ws = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     for name in ["api.yaml", "serviceaccount.yaml", "workers.yaml"] {

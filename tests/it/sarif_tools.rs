@@ -13,7 +13,10 @@ use super::wiflint;
 fn write_sarif(dir: &Path) -> (PathBuf, PathBuf) {
     let broken = dir.join("broken.sarif.json");
     let fixed = dir.join("fixed.sarif.json");
-    for (input, out, code) in [("examples/broken", &broken, 1), ("examples/fixed", &fixed, 0)] {
+    for (input, out, code) in [
+        ("examples/broken", &broken, 1),
+        ("examples/fixed", &fixed, 0),
+    ] {
         wiflint()
             .args(["check", input, "--format", "sarif", "--output"])
             .arg(out)
@@ -26,7 +29,10 @@ fn write_sarif(dir: &Path) -> (PathBuf, PathBuf) {
             .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
     };
     let log = read(&broken);
-    let results = log["runs"][0]["results"].as_array().cloned().unwrap_or_default();
+    let results = log["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(!results.is_empty());
     assert!(results.iter().any(|r| r["relatedLocations"].is_array()));
     assert_eq!(read(&fixed)["runs"][0]["results"], serde_json::json!([]));

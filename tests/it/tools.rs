@@ -2,7 +2,8 @@
 //! installed by the project's own `scripts/test-tools.sh` under `target/test-tools/` the first
 //! time a test needs them, once per test process (a `OnceLock` per part; the script also takes a
 //! file lock, for concurrent test processes). Without npm or python3 the dependent tests are
-//! skipped with a message on stderr that the test harness does not capture.
+//! skipped with a message on stderr that the test harness does not capture, unless
+//! `WIFLINT_REQUIRE_TEST_TOOLS` is set (as `.ci/run` does): then they fail.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,11 @@ pub(crate) const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const MISSING: i32 = 3;
 
 /// Says on the real stderr (not the harness's captured one) that a test was skipped, and why.
+/// With `WIFLINT_REQUIRE_TEST_TOOLS` set (CI sets it), a missing tool fails the test instead.
 pub(crate) fn skip(test: &str, why: &str) {
+    if std::env::var_os("WIFLINT_REQUIRE_TEST_TOOLS").is_some_and(|v| !v.is_empty() && v != "0") {
+        panic!("{test}: {why}, and WIFLINT_REQUIRE_TEST_TOOLS is set");
+    }
     let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
 }
 
@@ -46,7 +51,10 @@ pub(crate) fn npm(test: &str) -> Option<&'static Path> {
     static NPM: OnceLock<Option<PathBuf>> = OnceLock::new();
     let dir = NPM.get_or_init(|| install("npm")).as_deref();
     if dir.is_none() {
-        skip(test, "npm or node is not installed (see scripts/test-tools.sh)");
+        skip(
+            test,
+            "npm or node is not installed (see scripts/test-tools.sh)",
+        );
     }
     dir
 }
