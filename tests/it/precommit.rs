@@ -21,13 +21,14 @@ fn text(out: &Output) -> String {
     )
 }
 
-/// A `git` in `repo`, isolated from the user's and the system's git configuration.
-fn git(repo: &Path, home: &Path) -> Command {
+/// A `git` in `repo`, isolated from the user's and the system's git configuration, with
+/// pre-commit's cache in `target/test-tools/pre-commit-home` (pre-commit runs from git's hook).
+fn git(repo: &Path, home: &Path, tools: &Path) -> Command {
     let mut cmd = Command::new("git");
     cmd.current_dir(repo)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", home.join("gitconfig"))
-        .env("PRE_COMMIT_HOME", home.join("pre-commit-home"))
+        .env("PRE_COMMIT_HOME", tools.join("pre-commit-home"))
         .env("PRE_COMMIT_COLOR", "never")
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
@@ -75,7 +76,7 @@ fn pre_commit_hook_blocks_broken_commits_and_passes_fixed_ones() {
     let repo = home.path().join("repo");
     std::fs::create_dir(&repo).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(home.path().join("gitconfig"), "").unwrap_or_else(|e| panic!("{e}"));
-    let git = |args: &[&str]| run(git(&repo, home.path()).args(args));
+    let git = |args: &[&str]| run(git(&repo, home.path(), tools).args(args));
     let ok = |out: Output| {
         assert!(out.status.success(), "{}", text(&out));
         out
@@ -100,10 +101,7 @@ fn pre_commit_hook_blocks_broken_commits_and_passes_fixed_ones() {
         .current_dir(&repo)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", home.path().join("gitconfig"))
-        .env(
-            "PRE_COMMIT_HOME",
-            home.path().join("pre-commit-home"),
-        )));
+        .env("PRE_COMMIT_HOME", tools.join("pre-commit-home"))));
     ok(git(&["add", ".pre-commit-config.yaml"]));
     // The config itself is YAML that wiflint reads and finds nothing in.
     let first = ok(git(&["commit", "-m", "pre-commit config"]));
@@ -180,6 +178,7 @@ fn pre_commit_accepts_the_manifest_and_the_readme_config() {
     };
     let pre_commit = tools.join("venv/bin/pre-commit");
     let manifest = run(Command::new(&pre_commit)
+        .env("PRE_COMMIT_HOME", tools.join("pre-commit-home"))
         .arg("validate-manifest")
         .arg(Path::new(ROOT).join(".pre-commit-hooks.yaml")));
     assert!(manifest.status.success(), "{}", text(&manifest));
@@ -205,6 +204,9 @@ fn pre_commit_accepts_the_manifest_and_the_readme_config() {
     let bad = dir.path().join("hooks.yaml");
     std::fs::write(&bad, "- id: x\n  name: x\n  entry: x\n  language: rustt\n")
         .unwrap_or_else(|e| panic!("{e}"));
-    let rejected = run(Command::new(&pre_commit).arg("validate-manifest").arg(&bad));
+    let rejected = run(Command::new(&pre_commit)
+        .env("PRE_COMMIT_HOME", tools.join("pre-commit-home"))
+        .arg("validate-manifest")
+        .arg(&bad));
     assert!(!rejected.status.success(), "{}", text(&rejected));
 }
