@@ -41,6 +41,14 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print a shell completion script, e.g. `wiflint completions bash > ~/.local/share/bash-completion/completions/wiflint`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `wiflint man > wiflint.1` or `wiflint man | man -l -`.
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

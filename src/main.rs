@@ -34,6 +34,8 @@ fn main() -> ExitCode {
         },
         Command::VaultDumpScript => out(wiflint::VAULT_DUMP_SCRIPT),
         Command::Check(args) => check(&args, &mut registry),
+        Command::Completions { shell } => out(&wiflint::manual::completions(shell)),
+        Command::Man => out(&wiflint::manual::man_page()),
     }
 }
 

@@ -54,7 +54,7 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
         .map(|r| {
             json!({
                 "id": r.id,
-                "name": r.id,
+                "name": friendly_name(&r.id),
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": first_paragraph(&r.docs) },
                 "help": { "text": r.docs, "markdown": r.docs },
@@ -137,6 +137,21 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
     s
 }
 
+/// The rule's SARIF `name`: a Pascal-case "friendly name" (`WiLabelNotTrue`). SARIF requires it
+/// to differ from the `id` (the SARIF multitool's SARIF1001) and recommends this form (SARIF2012).
+fn friendly_name(id: &str) -> String {
+    id.split(['-', '_', '.'])
+        .flat_map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase())
+                .into_iter()
+                .chain(chars)
+        })
+        .collect()
+}
+
 /// The "What it checks" paragraph of a rule's docs.
 fn first_paragraph(docs: &str) -> String {
     docs.split("\n\n")
@@ -154,5 +169,14 @@ mod tests {
     fn uris() {
         assert_eq!(uri("a b/c.yaml"), "a%20b/c.yaml");
         assert_eq!(uri("/abs/x.yaml"), "file:///abs/x.yaml");
+    }
+
+    #[test]
+    fn friendly_names() {
+        assert_eq!(friendly_name("wi-label-not-true"), "WiLabelNotTrue");
+        assert_eq!(
+            friendly_name("vault-signing-key-not-rs256"),
+            "VaultSigningKeyNotRs256"
+        );
     }
 }

@@ -56,3 +56,44 @@ pub fn explain(registry: &Registry, id: &str) -> Result<String, String> {
         }
     }
 }
+
+/// Every generated file under `docs/rules/`, as (file name, contents), sorted by name: one
+/// `<id>.md` per rule (the `explain` page, which SARIF `helpUri` points at) and `README.md`, the
+/// index. A test compares them with the committed files.
+pub fn files(registry: &Registry) -> Vec<(String, String)> {
+    const REGENERATE: &str = "WIFLINT_UPDATE_DOCS=1 cargo test --test it docs";
+    let mut files: Vec<(String, String)> = registry
+        .rules
+        .iter()
+        .map(|r| {
+            let text = format!(
+                "{}\n<!-- Generated from {} by `{REGENERATE}`: edit the spec, not this file. -->\n",
+                page(r),
+                r.origin
+            );
+            (format!("{}.md", r.id), text)
+        })
+        .collect();
+    let mut index = format!(
+        "# Rules\n\n{} rules. `wiflint rules` lists them and `wiflint explain <id>` prints a page.\n\n\
+         | rule | severity | area | summary |\n|---|---|---|---|\n",
+        registry.rules.len()
+    );
+    let mut rules: Vec<_> = registry.rules.iter().collect();
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    for r in rules {
+        let area = r.origin.split('/').nth(1).unwrap_or("");
+        index.push_str(&format!(
+            "| [`{id}`]({id}.md) | {} | {area} | {} |\n",
+            r.severity.as_str(),
+            r.summary.replace('|', "\\|"),
+            id = r.id,
+        ));
+    }
+    index.push_str(&format!(
+        "\n<!-- Generated from the rule specs under rules/ by `{REGENERATE}`. -->\n"
+    ));
+    files.push(("README.md".into(), index));
+    files.sort();
+    files
+}

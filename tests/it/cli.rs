@@ -299,3 +299,72 @@ fn vault_dump_script_is_printed() {
         .stdout(predicates::str::starts_with("#!/bin/sh"))
         .stdout(predicates::str::contains("vault-bundle/v1"));
 }
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = wiflint()
+            .args(["completions", shell])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains("check"), "{shell}: {script}");
+        assert!(script.contains("fail-on"), "{shell}");
+        if shell == "bash" {
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let file = dir.path().join("wiflint.bash");
+            std::fs::write(&file, script.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+            let syntax = std::process::Command::new("bash")
+                .arg("-n")
+                .arg(&file)
+                .output()
+                .unwrap_or_else(|e| panic!("bash: {e}"));
+            assert!(
+                syntax.status.success(),
+                "bash -n: {}",
+                String::from_utf8_lossy(&syntax.stderr)
+            );
+        }
+    }
+    wiflint()
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'tcsh'"));
+}
+
+#[test]
+fn man_page_is_roff_with_every_check_option() {
+    let out = wiflint()
+        .arg("man")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains(".TH wiflint 1"), "{page}");
+    assert!(page.contains(".SH \"WIFLINT CHECK\""), "{page}");
+    assert!(page.contains(".SH \"EXIT STATUS\""), "{page}");
+    // Every long option of `check`, as roff writes it (`-` escaped).
+    for option in [
+        "format",
+        "output",
+        "select",
+        "ignore",
+        "severity",
+        "fail-on",
+        "default-namespace",
+        "max-file-size",
+        "verbose",
+        "color",
+    ] {
+        let roff = format!("\\fB\\-\\-{}\\fR", option.replace('-', "\\-"));
+        assert!(page.contains(&roff), "man page lacks --{option}");
+    }
+    for sub in ["rules", "explain", "vault-dump-script", "completions"] {
+        assert!(
+            page.contains(&format!(".SH \"WIFLINT {}\"", sub.to_uppercase())),
+            "{sub}"
+        );
+    }
+}

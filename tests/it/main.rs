@@ -1,10 +1,16 @@
 //! Integration tests, one binary (one link) with a module per concern.
 
+mod action;
 mod cli;
+mod docs;
 mod nasty;
+mod precommit;
+mod readme;
 mod realworld;
 mod rules;
 mod sarif;
+mod sarif_tools;
+mod tools;
 mod vault_dump;
 mod workflow;
 
