@@ -167,11 +167,7 @@ pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanErro
                 options: &config.options,
                 rule,
             };
-            let mut found = rules::run(rule, &ctx);
-            if let Some(severity) = rule.severity_override {
-                found.iter_mut().for_each(|f| f.severity = severity);
-            }
-            found
+            rules::run(rule, &ctx)
         })
         .collect();
     // One finding per rule and primary location (aliases can show the same node twice).
@@ -220,11 +216,16 @@ pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanErro
         .into_iter()
         .chain(suppressions.unused(&rules, registry))
         .filter(|f| ran(&f.rule));
-    for mut f in meta {
+    findings.extend(meta.map(|f| finding::resolve(f, &files)));
+    // Severities set in the config win over what rules report, lower variants included.
+    let overridden = findings
+        .iter_mut()
+        .chain(report.suppressed.iter_mut().map(|(r, _)| r))
+        .map(|r| &mut r.finding);
+    for f in overridden {
         if let Some(severity) = registry.get(&f.rule).and_then(|r| r.severity_override) {
             f.severity = severity;
         }
-        findings.push(finding::resolve(f, &files));
     }
     findings.retain(|f| f.finding.severity >= config.min_severity);
     report
