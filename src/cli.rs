@@ -110,7 +110,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<String>,
     /// Record the findings of this scan in a baseline file (and exit 0).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<String>,
     /// Also list suppressed findings, with the suppression's reason.
     #[arg(long)]
