@@ -4,6 +4,8 @@
 use std::path::Path;
 
 use super::tools::{self, ROOT};
+use serde_json::Value;
+
 use super::wiflint;
 
 fn readme() -> String {
@@ -223,4 +225,67 @@ fn readme_editors_snippet_writes_sarif_a_viewer_can_open() {
     for uri in uris {
         assert!(ws.path().join(&uri).is_file(), "`{uri}` does not resolve");
     }
+}
+
+#[test]
+fn readme_configuration_snippet_is_a_valid_config() {
+    let repo = super::workflow::Repo::new();
+    repo.copy("examples/broken/api.yaml", "k8s/api.yaml")
+        .copy("examples/broken/api.yaml", "legacy/api.yaml")
+        .write("policy/wiflint/.keep", "")
+        .write(
+            "wiflint.toml",
+            &blocks(&section(&readme(), "Configuration"), "toml")[0],
+        );
+    let report = repo.json(&["check", ".", "-f", "json", "--show-suppressed"]);
+    let suppressed = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == "client-secret-env" && f.get("suppressed").is_some())
+        .count();
+    assert_eq!(suppressed, 1, "{report}");
+}
+
+#[test]
+fn readme_auditor_snippet_runs() {
+    let repo = super::workflow::Repo::new();
+    for entry in ["api.yaml", "payments.yaml", "azure/fic-payments.json"] {
+        repo.copy(
+            &format!("examples/broken/{entry}"),
+            &format!("examples/broken/{entry}"),
+        );
+    }
+    let block = blocks(
+        &section(&readme(), "Auditors: complete reports and baselines"),
+        "sh",
+    )
+    .remove(0);
+    let commands: Vec<Vec<&str>> = block
+        .lines()
+        .filter_map(|l| l.strip_prefix("wiflint "))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(commands.len(), 3, "{block}");
+    for args in &commands {
+        repo.run(args).code(0);
+    }
+    let report: Value =
+        serde_json::from_str(&repo.read("new-findings.json")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert!(report["summary"]["baselined"].as_u64().unwrap_or(0) > 0);
+}
+
+#[test]
+fn readme_rule_list_is_what_wiflint_rules_prints() {
+    let listed = blocks(&section(&readme(), "Rules"), "text").remove(0);
+    let out = wiflint()
+        .args(["rules"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        listed,
+        String::from_utf8_lossy(&out.stdout),
+        "the README's rule list is stale: paste `wiflint rules` into it"
+    );
 }

@@ -10,21 +10,21 @@ use super::wiflint;
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
 /// A throwaway repository holding copies of the bundled examples.
-struct Repo {
+pub(crate) struct Repo {
     dir: tempfile::TempDir,
 }
 
 impl Repo {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         Repo { dir }
     }
 
-    fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
 
-    fn write(&self, rel: &str, text: &str) -> &Self {
+    pub(crate) fn write(&self, rel: &str, text: &str) -> &Self {
         let path = self.path(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
@@ -33,22 +33,22 @@ impl Repo {
         self
     }
 
-    fn copy(&self, from: &str, to: &str) -> &Self {
+    pub(crate) fn copy(&self, from: &str, to: &str) -> &Self {
         let text = std::fs::read_to_string(Path::new(REPO).join(from))
             .unwrap_or_else(|e| panic!("{from}: {e}"));
         self.write(to, &text)
     }
 
-    fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
-    fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+    pub(crate) fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
         let mut cmd = wiflint();
         cmd.current_dir(self.dir.path()).args(args).assert()
     }
 
-    fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         let out = self.run(args).get_output().stdout.clone();
         serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{args:?}: {e}"))
     }
@@ -513,63 +513,6 @@ fn init_writes_a_valid_starter_config_once() {
         .code(2)
         .stderr(predicate::str::contains("already exists"));
     repo.run(&["init", "--force"]).code(0);
-}
-
-/// The first fenced block of `lang` after the README heading `heading`.
-fn readme_block(heading: &str, lang: &str) -> String {
-    let readme = std::fs::read_to_string(Path::new(REPO).join("README.md"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let section = readme
-        .split_once(&format!("\n{heading}\n"))
-        .map(|(_, rest)| rest)
-        .unwrap_or_else(|| panic!("README has no `{heading}`"));
-    let fence = format!("```{lang}\n");
-    let (_, rest) = section
-        .split_once(&fence)
-        .unwrap_or_else(|| panic!("no {lang} block under {heading}"));
-    rest.split_once("```").map_or("", |(b, _)| b).to_string()
-}
-
-#[test]
-fn readme_configuration_snippet_is_a_valid_config() {
-    let repo = Repo::new();
-    repo.copy("examples/broken/api.yaml", "k8s/api.yaml")
-        .copy("examples/broken/api.yaml", "legacy/api.yaml")
-        .write("policy/wiflint/.keep", "")
-        .write("wiflint.toml", &readme_block("## Configuration", "toml"));
-    let report = repo.json(&["check", ".", "-f", "json", "--show-suppressed"]);
-    let suppressed = report["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|f| f["rule"] == "client-secret-env" && f.get("suppressed").is_some())
-        .count();
-    assert_eq!(suppressed, 1, "{report}");
-}
-
-#[test]
-fn readme_auditor_snippet_runs() {
-    let repo = Repo::new();
-    for entry in ["api.yaml", "payments.yaml", "azure/fic-payments.json"] {
-        repo.copy(
-            &format!("examples/broken/{entry}"),
-            &format!("examples/broken/{entry}"),
-        );
-    }
-    let block = readme_block("## Auditors: complete reports and baselines", "sh");
-    let commands: Vec<Vec<&str>> = block
-        .lines()
-        .filter_map(|l| l.strip_prefix("wiflint "))
-        .map(|l| l.split_whitespace().collect())
-        .collect();
-    assert_eq!(commands.len(), 3, "{block}");
-    for args in &commands {
-        repo.run(args).code(0);
-    }
-    let report: Value =
-        serde_json::from_str(&repo.read("new-findings.json")).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(report["findings"], serde_json::json!([]));
-    assert!(report["summary"]["baselined"].as_u64().unwrap_or(0) > 0);
 }
 
 /// A scan that takes over a second (standard input arrives late) shows progress on a terminal,
