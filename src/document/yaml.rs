@@ -101,17 +101,20 @@ impl<'a> Offsets<'a> {
     }
 }
 
+/// An open collection. Its children wait on the builder's shared scratch stacks from `first`
+/// on, and move into a vector of exactly their number when it closes: no vector per collection
+/// grows (and reallocates, and keeps spare capacity) while children arrive.
 enum Frame {
     Seq {
         start: Span,
         anchor: usize,
-        items: Vec<Node>,
+        first: usize,
         count: usize,
     },
     Map {
         start: Span,
         anchor: usize,
-        entries: Vec<Entry>,
+        first: usize,
         key: Option<Node>,
         count: usize,
     },
@@ -121,6 +124,8 @@ enum Frame {
 struct Builder {
     docs: Vec<Node>,
     stack: Vec<Frame>,
+    items: Vec<Node>,
+    entries: Vec<Entry>,
     anchors: std::collections::HashMap<usize, (Node, usize)>,
     expanded: usize,
 }
@@ -149,13 +154,13 @@ impl Builder {
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
                 start: span,
                 anchor,
-                items: Vec::new(),
+                first: self.items.len(),
                 count: 1,
             }),
             Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
                 start: span,
                 anchor,
-                entries: Vec::new(),
+                first: self.entries.len(),
                 key: None,
                 count: 1,
             }),
@@ -167,9 +172,10 @@ impl Builder {
                     Frame::Seq {
                         start,
                         anchor,
-                        items,
+                        first,
                         count,
                     } => {
+                        let items: Vec<Node> = self.items.drain(first..).collect();
                         let last = items.last().map(|n| n.span);
                         (
                             collection(start, span, last, NodeKind::Seq(items)),
@@ -180,10 +186,11 @@ impl Builder {
                     Frame::Map {
                         start,
                         anchor,
-                        entries,
+                        first,
                         count,
                         ..
                     } => {
+                        let entries: Vec<Entry> = self.entries.drain(first..).collect();
                         let last = entries.last().map(|e| e.value.span);
                         (
                             collection(start, span, last, NodeKind::Map(entries)),
@@ -225,22 +232,15 @@ impl Builder {
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
-            Some(Frame::Seq {
-                items, count: c, ..
-            }) => {
+            Some(Frame::Seq { count: c, .. }) => {
                 *c += count;
-                items.push(node);
+                self.items.push(node);
             }
-            Some(Frame::Map {
-                entries,
-                key,
-                count: c,
-                ..
-            }) => {
+            Some(Frame::Map { key, count: c, .. }) => {
                 *c += count;
                 match key.take() {
                     None => *key = Some(node),
-                    Some(k) => entries.push(Entry {
+                    Some(k) => self.entries.push(Entry {
                         key: k,
                         value: node,
                     }),
