@@ -5,6 +5,7 @@
 //! unexpanded (so we expand them ourselves under a budget). Two of its traps are handled here:
 //! its markers count characters, not bytes, and deep block nesting overflows its stack.
 
+use compact_str::CompactString;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 
 use super::ParseError;
@@ -148,7 +149,13 @@ impl Builder {
                     }
                     _ => (Style::Block, Typed::Str),
                 };
-                let node = Node::scalar(value.into_owned(), style, typed, span);
+                // Short text is copied inline; long text keeps the parser's allocation.
+                let text = if value.len() <= 24 {
+                    CompactString::new(&value)
+                } else {
+                    CompactString::from(value.into_owned())
+                };
+                let node = Node::scalar(text, style, typed, span);
                 self.complete(node, 1, anchor);
             }
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {

@@ -169,7 +169,12 @@ fn find(root: &Node) -> Vec<Hit<'_>> {
                     } else {
                         trail.push(at, TrailSeg::Entry(i))
                     };
-                    let literal = entry.value.as_str().filter(|v| is_literal(v));
+                    // Only the values of secret keys and of secret env entries can be literal
+                    // secrets by name: test nothing else.
+                    let named = SECRET_KEYS.contains(&k) || (k == "value" && env_name.is_some());
+                    let literal = named
+                        .then(|| entry.value.as_str().filter(|v| is_literal(v)))
+                        .flatten();
                     if let Some(value) = literal {
                         if SECRET_KEYS.contains(&k) {
                             hits.push(Hit {
@@ -209,11 +214,12 @@ fn find(root: &Node) -> Vec<Hit<'_>> {
 fn duplicate_counts<'n>(entries: &'n [Entry]) -> Option<HashMap<&'n str, usize>> {
     // Keys that are not scalars count as "" (as the rest of the walk names them).
     let keys = || entries.iter().map(|e| e.key.text().unwrap_or(""));
+    let key = |e: &'n Entry| e.key.text().unwrap_or("");
     let unique = if entries.len() <= 16 {
-        let keys: Vec<&str> = keys().collect();
-        keys.iter()
+        entries
+            .iter()
             .enumerate()
-            .all(|(i, k)| !keys[..i].contains(k))
+            .all(|(i, e)| !entries[..i].iter().any(|f| key(f) == key(e)))
     } else {
         let mut set = HashSet::with_capacity(entries.len());
         keys().all(|k| set.insert(k))
