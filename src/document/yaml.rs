@@ -8,7 +8,7 @@
 use compact_str::CompactString;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 
-use super::ParseError;
+use super::{CharIndex, ParseError};
 use super::scalar::resolve_plain;
 use super::tree::{Entry, Node, NodeKind, Span, Style, Typed};
 
@@ -62,27 +62,33 @@ fn check_nesting(text: &str) -> Option<ParseError> {
     None
 }
 
-/// Converts saphyr's character positions to byte offsets.
+/// Converts saphyr's character positions to byte offsets: the line's start, then `col` code
+/// points on, found through a checkpoint index (one long line costs no more than many short).
 struct Offsets<'a> {
     text: &'a str,
     ascii: bool,
     line_starts: Vec<usize>,
+    chars: CharIndex,
 }
 
 impl<'a> Offsets<'a> {
     fn new(text: &'a str) -> Self {
         let ascii = text.is_ascii();
-        let line_starts = if ascii {
-            Vec::new()
+        let (line_starts, chars) = if ascii {
+            (Vec::new(), CharIndex::default())
         } else {
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
+            (
+                std::iter::once(0)
+                    .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect(),
+                CharIndex::new(text),
+            )
         };
         Self {
             text,
             ascii,
             line_starts,
+            chars,
         }
     }
 
@@ -93,12 +99,8 @@ impl<'a> Offsets<'a> {
         let Some(&start) = self.line_starts.get(m.line().saturating_sub(1)) else {
             return self.text.len();
         };
-        let line = &self.text[start..];
-        start
-            + line
-                .char_indices()
-                .nth(m.col())
-                .map_or(line.len(), |(i, _)| i)
+        let first = self.chars.char_at(self.text, start);
+        self.chars.byte_at(self.text, first + m.col())
     }
 }
 
