@@ -172,8 +172,8 @@ mod tests {
         }
         assert_eq!(index.char_at(&text, text.len()), text.chars().count());
         assert_eq!(index.byte_at(&text, text.chars().count() + 5), text.len());
-        // Inside a character: the code points before it.
-        assert_eq!(index.char_at(&text, 1), 1);
+        // Inside a character (`é` at 0..2): the code points before it.
+        assert_eq!(index.char_at(&text, 1), 0);
     }
 
     #[test]
