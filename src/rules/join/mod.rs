@@ -202,12 +202,26 @@ impl Join {
             owners.sort();
         }
         let orphans = Orphans::new(ctx);
+        // Per owner: the namespaces in which one of its credentials names a ServiceAccount that
+        // is not scanned (such as `default`). There, that credential is the candidate mistake;
+        // the owner's credentials for the same name in other namespaces are other environments.
+        let mut unmatched_ns: HashMap<&Owner, HashSet<&str>> = HashMap::new();
+        for cred in creds {
+            if let Some((ns, sa)) = cred.k8s_subject()
+                && ctx.index.service_accounts(ns, sa).is_empty()
+            {
+                unmatched_ns.entry(&cred.owner).or_default().insert(ns);
+            }
+        }
         let mut meant: Vec<Option<(MeantFor, usize)>> = if orphans.all.is_empty() {
             vec![None; creds.len()]
         } else {
             creds
                 .iter()
-                .map(|c| meant_for(ctx, c, &orphans, anchors.get(&c.owner)))
+                .map(|c| {
+                    let elsewhere = unmatched_ns.get(&c.owner);
+                    meant_for(ctx, c, &orphans, anchors.get(&c.owner), elsewhere)
+                })
                 .collect()
         };
         // One credential per ServiceAccount: the nearest subject, then the first in scan order.
@@ -284,6 +298,7 @@ fn meant_for(
     cred: &Credential<'_>,
     orphans: &Orphans<'_>,
     anchors: Option<&HashSet<String>>,
+    unmatched_ns: Option<&HashSet<&str>>,
 ) -> Option<(MeantFor, usize)> {
     let (ns, sa) = cred.k8s_subject()?;
     if sa == "default" || !ctx.index.service_accounts(ns, sa).is_empty() {
@@ -305,8 +320,13 @@ fn meant_for(
             distance,
         )
     };
+    // The same name in another namespace, unless the identity has its own unmatched credential
+    // in that namespace (then this one is for another environment, e.g. staging beside prod).
+    let other_environment = |o: &Orphan<'_>| unmatched_ns.is_some_and(|set| set.contains(o.ns));
     let same_name = orphans
-        .pick(&pool, orphans.by_name.get(sa), |o| o.name == sa)
+        .pick(&pool, orphans.by_name.get(sa), |o| {
+            o.name == sa && !other_environment(o)
+        })
         .min_by_key(|o| levenshtein(ns, o.ns));
     if let Some(o) = same_name {
         return Some(pick("the ServiceAccount is in another namespace", o));
