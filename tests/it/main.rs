@@ -1,5 +1,6 @@
 //! Integration tests, one binary (one link) with a module per concern.
 
+mod accuracy;
 mod cli;
 mod nasty;
 mod realworld;
