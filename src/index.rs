@@ -29,7 +29,10 @@ impl<V: Default> NsMap<V> {
 
     /// The names recorded under a namespace, in no particular order.
     pub fn names<'s>(&'s self, ns: &str) -> impl Iterator<Item = &'s str> + 's {
-        self.0.get(ns).into_iter().flat_map(|m| m.keys().map(String::as_str))
+        self.0
+            .get(ns)
+            .into_iter()
+            .flat_map(|m| m.keys().map(String::as_str))
     }
 
     pub fn entry(&mut self, ns: &str, name: &str) -> &mut V {
@@ -137,6 +140,8 @@ impl Index {
     }
 
     pub fn templates_using(&self, ns: &str, name: &str) -> &[usize] {
-        self.templates_by_sa.get(ns, name).map_or(&[], Vec::as_slice)
+        self.templates_by_sa
+            .get(ns, name)
+            .map_or(&[], Vec::as_slice)
     }
 }

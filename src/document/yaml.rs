@@ -8,9 +8,9 @@
 use compact_str::CompactString;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 
-use super::{CharIndex, ParseError};
 use super::scalar::resolve_plain;
 use super::tree::{Entry, Node, NodeKind, Span, Style, Typed};
+use super::{CharIndex, ParseError};
 
 /// Deepest leading indentation (spaces and block indicators) accepted before parsing. Block
 /// nesting depth can never exceed the column its content starts at, so this bounds the parser's

@@ -51,9 +51,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let expected = format!("system:serviceaccount:{ns}:{name}");
-        let beside: &[usize] = beside_dir
-            .get(dirs[sa.file])
-            .map_or(&[], Vec::as_slice);
+        let beside: &[usize] = beside_dir.get(dirs[sa.file]).map_or(&[], Vec::as_slice);
         // The identity's credentials when the scan tells which they are; else every credential
         // that may belong to it: those of no known identity, and those beside the manifest.
         let owners = join.owners_of(&client);

@@ -2,7 +2,6 @@
 //! for other clusters and environments are normal, so only a subject that is evidently meant for
 //! a scanned ServiceAccount is an error; the rest are notes, never silent passes.
 
-
 use crate::document::Path;
 use crate::finding::{Finding, Severity};
 use crate::model::azure::k8s_subject_problem;
