@@ -63,32 +63,33 @@ fn check_nesting(text: &str) -> Option<ParseError> {
 }
 
 /// Converts saphyr's character positions to byte offsets: the line's start, then `col` code
-/// points on, found through a checkpoint index (one long line costs no more than many short).
+/// points on. Far into a long line (minified or flow-style YAML), a checkpoint index built on
+/// first use bounds the walk, so one long line costs no more than many short ones.
 struct Offsets<'a> {
     text: &'a str,
     ascii: bool,
     line_starts: Vec<usize>,
-    chars: CharIndex,
+    chars: std::cell::OnceCell<CharIndex>,
 }
+
+/// Columns up to this are walked from the line's start; further ones go through the index.
+const SHORT_WALK: usize = 256;
 
 impl<'a> Offsets<'a> {
     fn new(text: &'a str) -> Self {
         let ascii = text.is_ascii();
-        let (line_starts, chars) = if ascii {
-            (Vec::new(), CharIndex::default())
+        let line_starts = if ascii {
+            Vec::new()
         } else {
-            (
-                std::iter::once(0)
-                    .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                    .collect(),
-                CharIndex::new(text),
-            )
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
         };
         Self {
             text,
             ascii,
             line_starts,
-            chars,
+            chars: std::cell::OnceCell::new(),
         }
     }
 
@@ -99,8 +100,17 @@ impl<'a> Offsets<'a> {
         let Some(&start) = self.line_starts.get(m.line().saturating_sub(1)) else {
             return self.text.len();
         };
-        let first = self.chars.char_at(self.text, start);
-        self.chars.byte_at(self.text, first + m.col())
+        if m.col() <= SHORT_WALK {
+            let line = &self.text[start..];
+            return start
+                + line
+                    .char_indices()
+                    .nth(m.col())
+                    .map_or(line.len(), |(i, _)| i);
+        }
+        let chars = self.chars.get_or_init(|| CharIndex::new(self.text));
+        let first = chars.char_at(self.text, start);
+        chars.byte_at(self.text, first + m.col())
     }
 }
 
