@@ -4,6 +4,7 @@ mod accuracy;
 mod cli;
 mod nasty;
 mod realworld;
+mod robust;
 mod rules;
 mod sarif;
 mod vault_dump;
