@@ -55,6 +55,47 @@ impl Path {
     }
 }
 
+/// The parent of a trail's first segments.
+pub const TRAIL_ROOT: usize = usize::MAX;
+
+/// Paths as parent links, for walks over whole documents: pushing a segment is cheap, and a
+/// [`Path`] is built only for the nodes a rule reports.
+#[derive(Debug, Default)]
+pub struct Trail<'n> {
+    links: Vec<(usize, TrailSeg<'n>)>,
+}
+
+/// A borrowed [`Seg`].
+#[derive(Clone, Copy, Debug)]
+pub enum TrailSeg<'n> {
+    Key(&'n str),
+    Index(usize),
+    Entry(usize),
+}
+
+impl<'n> Trail<'n> {
+    /// Adds a segment below `parent` (a previous result, or [`TRAIL_ROOT`]) and returns its id.
+    pub fn push(&mut self, parent: usize, seg: TrailSeg<'n>) -> usize {
+        self.links.push((parent, seg));
+        self.links.len() - 1
+    }
+
+    /// The path from the root to segment `at`.
+    pub fn path(&self, mut at: usize) -> Path {
+        let mut segs = Vec::new();
+        while let Some(&(parent, seg)) = self.links.get(at) {
+            segs.push(match seg {
+                TrailSeg::Key(k) => Seg::Key(k.to_string()),
+                TrailSeg::Index(i) => Seg::Index(i),
+                TrailSeg::Entry(i) => Seg::Entry(i),
+            });
+            at = parent;
+        }
+        segs.reverse();
+        Path(segs)
+    }
+}
+
 /// Which part of the node at a path a label covers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Part {

@@ -4,6 +4,8 @@
 //! finding can point at the exact key or value. Maps keep every entry in source order, duplicates
 //! included, because a duplicate key is something to report rather than to resolve silently.
 
+use compact_str::CompactString;
+
 /// A half-open byte range into the file's text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
@@ -57,8 +59,9 @@ pub enum Typed {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scalar {
-    /// The decoded text (escapes resolved, quotes removed).
-    pub text: String,
+    /// The decoded text (escapes resolved, quotes removed). Most scalars are short: a compact
+    /// string keeps up to 24 bytes inline, without an allocation of its own.
+    pub text: CompactString,
     pub style: Style,
     pub typed: Typed,
 }
@@ -120,7 +123,7 @@ impl PartialEq for Node {
 const MERGE_KEY: &str = "<<";
 
 impl Node {
-    pub fn scalar(text: impl Into<String>, style: Style, typed: Typed, span: Span) -> Self {
+    pub fn scalar(text: impl Into<CompactString>, style: Style, typed: Typed, span: Span) -> Self {
         Node {
             span,
             kind: NodeKind::Scalar(Scalar {
@@ -157,7 +160,7 @@ impl Node {
     /// The text of a scalar that Kubernetes reads as a string.
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
-            NodeKind::Scalar(s) if s.typed == Typed::Str => Some(&s.text),
+            NodeKind::Scalar(s) if s.typed == Typed::Str => Some(s.text.as_str()),
             _ => None,
         }
     }

@@ -5,11 +5,12 @@
 //! unexpanded (so we expand them ourselves under a budget). Two of its traps are handled here:
 //! its markers count characters, not bytes, and deep block nesting overflows its stack.
 
+use compact_str::CompactString;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 
-use super::ParseError;
 use super::scalar::resolve_plain;
 use super::tree::{Entry, Node, NodeKind, Span, Style, Typed};
+use super::{CharIndex, ParseError};
 
 /// Deepest leading indentation (spaces and block indicators) accepted before parsing. Block
 /// nesting depth can never exceed the column its content starts at, so this bounds the parser's
@@ -64,12 +65,18 @@ fn check_nesting(text: &str) -> Option<ParseError> {
     None
 }
 
-/// Converts saphyr's character positions to byte offsets.
+/// Converts saphyr's character positions to byte offsets: the line's start, then `col` code
+/// points on. Far into a long line (minified or flow-style YAML), a checkpoint index built on
+/// first use bounds the walk, so one long line costs no more than many short ones.
 struct Offsets<'a> {
     text: &'a str,
     ascii: bool,
     line_starts: Vec<usize>,
+    chars: std::cell::OnceCell<CharIndex>,
 }
+
+/// Columns up to this are walked from the line's start; further ones go through the index.
+const SHORT_WALK: usize = 256;
 
 impl<'a> Offsets<'a> {
     fn new(text: &'a str) -> Self {
@@ -85,6 +92,7 @@ impl<'a> Offsets<'a> {
             text,
             ascii,
             line_starts,
+            chars: std::cell::OnceCell::new(),
         }
     }
 
@@ -95,26 +103,34 @@ impl<'a> Offsets<'a> {
         let Some(&start) = self.line_starts.get(m.line().saturating_sub(1)) else {
             return self.text.len();
         };
-        let line = &self.text[start..];
-        start
-            + line
-                .char_indices()
-                .nth(m.col())
-                .map_or(line.len(), |(i, _)| i)
+        if m.col() <= SHORT_WALK {
+            let line = &self.text[start..];
+            return start
+                + line
+                    .char_indices()
+                    .nth(m.col())
+                    .map_or(line.len(), |(i, _)| i);
+        }
+        let chars = self.chars.get_or_init(|| CharIndex::new(self.text));
+        let first = chars.char_at(self.text, start);
+        chars.byte_at(self.text, first + m.col())
     }
 }
 
+/// An open collection. Its children wait on the builder's shared scratch stacks from `first`
+/// on, and move into a vector of exactly their number when it closes: no vector per collection
+/// grows (and reallocates, and keeps spare capacity) while children arrive.
 enum Frame {
     Seq {
         start: Span,
         anchor: usize,
-        items: Vec<Node>,
+        first: usize,
         count: usize,
     },
     Map {
         start: Span,
         anchor: usize,
-        entries: Vec<Entry>,
+        first: usize,
         key: Option<Node>,
         count: usize,
     },
@@ -124,6 +140,8 @@ enum Frame {
 struct Builder {
     docs: Vec<Node>,
     stack: Vec<Frame>,
+    items: Vec<Node>,
+    entries: Vec<Entry>,
     anchors: std::collections::HashMap<usize, (Node, usize)>,
     expanded: usize,
 }
@@ -146,19 +164,25 @@ impl Builder {
                     }
                     _ => (Style::Block, Typed::Str),
                 };
-                let node = Node::scalar(value.into_owned(), style, typed, span);
+                // Short text is copied inline; long text keeps the parser's allocation.
+                let text = if value.len() <= 24 {
+                    CompactString::new(&value)
+                } else {
+                    CompactString::from(value.into_owned())
+                };
+                let node = Node::scalar(text, style, typed, span);
                 self.complete(node, 1, anchor);
             }
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
                 start: span,
                 anchor,
-                items: Vec::new(),
+                first: self.items.len(),
                 count: 1,
             }),
             Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
                 start: span,
                 anchor,
-                entries: Vec::new(),
+                first: self.entries.len(),
                 key: None,
                 count: 1,
             }),
@@ -170,9 +194,10 @@ impl Builder {
                     Frame::Seq {
                         start,
                         anchor,
-                        items,
+                        first,
                         count,
                     } => {
+                        let items: Vec<Node> = self.items.drain(first..).collect();
                         let last = items.last().map(|n| n.span);
                         (
                             collection(start, span, last, NodeKind::Seq(items)),
@@ -183,10 +208,11 @@ impl Builder {
                     Frame::Map {
                         start,
                         anchor,
-                        entries,
+                        first,
                         count,
                         ..
                     } => {
+                        let entries: Vec<Entry> = self.entries.drain(first..).collect();
                         let last = entries.last().map(|e| e.value.span);
                         (
                             collection(start, span, last, NodeKind::Map(entries)),
@@ -228,22 +254,15 @@ impl Builder {
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
-            Some(Frame::Seq {
-                items, count: c, ..
-            }) => {
+            Some(Frame::Seq { count: c, .. }) => {
                 *c += count;
-                items.push(node);
+                self.items.push(node);
             }
-            Some(Frame::Map {
-                entries,
-                key,
-                count: c,
-                ..
-            }) => {
+            Some(Frame::Map { key, count: c, .. }) => {
                 *c += count;
                 match key.take() {
                     None => *key = Some(node),
-                    Some(k) => entries.push(Entry {
+                    Some(k) => self.entries.push(Entry {
                         key: k,
                         value: node,
                     }),

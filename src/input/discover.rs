@@ -5,7 +5,6 @@
 //! fails with the reason, so it shows up in the report.
 
 use std::path::{Path, PathBuf};
-
 use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
@@ -16,7 +15,7 @@ use crate::config::PathFilter;
 /// their name.
 const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "hcl"];
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Origin {
     File(PathBuf),
     Stdin,
@@ -89,15 +88,18 @@ fn excluded(display: String, pattern: &str) -> Candidate {
     }
 }
 
+/// Walks a directory on every core (a large tree costs as much to walk as to parse on two).
+/// The walk's order is not deterministic; the candidates are sorted before they are returned.
 fn walk(root: &Path, exclude: Option<&Arc<PathFilter>>, out: &mut Vec<Candidate>) {
-    let pruned: Arc<Mutex<Vec<Candidate>>> = Arc::default();
+    let found: Arc<Mutex<Vec<Candidate>>> = Arc::default();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let mut builder = WalkBuilder::new(root);
     builder
         .follow_links(true)
         .require_git(false)
-        .sort_by_file_path(|a, b| a.cmp(b));
+        .threads(threads);
     if let Some(exclude) = exclude {
-        let (exclude, pruned) = (Arc::clone(exclude), Arc::clone(&pruned));
+        let (exclude, found) = (Arc::clone(exclude), Arc::clone(&found));
         builder.filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             // Only what would be read (or walked) is worth a line in the report.
@@ -106,42 +108,48 @@ fn walk(root: &Path, exclude: Option<&Arc<PathFilter>>, out: &mut Vec<Candidate>
             }
             match exclude.matched(entry.path(), is_dir) {
                 Some(pattern) => {
-                    if let Ok(mut pruned) = pruned.lock() {
-                        pruned.push(excluded(display_path(entry.path()), &pattern));
-                    }
+                    found
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(excluded(display_path(entry.path()), &pattern));
                     false
                 }
                 None => true,
             }
         });
     }
-    walk_entries(root, builder.build(), out);
-    if let Ok(mut pruned) = pruned.lock() {
-        out.append(&mut pruned);
-    }
+    builder.build_parallel().run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            if let Some(c) = candidate(root, entry) {
+                found.lock().unwrap_or_else(|e| e.into_inner()).push(c);
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut found = std::mem::take(&mut *found.lock().unwrap_or_else(|e| e.into_inner()));
+    found.sort_by(|a, b| (&a.display, &a.origin).cmp(&(&b.display, &b.origin)));
+    out.append(&mut found);
 }
 
-fn walk_entries(root: &Path, walker: ignore::Walk, out: &mut Vec<Candidate>) {
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|t| !t.is_dir());
-                if is_file && has_input_extension(entry.path()) {
-                    out.push(Candidate {
-                        display: display_path(entry.path()),
-                        origin: Origin::File(entry.path().to_path_buf()),
-                        explicit: false,
-                    });
-                }
-            }
-            Err(err) => {
-                let (path, reason) = walk_error(&err);
-                out.push(Candidate {
-                    display: path.unwrap_or_else(|| root.display().to_string()),
-                    origin: Origin::NotRead(reason),
-                    explicit: false,
-                });
-            }
+/// What one entry of the walk is: an input file, an error to report, or nothing of ours.
+fn candidate(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>) -> Option<Candidate> {
+    match entry {
+        Ok(entry) => {
+            let is_file = entry.file_type().is_some_and(|t| !t.is_dir());
+            (is_file && has_input_extension(entry.path())).then(|| Candidate {
+                display: display_path(entry.path()),
+                origin: Origin::File(entry.path().to_path_buf()),
+                explicit: false,
+            })
+        }
+        Err(err) => {
+            let (path, reason) = walk_error(&err);
+            Some(Candidate {
+                display: path.unwrap_or_else(|| root.display().to_string()),
+                origin: Origin::NotRead(reason),
+                explicit: false,
+            })
         }
     }
 }

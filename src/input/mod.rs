@@ -37,6 +37,12 @@ pub fn read(candidate: &Candidate, max_size: u64) -> Outcome {
         }
         Loaded::Text(text) => Outcome::Read(parse(path, text, candidate.explicit)),
         Loaded::Skip(reason) => Outcome::Skipped { path, reason },
+        // A file found by walking that cannot be read is accounted for and the scan goes on; one
+        // the user named is an I/O error of the run.
+        Loaded::Io(message) if !candidate.explicit => Outcome::Skipped {
+            path,
+            reason: format!("unreadable ({message})"),
+        },
         Loaded::Io(message) => Outcome::IoError { path, message },
         Loaded::Fail {
             message,

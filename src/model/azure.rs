@@ -135,14 +135,41 @@ impl<'a> Credential<'a> {
         }
     }
 
+    /// The literal subject's text: what [`Credential::subject`] gives, without building a handle.
+    pub fn subject_str(&self) -> Option<&'a str> {
+        self.literal_str("subject")
+    }
+
+    /// The literal issuer's text: what [`Credential::issuer`] gives, without building a handle.
+    pub fn issuer_str(&self) -> Option<&'a str> {
+        self.literal_str("issuer")
+    }
+
+    fn literal_str(&self, key: &str) -> Option<&'a str> {
+        let node = self.props.node.get(key)?;
+        if node.is_null() {
+            return None;
+        }
+        node.as_str().filter(|s| !is_expression(s))
+    }
+
+    /// Whether the subject is an ARM expression (known only at deployment).
+    pub fn subject_is_expression(&self) -> bool {
+        self.props
+            .node
+            .get("subject")
+            .and_then(Node::as_str)
+            .is_some_and(is_expression)
+    }
+
     /// `(namespace, service account)` of an exact Kubernetes subject.
     pub fn k8s_subject(&self) -> Option<(&'a str, &'a str)> {
-        parse_k8s_subject(self.subject()?.1)
+        parse_k8s_subject(self.subject_str()?)
     }
 
     /// Whether the subject is meant for Kubernetes (even a malformed one).
     pub fn is_k8s(&self) -> bool {
-        self.subject().is_some_and(|(_, s)| {
+        self.subject_str().is_some_and(|s| {
             s.trim()
                 .trim_matches(['"', '\''])
                 .starts_with(K8S_SUBJECT_PREFIX)
@@ -150,8 +177,8 @@ impl<'a> Credential<'a> {
     }
 
     pub fn is_vault(&self) -> bool {
-        self.subject()
-            .is_some_and(|(_, s)| s.trim().starts_with(super::vault::SUBJECT_PREFIX))
+        self.subject_str()
+            .is_some_and(|s| s.trim().starts_with(super::vault::SUBJECT_PREFIX))
     }
 
     /// How many credentials this entry stands for: 1, or a copy loop's literal count (`None`

@@ -162,18 +162,52 @@ impl<'a> PodTemplate<'a> {
         out
     }
 
-    /// Every `env` entry of every container: (path of the entry, container name, entry).
-    pub fn env(&self) -> Vec<(Path, &'a str, &'a Node)> {
+    /// Every `env` entry of every container: (path of the entry, container name, entry). The
+    /// path is built only when asked for (most entries are looked at, few are reported).
+    pub fn env(&self) -> Vec<(EnvPath<'_>, &'a str, &'a Node)> {
         let mut out = Vec::new();
-        for (cpath, container) in self.containers() {
-            let cname = container.get_str("name").unwrap_or("");
-            if let Some(env) = container.get("env").and_then(Node::as_seq) {
-                for (i, e) in env.iter().enumerate() {
-                    out.push((cpath.key("env").index(i), cname, e));
+        for list in ["initContainers", "containers"] {
+            let containers = self.spec().and_then(|s| s.get(list)).and_then(Node::as_seq);
+            for (c, container) in containers.unwrap_or_default().iter().enumerate() {
+                let cname = container.get_str("name").unwrap_or("");
+                if let Some(env) = container.get("env").and_then(Node::as_seq) {
+                    for (i, e) in env.iter().enumerate() {
+                        let path = EnvPath {
+                            rel: &self.rel,
+                            list,
+                            container: c,
+                            index: i,
+                        };
+                        out.push((path, cname, e));
+                    }
                 }
             }
         }
         out
+    }
+}
+
+/// Where an `env` entry is: `<template>.spec.<list>[container].env[index]`.
+#[derive(Clone, Copy, Debug)]
+pub struct EnvPath<'t> {
+    rel: &'t Path,
+    list: &'static str,
+    container: usize,
+    index: usize,
+}
+
+impl EnvPath<'_> {
+    pub fn path(&self) -> Path {
+        self.rel
+            .keys(&["spec", self.list])
+            .index(self.container)
+            .key("env")
+            .index(self.index)
+    }
+
+    /// The path of a key of the entry (`name`, `value`).
+    pub fn key(&self, key: &str) -> Path {
+        self.path().key(key)
     }
 }
 

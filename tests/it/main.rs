@@ -1,5 +1,6 @@
 //! Integration tests, one binary (one link) with a module per concern.
 
+mod accuracy;
 mod action;
 mod cli;
 mod docs;
@@ -7,6 +8,7 @@ mod nasty;
 mod precommit;
 mod readme;
 mod realworld;
+mod robust;
 mod rules;
 mod sarif;
 mod sarif_tools;

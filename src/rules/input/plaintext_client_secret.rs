@@ -8,7 +8,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::document::{Node, NodeKind, Part, Path, Seg};
+use crate::document::path::{TRAIL_ROOT, Trail, TrailSeg};
+use crate::document::{Entry, Node, NodeKind, Part, Path};
 use crate::finding::{Finding, Loc};
 use crate::model::azure::is_expression;
 use crate::rules::Ctx;
@@ -122,18 +123,20 @@ fn describe(value: &str) -> String {
 }
 
 /// Every literal secret in one document, each span once. Iterative: documents can nest as
-/// deep as the parser allows.
+/// deep as the parser allows. Paths are kept as a trail of parent links and built only for hits.
 fn find(root: &Node) -> Vec<Hit<'_>> {
     let mut hits: Vec<Hit<'_>> = Vec::new();
-    let mut stack: Vec<(&Node, Path, Option<&str>)> = vec![(root, Path::root(), None)];
-    while let Some((node, path, key)) = stack.pop() {
+    let mut trail = Trail::default();
+    // (node, its trail entry, the key that holds it)
+    let mut stack: Vec<(&Node, usize, Option<&str>)> = vec![(root, TRAIL_ROOT, None)];
+    while let Some((node, at, key)) = stack.pop() {
         match &node.kind {
             NodeKind::Scalar(_) => {
                 if let Some(value) = node.as_str().filter(|s| is_secret_shaped(s)) {
                     hits.push(Hit {
                         kind: Kind::Shape,
                         name: key,
-                        path,
+                        path: trail.path(at),
                         node,
                         value,
                     });
@@ -141,14 +144,11 @@ fn find(root: &Node) -> Vec<Hit<'_>> {
             }
             NodeKind::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    stack.push((item, path.index(i), None));
+                    stack.push((item, trail.push(at, TrailSeg::Index(i)), None));
                 }
             }
             NodeKind::Map(entries) => {
-                let mut counts: HashMap<&str, usize> = HashMap::new();
-                for entry in entries {
-                    *counts.entry(entry.key.text().unwrap_or("")).or_default() += 1;
-                }
+                let counts = duplicate_counts(entries);
                 let mut seen_keys: HashMap<&str, usize> = HashMap::new();
                 let env_name = node.get_str("name").filter(|n| SECRET_KEYS.contains(n));
                 for (i, entry) in entries.iter().enumerate() {
@@ -156,23 +156,31 @@ fn find(root: &Node) -> Vec<Hit<'_>> {
                         continue;
                     };
                     // A key given twice is addressed by position (the last one by name).
-                    let nth = seen_keys.entry(k).or_default();
-                    *nth += 1;
-                    let last = *nth == counts.get(k).copied().unwrap_or(1);
-                    let child = if last && k != "<<" {
-                        path.key(k)
-                    } else {
-                        let mut p = path.clone();
-                        p.0.push(Seg::Entry(i));
-                        p
+                    let last = match &counts {
+                        None => true,
+                        Some(counts) => {
+                            let nth = seen_keys.entry(k).or_default();
+                            *nth += 1;
+                            *nth == counts.get(k).copied().unwrap_or(1)
+                        }
                     };
-                    let literal = entry.value.as_str().filter(|v| is_literal(v));
+                    let child = if last && k != "<<" {
+                        trail.push(at, TrailSeg::Key(k))
+                    } else {
+                        trail.push(at, TrailSeg::Entry(i))
+                    };
+                    // Only the values of secret keys and of secret env entries can be literal
+                    // secrets by name: test nothing else.
+                    let named = SECRET_KEYS.contains(&k) || (k == "value" && env_name.is_some());
+                    let literal = named
+                        .then(|| entry.value.as_str().filter(|v| is_literal(v)))
+                        .flatten();
                     if let Some(value) = literal {
                         if SECRET_KEYS.contains(&k) {
                             hits.push(Hit {
                                 kind: Kind::Key,
                                 name: Some(k),
-                                path: child.clone(),
+                                path: trail.path(child),
                                 node: &entry.value,
                                 value,
                             });
@@ -182,7 +190,7 @@ fn find(root: &Node) -> Vec<Hit<'_>> {
                             hits.push(Hit {
                                 kind: Kind::Env,
                                 name: Some(name),
-                                path: child.clone(),
+                                path: trail.path(child),
                                 node: &entry.value,
                                 value,
                             });
@@ -199,6 +207,31 @@ fn find(root: &Node) -> Vec<Hit<'_>> {
     let mut seen = HashSet::new();
     hits.retain(|h| seen.insert((h.node.span.start, h.node.span.end)));
     hits
+}
+
+/// How often each key occurs in a mapping, or `None` when every key occurs once (the usual
+/// case, told without hashing for small mappings).
+fn duplicate_counts<'n>(entries: &'n [Entry]) -> Option<HashMap<&'n str, usize>> {
+    // Keys that are not scalars count as "" (as the rest of the walk names them).
+    let keys = || entries.iter().map(|e| e.key.text().unwrap_or(""));
+    let key = |e: &'n Entry| e.key.text().unwrap_or("");
+    let unique = if entries.len() <= 16 {
+        entries
+            .iter()
+            .enumerate()
+            .all(|(i, e)| !entries[..i].iter().any(|f| key(f) == key(e)))
+    } else {
+        let mut set = HashSet::with_capacity(entries.len());
+        keys().all(|k| set.insert(k))
+    };
+    if unique {
+        return None;
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for entry in entries {
+        *counts.entry(entry.key.text().unwrap_or("")).or_default() += 1;
+    }
+    Some(counts)
 }
 
 /// A value that is a secret itself, not a reference to one or a template placeholder.

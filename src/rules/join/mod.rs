@@ -45,7 +45,108 @@ struct Orphan<'a> {
     client_id: Option<String>,
 }
 
-/// The joins between credentials and ServiceAccounts, computed once per rule run.
+/// The orphans, with the lookups `meant_for` needs so that it never scans them all. Every list
+/// holds orphan indices in scan order, so "the first" and "the nearest, first on ties" are what
+/// a scan over the whole list would give.
+struct Orphans<'a> {
+    all: Vec<Orphan<'a>>,
+    by_client: HashMap<String, Vec<usize>>,
+    by_name: HashMap<&'a str, Vec<usize>>,
+    by_ns: HashMap<&'a str, Vec<usize>>,
+    by_ns_name: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// (namespace, name) of a workload → its pod template indices, in scan order.
+    templates_by_object: HashMap<(&'a str, &'a str), Vec<usize>>,
+}
+
+impl<'a> Orphans<'a> {
+    fn new(ctx: &Ctx<'a>) -> Self {
+        let options: &'a crate::rules::Options = ctx.options;
+        let default_ns: &'a str = &options.default_namespace;
+        let all: Vec<Orphan<'a>> = ctx
+            .model
+            .service_accounts
+            .iter()
+            .filter_map(|&i| {
+                let object = &ctx.model.objects[i];
+                let name = object.name()?;
+                let ns = object.namespace(default_ns);
+                (needs_credential(ctx, i) && ctx.index.credentials_naming(ns, name).is_empty())
+                    .then(|| Orphan {
+                        sa: i,
+                        ns,
+                        name,
+                        client_id: client_id(ctx, i),
+                    })
+            })
+            .collect();
+        let mut orphans = Orphans {
+            all: Vec::new(),
+            by_client: HashMap::new(),
+            by_name: HashMap::new(),
+            by_ns: HashMap::new(),
+            by_ns_name: HashMap::new(),
+            templates_by_object: HashMap::new(),
+        };
+        for (o, orphan) in all.iter().enumerate() {
+            if let Some(c) = &orphan.client_id {
+                orphans.by_client.entry(c.clone()).or_default().push(o);
+            }
+            orphans.by_name.entry(orphan.name).or_default().push(o);
+            orphans.by_ns.entry(orphan.ns).or_default().push(o);
+            orphans
+                .by_ns_name
+                .entry((orphan.ns, orphan.name))
+                .or_default()
+                .push(o);
+        }
+        orphans.all = all;
+        if !orphans.all.is_empty() {
+            for (t, template) in ctx.model.templates.iter().enumerate() {
+                let object = &ctx.model.objects[template.object];
+                if let Some(name) = object.name() {
+                    orphans
+                        .templates_by_object
+                        .entry((object.namespace(default_ns), name))
+                        .or_default()
+                        .push(t);
+                }
+            }
+        }
+        orphans
+    }
+
+    /// The orphans a credential whose owner has these anchors may be for, in scan order:
+    /// `None` stands for all of them (an owner without anchors may serve any).
+    fn usable(&self, anchors: Option<&HashSet<String>>) -> Option<Vec<usize>> {
+        let ids = anchors?;
+        let mut pool: Vec<usize> = ids
+            .iter()
+            .filter_map(|c| self.by_client.get(c))
+            .flatten()
+            .copied()
+            .collect();
+        pool.sort_unstable();
+        pool.dedup();
+        Some(pool)
+    }
+
+    /// `list` (from one of the lookups) restricted to the usable orphans.
+    fn pick<'s>(
+        &'s self,
+        pool: &'s Option<Vec<usize>>,
+        list: Option<&'s Vec<usize>>,
+        keep: impl Fn(&Orphan<'a>) -> bool + 's,
+    ) -> impl Iterator<Item = &'s Orphan<'a>> + 's {
+        let ids: Box<dyn Iterator<Item = usize> + 's> = match pool {
+            Some(pool) => Box::new(pool.iter().copied()),
+            None => Box::new(list.into_iter().flatten().copied()),
+        };
+        ids.map(|o| &self.all[o]).filter(move |o| keep(o))
+    }
+}
+
+/// The joins between credentials and ServiceAccounts, computed once per scan (see [`join`]).
+#[derive(Debug)]
 pub(crate) struct Join {
     /// Per credential: the ServiceAccount it was meant for. When several credentials look meant
     /// for the same one, only the nearest keeps it (one cause, one finding).
@@ -54,10 +155,17 @@ pub(crate) struct Join {
     /// identity export's client id. An identity serves one client id, so these say which
     /// ServiceAccounts its other credentials can be for.
     anchors: HashMap<Owner, HashSet<String>>,
+    /// The reverse: client id → the owners anchored to it, sorted.
+    owners_by_client: HashMap<String, Vec<Owner>>,
+}
+
+/// The join, built by the first rule that asks and shared by every other one in the scan.
+pub(crate) fn join<'c>(ctx: &Ctx<'c>) -> &'c Join {
+    ctx.index.join.get_or_init(|| Join::build(ctx))
 }
 
 impl Join {
-    pub(crate) fn build(ctx: &Ctx<'_>) -> Self {
+    fn build(ctx: &Ctx<'_>) -> Self {
         let creds = &ctx.model.credentials;
         let mut anchors: HashMap<Owner, HashSet<String>> = HashMap::new();
         for cred in creds {
@@ -81,27 +189,41 @@ impl Join {
                 );
             }
         }
-        let orphans: Vec<Orphan<'_>> = ctx
-            .model
-            .service_accounts
-            .iter()
-            .filter_map(|&i| {
-                let object = &ctx.model.objects[i];
-                let name = object.name()?;
-                let ns = object.namespace(ctx.default_ns());
-                (needs_credential(ctx, i) && ctx.index.credentials_naming(ns, name).is_empty())
-                    .then(|| Orphan {
-                        sa: i,
-                        ns,
-                        name,
-                        client_id: client_id(ctx, i),
-                    })
-            })
-            .collect();
-        let mut meant: Vec<Option<(MeantFor, usize)>> = creds
-            .iter()
-            .map(|c| meant_for(ctx, c, &orphans, anchors.get(&c.owner)))
-            .collect();
+        let mut owners_by_client: HashMap<String, Vec<Owner>> = HashMap::new();
+        for (owner, ids) in &anchors {
+            for c in ids {
+                owners_by_client
+                    .entry(c.clone())
+                    .or_default()
+                    .push(owner.clone());
+            }
+        }
+        for owners in owners_by_client.values_mut() {
+            owners.sort();
+        }
+        let orphans = Orphans::new(ctx);
+        // Per owner: the namespaces in which one of its credentials names a ServiceAccount that
+        // is not scanned (such as `default`). There, that credential is the candidate mistake;
+        // the owner's credentials for the same name in other namespaces are other environments.
+        let mut unmatched_ns: HashMap<&Owner, HashSet<&str>> = HashMap::new();
+        for cred in creds {
+            if let Some((ns, sa)) = cred.k8s_subject()
+                && ctx.index.service_accounts(ns, sa).is_empty()
+            {
+                unmatched_ns.entry(&cred.owner).or_default().insert(ns);
+            }
+        }
+        let mut meant: Vec<Option<(MeantFor, usize)>> = if orphans.all.is_empty() {
+            vec![None; creds.len()]
+        } else {
+            creds
+                .iter()
+                .map(|c| {
+                    let elsewhere = unmatched_ns.get(&c.owner);
+                    meant_for(ctx, c, &orphans, anchors.get(&c.owner), elsewhere)
+                })
+                .collect()
+        };
         // One credential per ServiceAccount: the nearest subject, then the first in scan order.
         let mut best: HashMap<usize, (usize, usize)> = HashMap::new();
         for (c, m) in meant.iter().enumerate() {
@@ -122,27 +244,22 @@ impl Join {
         Join {
             meant: meant.into_iter().map(|m| m.map(|(m, _)| m)).collect(),
             anchors,
+            owners_by_client,
         }
     }
 
-    /// The owners whose credentials can serve a client id: those anchored to it; `None` when
-    /// no owner is (the identity's credentials may not be in the scan).
-    pub(crate) fn owners_of(&self, client_id: &str) -> Option<Vec<&Owner>> {
-        let c = client_id.to_ascii_lowercase();
-        let owners: Vec<&Owner> = self
-            .anchors
-            .iter()
-            .filter(|(_, ids)| ids.contains(&c))
-            .map(|(o, _)| o)
-            .collect();
-        (!owners.is_empty()).then_some(owners)
+    /// The owners whose credentials can serve a client id: those anchored to it, sorted;
+    /// `None` when no owner is (the identity's credentials may not be in the scan).
+    pub(crate) fn owners_of(&self, client_id: &str) -> Option<&[Owner]> {
+        self.owners_by_client
+            .get(&client_id.to_ascii_lowercase())
+            .map(Vec::as_slice)
+            .filter(|o| !o.is_empty())
     }
 
-    /// Whether an owner's credentials may serve a client id (not anchored to another one).
-    pub(crate) fn may_serve(&self, owner: &Owner, client_id: &str) -> bool {
-        self.anchors
-            .get(owner)
-            .is_none_or(|ids| ids.contains(&client_id.to_ascii_lowercase()))
+    /// Whether an owner is anchored to some client id.
+    pub(crate) fn is_anchored(&self, owner: &Owner) -> bool {
+        self.anchors.contains_key(owner)
     }
 }
 
@@ -179,16 +296,18 @@ pub(crate) fn used_by_wi_pod(ctx: &Ctx<'_>, sa: usize) -> bool {
 fn meant_for(
     ctx: &Ctx<'_>,
     cred: &Credential<'_>,
-    orphans: &[Orphan<'_>],
+    orphans: &Orphans<'_>,
     anchors: Option<&HashSet<String>>,
+    unmatched_ns: Option<&HashSet<&str>>,
 ) -> Option<(MeantFor, usize)> {
     let (ns, sa) = cred.k8s_subject()?;
     if sa == "default" || !ctx.index.service_accounts(ns, sa).is_empty() {
         return None;
     }
-    let usable = |o: &&Orphan<'_>| {
-        anchors.is_none_or(|ids| o.client_id.as_ref().is_some_and(|c| ids.contains(c)))
-    };
+    let pool = orphans.usable(anchors);
+    if pool.as_ref().is_some_and(Vec::is_empty) {
+        return None;
+    }
     let pick = |how: &'static str, o: &Orphan<'_>| {
         let distance = levenshtein(&format!("{ns}:{sa}"), &format!("{}:{}", o.ns, o.name));
         (
@@ -201,25 +320,30 @@ fn meant_for(
             distance,
         )
     };
+    // The same name in another namespace, unless the identity has its own unmatched credential
+    // in that namespace (then this one is for another environment, e.g. staging beside prod).
+    let other_environment = |o: &Orphan<'_>| unmatched_ns.is_some_and(|set| set.contains(o.ns));
     let same_name = orphans
-        .iter()
-        .filter(usable)
-        .filter(|o| o.name == sa)
+        .pick(&pool, orphans.by_name.get(sa), |o| {
+            o.name == sa && !other_environment(o)
+        })
         .min_by_key(|o| levenshtein(ns, o.ns));
     if let Some(o) = same_name {
         return Some(pick("the ServiceAccount is in another namespace", o));
     }
     // A workload's name used where its ServiceAccount's belongs.
-    for template in &ctx.model.templates {
-        let object = &ctx.model.objects[template.object];
-        if object.name() != Some(sa) || object.namespace(ctx.default_ns()) != ns {
-            continue;
-        }
-        let used = template.service_account().name;
+    for &t in orphans
+        .templates_by_object
+        .get(&(ns, sa))
+        .into_iter()
+        .flatten()
+    {
+        let used = ctx.model.templates[t].service_account().name;
         if let Some(o) = orphans
-            .iter()
-            .filter(usable)
-            .find(|o| o.ns == ns && o.name == used)
+            .pick(&pool, orphans.by_ns_name.get(&(ns, used)), |o| {
+                o.ns == ns && o.name == used
+            })
+            .next()
         {
             return Some(pick(
                 "it names the workload, not the ServiceAccount the workload runs as",
@@ -228,9 +352,9 @@ fn meant_for(
         }
     }
     let o = orphans
-        .iter()
-        .filter(usable)
-        .filter(|o| o.ns == ns && misspelt(sa, o.name))
+        .pick(&pool, orphans.by_ns.get(ns), |o| {
+            o.ns == ns && misspelt(sa, o.name)
+        })
         .min_by_key(|o| levenshtein(sa, o.name))?;
     Some(pick("the name is misspelt", o))
 }
@@ -243,5 +367,9 @@ fn misspelt(a: &str, b: &str) -> bool {
             .filter(|c| !c.is_ascii_digit())
             .collect::<String>()
     };
-    a != b && levenshtein(a, b) <= 2 && letters(a) != letters(b)
+    // Edit distance is at least the difference in length: most pairs need no distance at all.
+    a != b
+        && a.chars().count().abs_diff(b.chars().count()) <= 2
+        && levenshtein(a, b) <= 2
+        && letters(a) != letters(b)
 }

@@ -1,10 +1,12 @@
 //! A ServiceAccount's token is exchanged only if a credential of its identity has exactly its
 //! subject (AADSTS700213 otherwise).
 
-use super::{Join, client_id, used_by_wi_pod};
+use std::collections::{HashMap, HashSet};
+
+use super::{client_id, join, used_by_wi_pod};
 use crate::document::{Part, Path};
 use crate::finding::{Finding, Severity};
-use crate::model::azure::{Field, k8s_subject_problem};
+use crate::model::azure::{Credential, Owner, k8s_subject_problem};
 use crate::model::k8s::{WI_CLIENT_ID, is_guid};
 use crate::rules::{Ctx, closest};
 
@@ -13,9 +15,29 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if creds.is_empty() {
         return;
     }
-    let join = Join::build(ctx);
+    let join = join(ctx);
     // ServiceAccounts that a misspelt subject was meant for are reported there.
-    let explained: Vec<usize> = join.meant.iter().flatten().map(|m| m.sa).collect();
+    let explained: HashSet<usize> = join.meant.iter().flatten().map(|m| m.sa).collect();
+    // The directory of each file, computed once.
+    let dirs: Vec<&str> = ctx
+        .files
+        .iter()
+        .map(|f| {
+            let path = f.source.path.as_str();
+            path.rsplit_once(['/', '\\']).map_or("", |(d, _)| d)
+        })
+        .collect();
+    // Credential exports by directory: those kept beside a manifest (the usual per-app folder).
+    let mut beside_dir: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (c, cred) in creds.iter().enumerate() {
+        beside_dir.entry(dirs[cred.at.file]).or_default().push(c);
+    }
+    // Credentials whose owner is anchored to no client id may serve any ServiceAccount: what
+    // the ServiceAccounts without a known identity are checked against, summarized once.
+    let free = Facts::of(
+        creds,
+        (0..creds.len()).filter(|&c| !join.is_anchored(&creds[c].owner)),
+    );
     for &sa_index in &ctx.model.service_accounts {
         let sa = &ctx.model.objects[sa_index];
         let Some(name) = sa.name() else { continue };
@@ -29,68 +51,35 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let expected = format!("system:serviceaccount:{ns}:{name}");
-        // Without an identity to go by, a credential export kept beside the manifest (the usual
-        // per-app folder) is the evidence that this ServiceAccount's credentials were exported.
-        let dir = |file: usize| {
-            let path = ctx.files[file].source.path.as_str();
-            path.rsplit_once(['/', '\\']).map_or("", |(d, _)| d)
-        };
-        let beside = |c: usize| dir(creds[c].at.file) == dir(sa.file);
+        let beside: &[usize] = beside_dir.get(dirs[sa.file]).map_or(&[], Vec::as_slice);
         // The identity's credentials when the scan tells which they are; else every credential
-        // that may belong to it.
-        let (candidates, whose, known): (Vec<usize>, String, bool) = match join.owners_of(&client) {
-            Some(owners) => (
-                (0..creds.len())
-                    .filter(|&c| owners.contains(&&creds[c].owner))
-                    .collect(),
-                owner_label(ctx, &owners),
-                true,
-            ),
-            None => (
-                (0..creds.len())
-                    .filter(|&c| join.may_serve(&creds[c].owner, &client) || beside(c))
-                    .collect(),
-                "the scanned exports".to_string(),
-                false,
-            ),
+        // that may belong to it: those of no known identity, and those beside the manifest.
+        let owners = join.owners_of(&client);
+        let known = owners.is_some();
+        let skip = match owners {
+            Some(owners) => {
+                let mut candidates: Vec<usize> = owners
+                    .iter()
+                    .filter_map(|o| ctx.index.credentials_by_owner.get(o))
+                    .flatten()
+                    .copied()
+                    .collect();
+                candidates.sort_unstable();
+                candidates.dedup();
+                Facts::of(creds, candidates.iter().copied()).explains(&expected)
+            }
+            None => {
+                free.explains(&expected)
+                    || Facts::of(creds, beside.iter().copied()).explains(&expected)
+            }
         };
-        // A subject known only at deployment (an ARM expression) may well be this one.
-        if candidates
-            .iter()
-            .any(|&c| matches!(creds[c].field("subject"), Field::Expression(_)))
-        {
+        if skip {
             continue;
         }
-        let subjects: Vec<&str> = candidates
-            .iter()
-            .filter_map(|&c| creds[c].subject().map(|(_, s)| s))
-            .collect();
-        if subjects.contains(&expected.as_str()) {
-            continue;
-        }
-        // `subject-format-invalid` explains a subject that is this one, malformed.
-        let normal = |s: &str| {
-            s.trim()
-                .trim_matches(['"', '\''])
-                .trim()
-                .to_ascii_lowercase()
-        };
-        if subjects
-            .iter()
-            .any(|s| k8s_subject_problem(s).is_some() && normal(s) == expected.to_ascii_lowercase())
-        {
-            continue;
-        }
-        let ns_prefix = format!("system:serviceaccount:{ns}:");
-        let in_scope = known || candidates.iter().any(|&c| beside(c));
+        let in_scope = known || !beside.is_empty();
         let loc = sa.loc(
             &Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]),
             Part::Value,
-        );
-        let help = format!(
-            "create one: `az identity federated-credential create --identity-name <identity> \
-             --resource-group <group> --name {name} --issuer <cluster OIDC issuer> --subject {expected} \
-             --audiences api://AzureADTokenExchange`"
         );
         if !in_scope {
             out.push(
@@ -107,6 +96,37 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             );
             continue;
         }
+        // An error: now list the candidates themselves, in scan order.
+        let (candidates, whose): (Vec<usize>, String) = match owners {
+            Some(owners) => {
+                let mut candidates: Vec<usize> = owners
+                    .iter()
+                    .filter_map(|o| ctx.index.credentials_by_owner.get(o))
+                    .flatten()
+                    .copied()
+                    .collect();
+                candidates.sort_unstable();
+                candidates.dedup();
+                (candidates, owner_label(ctx, owners))
+            }
+            None => {
+                let mut candidates: Vec<usize> = free.members.clone();
+                candidates.extend_from_slice(beside);
+                candidates.sort_unstable();
+                candidates.dedup();
+                (candidates, "the scanned exports".to_string())
+            }
+        };
+        let subjects: Vec<&str> = candidates
+            .iter()
+            .filter_map(|&c| creds[c].subject_str())
+            .collect();
+        let ns_prefix = format!("system:serviceaccount:{ns}:");
+        let help = format!(
+            "create one: `az identity federated-credential create --identity-name <identity> \
+             --resource-group <group> --name {name} --issuer <cluster OIDC issuer> --subject {expected} \
+             --audiences api://AzureADTokenExchange`"
+        );
         let nearest = closest(&expected, &subjects)
             .or_else(|| subjects.iter().copied().find(|s| s.starts_with(&ns_prefix)));
         let mut finding = ctx
@@ -124,7 +144,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .and_then(|n| {
                 candidates
                     .iter()
-                    .find(|&&c| creds[c].subject().is_some_and(|(_, s)| s == n))
+                    .find(|&&c| creds[c].subject_str() == Some(n))
             })
             .or(candidates.first());
         if let Some(&c) = related {
@@ -142,10 +162,57 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// What a set of credentials says about a ServiceAccount's subject, without listing them again.
+struct Facts<'a> {
+    members: Vec<usize>,
+    /// A subject known only at deployment (an ARM expression) may well be any one.
+    expression: bool,
+    subjects: HashSet<&'a str>,
+    /// Malformed Kubernetes subjects, normalized (`subject-format-invalid` explains them).
+    malformed: HashSet<String>,
+}
+
+impl<'a> Facts<'a> {
+    fn of(creds: &[Credential<'a>], members: impl Iterator<Item = usize>) -> Self {
+        let mut facts = Facts {
+            members: members.collect(),
+            expression: false,
+            subjects: HashSet::new(),
+            malformed: HashSet::new(),
+        };
+        for &c in &facts.members {
+            let cred = &creds[c];
+            facts.expression |= cred.subject_is_expression();
+            if let Some(s) = cred.subject_str() {
+                facts.subjects.insert(s);
+                if k8s_subject_problem(s).is_some() {
+                    facts.malformed.insert(normal(s));
+                }
+            }
+        }
+        facts
+    }
+
+    /// Whether these credentials account for the subject: one may be it (an expression), one is
+    /// it, or one is it malformed (reported by `subject-format-invalid`).
+    fn explains(&self, expected: &str) -> bool {
+        self.expression
+            || self.subjects.contains(expected)
+            || self.malformed.contains(&expected.to_ascii_lowercase())
+    }
+}
+
+fn normal(s: &str) -> String {
+    s.trim()
+        .trim_matches(['"', '\''])
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// How a message names the identity: the identity export's name, else a credential's owner.
-fn owner_label(ctx: &Ctx<'_>, owners: &[&crate::model::azure::Owner]) -> String {
+fn owner_label(ctx: &Ctx<'_>, owners: &[Owner]) -> String {
     for owner in owners {
-        if let crate::model::azure::Owner::Identity(id) = owner
+        if let Owner::Identity(id) = owner
             && let Some(identity) = ctx
                 .model
                 .identities
@@ -158,6 +225,6 @@ fn owner_label(ctx: &Ctx<'_>, owners: &[&crate::model::azure::Owner]) -> String 
     ctx.model
         .credentials
         .iter()
-        .find(|c| owners.contains(&&c.owner))
+        .find(|c| owners.contains(&c.owner))
         .map_or_else(|| "its identity".to_string(), |c| c.owner_label())
 }

@@ -2,14 +2,13 @@
 //! for other clusters and environments are normal, so only a subject that is evidently meant for
 //! a scanned ServiceAccount is an error; the rest are notes, never silent passes.
 
-use super::Join;
 use crate::document::Path;
 use crate::finding::{Finding, Severity};
 use crate::model::azure::k8s_subject_problem;
 use crate::rules::Ctx;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let join = Join::build(ctx);
+    let join = super::join(ctx);
     for (c, cred) in ctx.model.credentials.iter().enumerate() {
         let Some((subject_at, subject)) = cred.subject() else {
             continue;

@@ -43,13 +43,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             )
         };
         let mut f = ctx.finding(loc, "no such ServiceAccount", message);
-        let candidates: Vec<&str> = ctx
-            .index
-            .service_accounts
-            .keys()
-            .filter(|(ns, _)| ns == pod.ns)
-            .map(|(_, n)| n.as_str())
-            .collect();
+        let candidates: Vec<&str> = ctx.index.service_accounts.names(pod.ns).collect();
         if let Some(best) = closest(pod.sa.name, &candidates).filter(|_| !implicit) {
             f = f.help(format!("did you mean `{best}`?"));
         } else if implicit {

@@ -1,0 +1,161 @@
+//! Micro-benchmarks: YAML and JSON to span trees, and the rule phase (model, index, every rule)
+//! on a synthetic multi-app corpus held in memory. `cargo bench`; not run by `cargo test`.
+//! Whole-program numbers against other tools are in BENCHMARKS.md (`bench/run.sh`).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use wiflint::document::{json, yaml};
+use wiflint::index::Index;
+use wiflint::input::{self, InputFile};
+use wiflint::model::Model;
+use wiflint::rules::registry::Registry;
+use wiflint::rules::{self, Ctx, Options};
+
+/// One app: a ServiceAccount and a Deployment (multi-document YAML), and its credentials export.
+fn app(i: usize) -> (String, String) {
+    let ns = ["payments-prod", "search-staging", "ledger-dev"][i % 3];
+    let yaml = format!(
+        r#"---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: app-{i}-sa
+  namespace: {ns}
+  labels:
+    app.kubernetes.io/name: app-{i}
+  annotations:
+    azure.workload.identity/client-id: "{i:08x}-1111-4222-8333-444444444444"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-{i}
+  namespace: {ns}
+  labels:
+    app.kubernetes.io/name: app-{i}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: app-{i}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: app-{i}
+        azure.workload.identity/use: "{use_label}"
+    spec:
+      serviceAccountName: app-{i}-sa
+      containers:
+        - name: api
+          image: ghcr.io/acme/app-{i}:1.{i}.0
+          ports:
+            - name: http
+              containerPort: 8080
+          env:
+            - name: LOG_LEVEL
+              value: "info"
+            - name: KEYVAULT_URL
+              value: "https://app-{i}.vault.azure.net/"
+          resources:
+            requests: {{cpu: 100m, memory: 128Mi}}
+"#,
+        use_label = if i.is_multiple_of(7) { "True" } else { "true" },
+    );
+    let subject_ns = if i.is_multiple_of(11) { "default" } else { ns };
+    let json = format!(
+        r#"[
+  {{
+    "audiences": ["api://AzureADTokenExchange"],
+    "id": "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-app-{i}/federatedIdentityCredentials/fic-{i}",
+    "issuer": "https://westeurope.oic.prod-aks.azure.com/9b2f1c3e-4d5a-4e6b-8c7d-0e1f2a3b4c5d/5e7a9c1b-3d5f-4a7c-9e1b-3d5f7a9c1e3b/",
+    "name": "fic-{i}",
+    "subject": "system:serviceaccount:{subject_ns}:app-{i}-sa",
+    "type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials"
+  }}
+]
+"#
+    );
+    (yaml, json)
+}
+
+fn corpus(apps: usize) -> Vec<(String, String)> {
+    (0..apps)
+        .flat_map(|i| {
+            let (y, j) = app(i);
+            [
+                (format!("app-{i}/app.yaml"), y),
+                (format!("app-{i}/federated-credentials.json"), j),
+            ]
+        })
+        .collect()
+}
+
+fn parsing(c: &mut Criterion) {
+    let (yaml_text, json_text) = app(1);
+    let yaml_big: String = (0..200).map(|i| app(i).0).collect();
+    let json_big = format!(
+        "[{}]",
+        (0..200)
+            .map(|i| {
+                let j = app(i).1;
+                j.trim()
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let mut g = c.benchmark_group("parse");
+    g.throughput(Throughput::Bytes(yaml_text.len() as u64));
+    g.bench_function("yaml/one-app", |b| {
+        b.iter(|| yaml::parse(black_box(&yaml_text)))
+    });
+    g.throughput(Throughput::Bytes(yaml_big.len() as u64));
+    g.bench_function("yaml/200-apps", |b| {
+        b.iter(|| yaml::parse(black_box(&yaml_big)))
+    });
+    g.throughput(Throughput::Bytes(json_text.len() as u64));
+    g.bench_function("json/one-export", |b| {
+        b.iter(|| json::parse(black_box(&json_text)))
+    });
+    g.throughput(Throughput::Bytes(json_big.len() as u64));
+    g.bench_function("json/200-credentials", |b| {
+        b.iter(|| json::parse(black_box(&json_big)))
+    });
+    g.finish();
+}
+
+fn rule_phase(c: &mut Criterion) {
+    let registry = Registry::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let options = Options::default();
+    let files: Vec<InputFile> = corpus(300)
+        .into_iter()
+        .map(|(path, text)| input::parse(path, text, false))
+        .collect();
+    let mut g = c.benchmark_group("rules");
+    g.throughput(Throughput::Elements(files.len() as u64));
+    g.bench_function("model+index+all-rules/600-files", |b| {
+        b.iter(|| {
+            let model = Model::build(&files);
+            let index = Index::build(&model, &options.default_namespace);
+            let mut n = 0;
+            for rule in &registry.rules {
+                let ctx = Ctx {
+                    files: &files,
+                    model: &model,
+                    index: &index,
+                    options: &options,
+                    rule,
+                };
+                n += rules::run(rule, &ctx).len();
+            }
+            n
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parsing, rule_phase);
+criterion_main!(benches);
