@@ -113,7 +113,7 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         config,
     };
     // The process exits right after reporting: freeing every span tree first would only cost
-    // time (a tenth of a large scan's), so the report is never dropped.
+    // time (a few percent of a scan), so the report is never dropped.
     let report = std::mem::ManuallyDrop::new(match app::scan(&config, registry) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),

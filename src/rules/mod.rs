@@ -142,12 +142,67 @@ pub fn run(rule: &Rule, ctx: &Ctx<'_>) -> Vec<Finding> {
 /// The candidate within a small edit distance, for "did you mean".
 pub fn closest<'s>(name: &str, candidates: &[&'s str]) -> Option<&'s str> {
     let limit = (name.chars().count() / 3).max(2);
-    candidates
+    let name: Vec<char> = name.chars().collect();
+    // Candidates by their difference in length (a lower bound of the distance), so the search
+    // stops once no further one can come within the best distance found; and each distance is
+    // computed only up to that best. The result is the smallest (distance, candidate), as over
+    // all candidates.
+    let mut by_bound: Vec<(usize, &'s str)> = candidates
         .iter()
-        .map(|c| (levenshtein(name, c), *c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
+        .map(|c| (c.chars().count().abs_diff(name.len()), *c))
+        .filter(|(bound, _)| *bound <= limit)
+        .collect();
+    by_bound.sort_unstable_by_key(|(bound, _)| *bound);
+    let mut best: Option<(usize, &'s str)> = None;
+    for (bound, c) in by_bound {
+        let within = best.map_or(limit, |(d, _)| d);
+        if bound > within {
+            break;
+        }
+        if let Some(d) = levenshtein_within(&name, c, within)
+            && best.is_none_or(|b| (d, c) < b)
+        {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// The edit distance when it is at most `limit`, else `None`, without finishing the table for
+/// strings that are evidently further apart: the distance is at least the difference in length,
+/// and at least the smallest entry of any row.
+fn levenshtein_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    // A common prefix or suffix does not change the distance (subjects share
+    // `system:serviceaccount:`).
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        let mut best = row[0];
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+            best = best.min(row[j + 1]);
+        }
+        if best > limit {
+            return None;
+        }
+    }
+    Some(row[b.len()]).filter(|d| *d <= limit)
 }
 
 pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
@@ -168,6 +223,63 @@ pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounded_distance_agrees_with_the_full_one() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "orders-api",
+            "orders-ap",
+            "0rders-api",
+            "billing",
+            "system:serviceaccount:a:b",
+            "système",
+        ];
+        for a in words {
+            for b in words {
+                let chars: Vec<char> = a.chars().collect();
+                for limit in 0..6 {
+                    let full = levenshtein(a, b);
+                    assert_eq!(
+                        levenshtein_within(&chars, b, limit),
+                        (full <= limit).then_some(full),
+                        "{a:?} {b:?} {limit}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn closest_is_the_smallest_distance_then_name() {
+        let naive = |name: &str, cands: &[&'static str]| {
+            let limit = (name.chars().count() / 3).max(2);
+            cands
+                .iter()
+                .map(|c| (levenshtein(name, c), *c))
+                .filter(|(d, _)| *d <= limit)
+                .min()
+                .map(|(_, c)| c)
+        };
+        let cands = [
+            "system:serviceaccount:orders:api",
+            "system:serviceaccount:orders:apj",
+            "system:serviceaccount:order:api",
+            "system:serviceaccount:billing:api",
+            "system:serviceaccount:orders-prod:orders-api",
+            "system:serviceaccount:x:y",
+            "api",
+            "",
+        ];
+        for name in cands
+            .iter()
+            .chain(["system:serviceaccount:orders:ap", "apx", "zzz"].iter())
+        {
+            assert_eq!(closest(name, &cands), naive(name, &cands), "{name}");
+        }
+    }
 
     #[test]
     fn did_you_mean() {
