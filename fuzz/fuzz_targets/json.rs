@@ -3,33 +3,16 @@
 
 use libfuzzer_sys::fuzz_target;
 
+#[path = "spans.rs"]
+mod spans;
+
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok(doc) = wiflint::document::json::parse(text) {
             let docs = [doc];
-            // Every span must lie on char boundaries inside the text: renderers slice by them.
             for doc in &docs {
-                wiflint_fuzz_check_spans(text, doc);
+                spans::check(text, doc);
             }
         }
     }
 });
-
-fn wiflint_fuzz_check_spans(text: &str, root: &wiflint::document::Node) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        let r = node.span.range();
-        assert!(r.start <= r.end && r.end <= text.len(), "span {r:?} outside the text");
-        assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
-        match &node.kind {
-            wiflint::document::NodeKind::Seq(items) => stack.extend(items),
-            wiflint::document::NodeKind::Map(entries) => {
-                for e in entries {
-                    stack.push(&e.key);
-                    stack.push(&e.value);
-                }
-            }
-            wiflint::document::NodeKind::Scalar(_) => {}
-        }
-    }
-}

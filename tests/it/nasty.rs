@@ -49,7 +49,7 @@ fn finding_for(v: &serde_json::Value, path: &str) -> Option<(String, String)> {
         })
 }
 
-fn skip_reason(v: &serde_json::Value, path: &str) -> Option<String> {
+pub(crate) fn skip_reason(v: &serde_json::Value, path: &str) -> Option<String> {
     v["skipped"]
         .as_array()
         .into_iter()

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::nasty::skip_reason;
 use super::wiflint;
 
 /// A manifest with one known finding (`wi-label-not-true`).
@@ -118,15 +119,6 @@ fn no_network_access() {
     }
 }
 
-fn skipped(v: &serde_json::Value, path: &str) -> Option<String> {
-    v["skipped"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|s| s["path"] == path)
-        .map(|s| s["reason"].as_str().unwrap_or("").to_string())
-}
-
 fn good_was_checked(v: &serde_json::Value) -> bool {
     v["findings"]
         .as_array()
@@ -171,7 +163,7 @@ fn unreadable_file_is_skipped_and_the_scan_goes_on() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let v: serde_json::Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
-    let reason = skipped(&v, "secret.yaml").unwrap_or_default();
+    let reason = skip_reason(&v, "secret.yaml").unwrap_or_default();
     assert!(reason.starts_with("unreadable"), "{v}");
     assert!(good_was_checked(&v), "{v}");
     assert_eq!(v["summary"]["skipped"], 1, "{v}");
@@ -196,7 +188,7 @@ fn devices_are_skipped_and_the_scan_goes_on() {
     let v: serde_json::Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert!(
-        skipped(&v, "zero.yaml").is_some_and(|r| r.contains("not a regular file")),
+        skip_reason(&v, "zero.yaml").is_some_and(|r| r.contains("not a regular file")),
         "{v}"
     );
     assert!(good_was_checked(&v), "{v}");
@@ -209,7 +201,7 @@ fn devices_are_skipped_and_the_scan_goes_on() {
     let v: serde_json::Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert!(
-        skipped(&v, "/dev/null").is_some_and(|r| r.contains("not a regular file")),
+        skip_reason(&v, "/dev/null").is_some_and(|r| r.contains("not a regular file")),
         "{v}"
     );
 }

@@ -58,15 +58,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let known = owners.is_some();
         let skip = match owners {
             Some(owners) => {
-                let mut candidates: Vec<usize> = owners
-                    .iter()
-                    .filter_map(|o| ctx.index.credentials_by_owner.get(o))
-                    .flatten()
-                    .copied()
-                    .collect();
-                candidates.sort_unstable();
-                candidates.dedup();
-                Facts::of(creds, candidates.iter().copied()).explains(&expected)
+                Facts::of(creds, owned_credentials(ctx, owners).into_iter()).explains(&expected)
             }
             None => {
                 free.explains(&expected)
@@ -98,17 +90,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         }
         // An error: now list the candidates themselves, in scan order.
         let (candidates, whose): (Vec<usize>, String) = match owners {
-            Some(owners) => {
-                let mut candidates: Vec<usize> = owners
-                    .iter()
-                    .filter_map(|o| ctx.index.credentials_by_owner.get(o))
-                    .flatten()
-                    .copied()
-                    .collect();
-                candidates.sort_unstable();
-                candidates.dedup();
-                (candidates, owner_label(ctx, owners))
-            }
+            Some(owners) => (owned_credentials(ctx, owners), owner_label(ctx, owners)),
             None => {
                 let mut candidates: Vec<usize> = free.members.clone();
                 candidates.extend_from_slice(beside);
@@ -207,6 +189,19 @@ fn normal(s: &str) -> String {
         .trim_matches(['"', '\''])
         .trim()
         .to_ascii_lowercase()
+}
+
+/// The credentials of these owners (one identity seen through several exports), in scan order.
+fn owned_credentials(ctx: &Ctx<'_>, owners: &[Owner]) -> Vec<usize> {
+    let mut candidates: Vec<usize> = owners
+        .iter()
+        .filter_map(|o| ctx.index.credentials_by_owner.get(o))
+        .flatten()
+        .copied()
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
 }
 
 /// How a message names the identity: the identity export's name, else a credential's owner.
