@@ -27,11 +27,19 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Init { force } => init(force),
-        Command::Rules { format } => out(&rules::docs::list(&registry, format == ListFormat::Json)),
-        Command::Explain { id } => match rules::docs::explain(&registry, &id) {
-            Ok(text) => out(&text),
-            Err(msg) => fail(&msg),
+        Command::Rules { format } => match with_custom_rules(&mut registry) {
+            Ok(()) => out(&rules::docs::list(&registry, format == ListFormat::Json)),
+            Err(e) => fail(&e.to_string()),
         },
+        Command::Explain { id } => {
+            if let Err(e) = with_custom_rules(&mut registry) {
+                return fail(&e.to_string());
+            }
+            match rules::docs::explain(&registry, &id) {
+                Ok(text) => out(&text),
+                Err(msg) => fail(&msg),
+            }
+        }
         Command::VaultDumpScript => out(wiflint::VAULT_DUMP_SCRIPT),
         Command::Check(args) => check(&args, &mut registry),
         Command::Completions { shell } => out(&wiflint::manual::completions(shell)),
@@ -58,6 +66,15 @@ fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
     match path {
         Some(path) => Config::load(&path),
         None => Ok(Config::default()),
+    }
+}
+
+/// The custom rules of the config that applies in the working directory, so that `rules` and
+/// `explain` describe what `check` from here would run.
+fn with_custom_rules(registry: &mut Registry) -> Result<(), ConfigError> {
+    match config::discover(&[".".to_string()]) {
+        Some(path) => Config::load(&path)?.load_custom_rules(registry),
+        None => Ok(()),
     }
 }
 

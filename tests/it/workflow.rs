@@ -462,6 +462,14 @@ fn custom_rules_from_the_documented_examples() {
         .collect();
     assert!(ids.contains(&"wi-image-from-acr"));
 
+    // `rules` and `explain` from the repository describe them too.
+    repo.run(&["rules"])
+        .code(0)
+        .stdout(predicate::str::contains("wi-image-from-acr"));
+    repo.run(&["explain", "wi-service-account-team-label"])
+        .code(0)
+        .stdout(predicate::str::contains("## What it checks"));
+
     // The docs show exactly these files.
     let docs = std::fs::read_to_string(Path::new(REPO).join("docs/custom-rules.md"))
         .unwrap_or_else(|e| panic!("{e}"));
