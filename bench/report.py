@@ -131,6 +131,9 @@ def main():
     ap.add_argument("--wiflint", required=True)
     ap.add_argument("--small", required=True)
     a = ap.parse_args()
+    # The tools report absolute paths; the corpus must be named the same way.
+    a.out = os.path.abspath(a.out)
+    a.small = os.path.abspath(a.small)
     sizes = a.sizes.split()
     p = print
 
