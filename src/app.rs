@@ -113,11 +113,24 @@ pub fn select_rules<'r>(
 }
 
 pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanError> {
-    let rules = select_rules(registry, config)?;
+    // An unknown rule id is the first thing to say, before any path is looked at.
+    select_rules(registry, config)?;
     let (candidates, io_errors) = discover::discover(&config.paths, config.exclude.as_ref());
     if candidates.is_empty() && io_errors.is_empty() {
         return Err(ScanError::NoInputs(config.paths.join(", ")));
     }
+    scan_candidates(config, registry, &candidates, io_errors)
+}
+
+/// The scan of inputs already discovered (or held in memory, see
+/// [`Origin::Memory`](input::discover::Origin::Memory)); `config.paths` is not read.
+pub fn scan_candidates(
+    config: &ScanConfig,
+    registry: &Registry,
+    candidates: &[discover::Candidate],
+    io_errors: Vec<String>,
+) -> Result<Report, ScanError> {
+    let rules = select_rules(registry, config)?;
     let progress = Progress::new(config.progress, candidates.len());
     let outcomes: Vec<Outcome> = candidates
         .par_iter()

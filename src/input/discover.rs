@@ -22,6 +22,8 @@ pub enum Origin {
     /// A path found but not read, and why: the walker could not reach it (a symlink loop, a
     /// permission error) or the config excludes it.
     NotRead(String),
+    /// Bytes already in memory (embedders, the `check` fuzz target): read like a file.
+    Memory(std::sync::Arc<[u8]>),
 }
 
 #[derive(Clone, Debug)]

@@ -26,6 +26,7 @@ pub enum Loaded {
 pub fn load(candidate: &Candidate, max_size: u64) -> Loaded {
     let bytes = match &candidate.origin {
         Origin::NotRead(reason) => return Loaded::Skip(reason.clone()),
+        Origin::Memory(bytes) => bytes.to_vec(),
         Origin::Stdin => {
             let mut buf = Vec::new();
             match std::io::stdin().take(max_size + 1).read_to_end(&mut buf) {
