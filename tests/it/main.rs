@@ -15,6 +15,7 @@ mod sarif_tools;
 mod tools;
 mod vault_dump;
 mod workflow;
+mod yaml_fast;
 
 use wiflint::app::{self, Report, ScanConfig};
 use wiflint::finding::Severity;

@@ -21,7 +21,29 @@ pub const MAX_INDENT_COLUMNS: usize = 1000;
 /// manifests with anchors stay orders of magnitude below.
 pub const ALIAS_EXPANSION_BUDGET: usize = 100_000;
 
+mod fast;
+
 pub fn parse(text: &str) -> Result<Vec<Node>, ParseError> {
+    if let Some(err) = check_nesting(text) {
+        return Err(err);
+    }
+    if let Some(docs) = fast::parse(text) {
+        return Ok(docs);
+    }
+    parse_general(text)
+}
+
+/// The fast path alone: `None` where it leaves the text to the general parser. Public for the
+/// differential tests and the fuzz target, which hold it to [`parse_general`].
+pub fn parse_fast(text: &str) -> Option<Vec<Node>> {
+    if check_nesting(text).is_some() {
+        return None;
+    }
+    fast::parse(text)
+}
+
+/// Every YAML text through `saphyr-parser`'s events.
+pub fn parse_general(text: &str) -> Result<Vec<Node>, ParseError> {
     if let Some(err) = check_nesting(text) {
         return Err(err);
     }
