@@ -170,23 +170,6 @@ pub fn scan_candidates(
     let mut skipped = std::mem::take(&mut report.skipped);
     let model = Model::build(&files);
     let index = Index::build(&model, &config.options.default_namespace);
-    let mut raw: Vec<finding::Finding> = rules
-        .par_iter()
-        .flat_map_iter(|rule| {
-            let ctx = Ctx {
-                files: &files,
-                model: &model,
-                index: &index,
-                options: &config.options,
-                rule,
-            };
-            rules::run(rule, &ctx)
-        })
-        .collect();
-    // One finding per rule and primary location (aliases can show the same node twice).
-    raw.sort_by(|a, b| (&a.rule, &a.primary.loc).cmp(&(&b.rule, &b.primary.loc)));
-    raw.dedup_by(|a, b| a.rule == b.rule && a.primary.loc == b.primary.loc);
-
     // The config file joins the files (after the model, which must not read it) so that
     // findings about its suppressions can point into it.
     let config_source = config
@@ -195,8 +178,30 @@ pub fn scan_candidates(
         .as_ref()
         .filter(|_| !config.config.suppress.is_empty());
     let config_file = config_source.map(|_| files.len());
-    let mut suppressions =
-        Suppressions::collect(&files, &model, registry, &config.config, config_file)?;
+    // Suppressions are read while the rules run: neither needs the other.
+    let (mut raw, suppressions) = rayon::join(
+        || {
+            rules
+                .par_iter()
+                .flat_map_iter(|rule| {
+                    let ctx = Ctx {
+                        files: &files,
+                        model: &model,
+                        index: &index,
+                        options: &config.options,
+                        rule,
+                    };
+                    rules::run(rule, &ctx)
+                })
+                .collect::<Vec<finding::Finding>>()
+        },
+        || Suppressions::collect(&files, &model, registry, &config.config, config_file),
+    );
+    let mut suppressions = suppressions?;
+    // One finding per rule and primary location (aliases can show the same node twice).
+    raw.sort_by(|a, b| (&a.rule, &a.primary.loc).cmp(&(&b.rule, &b.primary.loc)));
+    raw.dedup_by(|a, b| a.rule == b.rule && a.primary.loc == b.primary.loc);
+
     // Files with nothing wiflint knows, found by walking, are skipped rather than "checked".
     let unrecognized_only: Vec<usize> = (0..files.len())
         .filter(|&i| {
@@ -218,8 +223,11 @@ pub fn scan_candidates(
 
     let ran = |id: &str| rules.iter().any(|r| r.id == id);
     let mut findings = Vec::new();
-    for f in raw {
-        let resolved = finding::resolve(f, &files);
+    let resolved: Vec<Resolved> = raw
+        .into_par_iter()
+        .map(|f| finding::resolve(f, &files))
+        .collect();
+    for resolved in resolved {
         match suppressions.apply(&resolved) {
             Some(applied) => report.suppressed.push((resolved, applied)),
             None => findings.push(resolved),
