@@ -107,13 +107,14 @@ fn fast_yaml_path_builds_the_general_trees_on_a_generated_corpus() {
     );
 }
 
+/// Inputs the fast path takes (and must read as the general parser does), and inputs it must
+/// leave to the general parser: errors, and what it does not handle.
 #[test]
 fn fast_yaml_path_edge_cases() {
     for text in [
         "",
         "# only a comment\n",
         "---\n",
-        "---\n---\n",
         "a: 1\n---\nb: 2\n---\n",
         "---\na: 1\n",
         "a:\n",
@@ -128,19 +129,50 @@ fn fast_yaml_path_edge_cases() {
         "é: ü\nkey: \"välue\"\n",
         "a: yes\nb: 0755\nc: ~\nd: null\ne: 1.5\nf: -3\n",
         "a:\n  b:\n    c: d\n  e: f\ng: h\n",
-        "a: b\n  c: d\n",
-        "a: b\n c\n",
-        "- - a\n",
-        "a: [b\n",
         "key: value # comment\n# trailing\n",
         "a:  \n  b: 1\n",
-        "a: b # c\n---\n# x\n",
         "--- \na: 1\n",
         "a:\n\n\n  b: 1\n",
+        "a: -1\nb: -x\nc: ?x\nd: :x\n",
+        "a: |\n  x\n  y\nb: 1\n",
+        "a: |-\n  x\n\n  y  \n\n\nb: 1\n",
+        "a: >\n  x\n  y\n\n  z\nb: 1\n",
+        "a: |+\n  x\n\n\nb: 1\n",
+        "a: |\n  x\n# c\nb: 1\n",
+        "a: |  # c\n  x\n  # not c\n",
+        "- |\n  x\n- >-\n  y\n  z\n",
+        "a: |\n\n  x\n",
+        "a:\n  b: |\n    x\n  # c\n  d: 1\n",
+        "a:\n  - |\n    x\n\n  - y\n",
+    ] {
+        assert!(
+            parse_fast(text).is_some(),
+            "the fast path gave up on {text:?}"
+        );
+        assert_same(text, &format!("{text:?}"));
+    }
+    for text in [
+        // An empty document before another, and one followed by a comment: placed irregularly.
+        "---\n---\n",
+        "a: b # c\n---\n# x\n",
+        // Errors.
+        "a: b\n  c: d\n",
+        "a: [b\n",
         "k: v\n- x\n",
         "- x\nk: v\n",
-        "a: -1\nb: -x\nc: ?x\nd: :x\n",
+        // A multi-line plain scalar, a compact nested sequence, a more-indented folded line, an
+        // explicit indentation indicator.
+        "a: b\n c\n",
+        "- - a\n",
+        "a: >-\n  x\n   y\n  z\n",
+        "a: |2\n   x\n",
+        // Anchors, tags, escapes, tabs, CRLF.
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        "a: \"\\u00e9\"\n",
+        "a:\tb\n",
+        "a: 1\r\n",
     ] {
-        assert_same(text, &format!("{text:?}"));
+        assert!(parse_fast(text).is_none(), "the fast path took {text:?}");
     }
 }

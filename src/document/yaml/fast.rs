@@ -43,7 +43,7 @@ fn acceptable_characters(text: &str) -> bool {
                 matches!(
                     c,
                     '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}'
-                ) || c.is_control()
+                ) || (!c.is_ascii() && c.is_control())
             }))
 }
 
@@ -189,8 +189,7 @@ impl<'t> Reader<'t> {
                 if self.key_end(line, at)?.is_some() {
                     self.mapping(line, at, depth + 1)?
                 } else {
-                    let node = self.inline_value(line, at)?;
-                    (node, self.after_scalar(line, col)?)
+                    self.value(line, at, col)?
                 }
             };
             items.push(item);
@@ -236,8 +235,7 @@ impl<'t> Reader<'t> {
                 let null_at = self.lines[line].start + key.colon;
                 self.nested(line, col, depth, Some(col), null_at)?
             } else {
-                let node = self.inline_value(line, key.value)?;
-                (node, self.after_scalar(line, col)?)
+                self.value(line, key.value, col)?
             };
             entries.push(Entry {
                 key: key.node,
@@ -323,6 +321,8 @@ impl<'t> Reader<'t> {
                 let (node, len) = self.quoted(base)?;
                 (node, len)
             }
+            // A block scalar or a flow collection: a value, not a key.
+            Some(b'|' | b'>' | b'[' | b'{') => return Ok(None),
             Some(b) if starts_indicator(*b, r.get(1).copied()) => return Err(GiveUp),
             Some(_) => {
                 // A plain key ends at `: ` or `:` at the end of the line; ` #` would start a
@@ -374,8 +374,17 @@ impl<'t> Reader<'t> {
         }))
     }
 
-    /// A value that starts on this line at `col`: plain, quoted, a block scalar or a one-line
-    /// flow list.
+    /// A scalar or flow value at `at` of `line`, in a collection at column `col`, and the line
+    /// after it.
+    fn value(&self, line: usize, at: usize, col: usize) -> R<(Node, usize)> {
+        if matches!(self.rest(line, at)[0], b'|' | b'>') {
+            return self.block_scalar(line, at, col);
+        }
+        let node = self.inline_value(line, at)?;
+        Ok((node, self.after_scalar(line, col)?))
+    }
+
+    /// A value that starts and ends on this line at `col`: plain, quoted or a flow list.
     fn inline_value(&self, line: usize, col: usize) -> R<Node> {
         let l = self.lines[line];
         let r = self.rest(line, col);
@@ -388,7 +397,6 @@ impl<'t> Reader<'t> {
                 }
                 Ok(node)
             }
-            b'|' | b'>' => self.block_scalar(line, col),
             b'[' | b'{' => self.flow(line, col),
             b if starts_indicator(b, r.get(1).copied()) => Err(GiveUp),
             _ => {
@@ -449,8 +457,87 @@ impl<'t> Reader<'t> {
         ))
     }
 
-    fn block_scalar(&self, _line: usize, _col: usize) -> R<Node> {
-        Err(GiveUp)
+    /// A `|` or `>` scalar whose header is at `at` of `line`, the value of a collection at
+    /// column `col`. Explicit indentation, lines of spaces, more-indented folded lines and empty
+    /// scalars are left to the general parser (the last because it places them irregularly).
+    fn block_scalar(&self, line: usize, at: usize, col: usize) -> R<(Node, usize)> {
+        let header = self.rest(line, at);
+        let literal = header[0] == b'|';
+        let (chomp, rest) = match header.get(1) {
+            Some(b'-') => (Chomp::Strip, &header[2..]),
+            Some(b'+') => (Chomp::Keep, &header[2..]),
+            _ => (Chomp::Clip, &header[1..]),
+        };
+        if !rest.is_empty() && (rest[0] != b' ' || !is_trivia_bytes(rest)) {
+            return Err(GiveUp);
+        }
+        // The first line with content sets the indentation.
+        let mut first = line + 1;
+        while first < self.lines.len() && self.lines[first].start == self.lines[first].end {
+            first += 1;
+        }
+        let Some(first_line) = self.lines.get(first) else {
+            return Err(GiveUp);
+        };
+        let indent = first_line.indent;
+        if indent <= col || first_line.start + indent == first_line.end {
+            return Err(GiveUp);
+        }
+        let mut text = String::new();
+        // Breaks waiting to be written: before the next content line, or as the tail.
+        let mut empty = first - line - 1;
+        let mut end = first;
+        let mut started = false;
+        while end < self.lines.len() {
+            let l = self.lines[end];
+            if l.start == l.end {
+                empty += 1;
+                end += 1;
+                continue;
+            }
+            if l.start + l.indent == l.end {
+                // Spaces only: an empty line or content, by rules of its own.
+                return Err(GiveUp);
+            }
+            if l.indent < indent {
+                break;
+            }
+            let content = &self.text[l.start + indent..l.end];
+            if content.starts_with(' ') && !literal {
+                return Err(GiveUp);
+            }
+            if started {
+                if literal {
+                    text.push('\n');
+                    text.extend(std::iter::repeat_n('\n', empty));
+                } else if empty == 0 {
+                    text.push(' ');
+                } else {
+                    text.extend(std::iter::repeat_n('\n', empty));
+                }
+            } else {
+                text.extend(std::iter::repeat_n('\n', empty));
+            }
+            text.push_str(content);
+            started = true;
+            empty = 0;
+            end += 1;
+        }
+        match chomp {
+            Chomp::Strip => {}
+            Chomp::Clip => text.push('\n'),
+            Chomp::Keep => text.extend(std::iter::repeat_n('\n', empty + 1)),
+        }
+        let start = first_line.start + indent;
+        // It ends where the next token starts.
+        let stop = self
+            .lines
+            .get(end)
+            .map_or(self.bytes.len(), |l| l.start + l.indent);
+        Ok((
+            Node::scalar(text, Style::Block, Typed::Str, Span::new(start, stop)),
+            end,
+        ))
     }
 
     /// `[a, "b"]`, `[]` or `{}` on one line.
@@ -529,6 +616,12 @@ impl<'t> Reader<'t> {
 }
 
 /// An empty value, as the general parser gives it: no text, an empty span.
+enum Chomp {
+    Clip,
+    Strip,
+    Keep,
+}
+
 fn null(at: usize) -> Node {
     Node::scalar("", Style::Plain, Typed::Null, Span::new(at, at))
 }
