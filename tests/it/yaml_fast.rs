@@ -144,6 +144,9 @@ fn fast_yaml_path_edge_cases() {
         "a: |\n\n  x\n",
         "a:\n  b: |\n    x\n  # c\n  d: 1\n",
         "a:\n  - |\n    x\n\n  - y\n",
+        // Found by fuzzing: a flow collection followed by a comment ends at the end of its line.
+        "#zazodLa: {]\naaffinity: {} #",
+        "a: [b] # c\nb: {}  \n",
     ] {
         assert!(
             parse_fast(text).is_some(),
@@ -175,4 +178,9 @@ fn fast_yaml_path_edge_cases() {
     ] {
         assert!(parse_fast(text).is_none(), "the fast path took {text:?}");
     }
+    // Found by fuzzing: an implicit key over YAML's 1,024-character limit is an error, which
+    // the fast path must leave to the general parser.
+    let long_key = format!("a:\n  {}: 1\n", "k".repeat(1025));
+    assert!(parse_general(&long_key).is_err());
+    assert!(parse_fast(&long_key).is_none());
 }

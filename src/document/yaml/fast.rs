@@ -19,6 +19,10 @@ use super::super::tree::{Entry, Node, NodeKind, Span, Style, Typed};
 /// indentation pre-check), so this parser's recursion stays small.
 const MAX_DEPTH: usize = 64;
 
+/// YAML limits an implicit key to 1024 characters; longer ones are errors, for the general parser
+/// to report. (Bytes are at least as many as characters.)
+const MAX_KEY_BYTES: usize = 1000;
+
 /// Gives up: the general parser decides.
 struct GiveUp;
 
@@ -362,7 +366,7 @@ impl<'t> Reader<'t> {
             return Err(GiveUp);
         }
         let colon = after + spaces;
-        if r.get(colon + 1).is_some_and(|b| *b != b' ') {
+        if r.get(colon + 1).is_some_and(|b| *b != b' ') || colon > MAX_KEY_BYTES {
             return Err(GiveUp);
         }
         let value = colon + 1;
@@ -548,7 +552,7 @@ impl<'t> Reader<'t> {
         if r[0] == b'{' {
             if r.get(1) == Some(&b'}') && is_trivia_tail(&r[2..]) {
                 return Ok(Node {
-                    span: Span::new(base, base + 2),
+                    span: Span::new(base, flow_end(l, base + 2)),
                     kind: NodeKind::Map(Vec::new()),
                 });
             }
@@ -609,13 +613,23 @@ impl<'t> Reader<'t> {
             return Err(GiveUp);
         }
         Ok(Node {
-            span: Span::new(base, base + end),
+            span: Span::new(base, flow_end(l, base + end)),
             kind: NodeKind::Seq(items),
         })
     }
 }
 
 /// An empty value, as the general parser gives it: no text, an empty span.
+/// The general parser ends a flow collection followed by spaces or a comment at the end of its
+/// line.
+fn flow_end(line: Line, after_bracket: usize) -> usize {
+    if after_bracket == line.end {
+        after_bracket
+    } else {
+        line.end
+    }
+}
+
 enum Chomp {
     Clip,
     Strip,
