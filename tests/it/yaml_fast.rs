@@ -147,6 +147,8 @@ fn fast_yaml_path_edge_cases() {
         // Found by fuzzing: a flow collection followed by a comment ends at the end of its line.
         "#zazodLa: {]\naaffinity: {} #",
         "a: [b] # c\nb: {}  \n",
+        // Found by fuzzing: an indentless sequence starts at its first item's first token.
+        "a:\n- |\n  x\n- y\n",
     ] {
         assert!(
             parse_fast(text).is_some(),
@@ -184,3 +186,4 @@ fn fast_yaml_path_edge_cases() {
     assert!(parse_general(&long_key).is_err());
     assert!(parse_fast(&long_key).is_none());
 }
+

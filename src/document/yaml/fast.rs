@@ -163,7 +163,7 @@ impl<'t> Reader<'t> {
     }
 
     /// A block sequence: `-` items at column `col`. An indentless one (a mapping's value at its
-    /// key's column) starts, for the general parser, where its first item does.
+    /// key's column) starts, for the general parser, at the first token after its `-`.
     fn sequence(
         &self,
         first: usize,
@@ -210,10 +210,13 @@ impl<'t> Reader<'t> {
                 break;
             }
         }
+        let start = self.lines[first].start + col;
         let start = if indentless {
-            items.first().map_or(0, |n: &Node| n.span.start as usize)
+            // The first token after the `-` (the header of a block scalar, not its text).
+            let after = &self.bytes[start + 1..self.lines[first].end];
+            start + 1 + after.iter().take_while(|b| **b == b' ').count()
         } else {
-            self.lines[first].start + col
+            start
         };
         let end = items.last().map_or(start, |n: &Node| n.span.end as usize);
         Ok((
