@@ -186,4 +186,3 @@ fn fast_yaml_path_edge_cases() {
     assert!(parse_general(&long_key).is_err());
     assert!(parse_fast(&long_key).is_none());
 }
-

@@ -10,6 +10,8 @@
 //! every YAML file of the test data, the examples, the real-world set and a generated corpus, and
 //! a fuzz target compares them on arbitrary input.
 
+use std::cell::RefCell;
+
 use compact_str::CompactString;
 
 use super::super::scalar::resolve_plain;
@@ -71,6 +73,10 @@ struct Reader<'t> {
     text: &'t str,
     bytes: &'t [u8],
     lines: Vec<Line>,
+    /// The children of open collections, moved into a vector of exactly their number when the
+    /// collection closes: no vector per collection keeps the spare capacity of its growth.
+    items: RefCell<Vec<Node>>,
+    entries: RefCell<Vec<Entry>>,
 }
 
 impl<'t> Reader<'t> {
@@ -84,7 +90,13 @@ impl<'t> Reader<'t> {
             lines.push(Line { start, end, indent });
             start = end + 1;
         }
-        Reader { text, bytes, lines }
+        Reader {
+            text,
+            bytes,
+            lines,
+            items: RefCell::default(),
+            entries: RefCell::default(),
+        }
     }
 
     /// The line's content from column `col` on.
@@ -171,7 +183,7 @@ impl<'t> Reader<'t> {
         depth: usize,
         indentless: bool,
     ) -> R<(Node, usize)> {
-        let mut items = Vec::new();
+        let from = self.items.borrow().len();
         let mut line = first;
         loop {
             // `line` has a `-` at `col`.
@@ -196,7 +208,7 @@ impl<'t> Reader<'t> {
                     self.value(line, at, col)?
                 }
             };
-            items.push(item);
+            self.items.borrow_mut().push(item);
             let next = self.content(next);
             line = next;
             if next >= self.lines.len() || self.is_document_start(next) {
@@ -218,7 +230,8 @@ impl<'t> Reader<'t> {
         } else {
             start
         };
-        let end = items.last().map_or(start, |n: &Node| n.span.end as usize);
+        let items: Vec<Node> = self.items.borrow_mut().drain(from..).collect();
+        let end = items.last().map_or(start, |n| n.span.end as usize);
         Ok((
             Node {
                 span: Span::new(start, end),
@@ -231,7 +244,7 @@ impl<'t> Reader<'t> {
     /// A block mapping whose first key starts at `col` of `first`; later keys are at the
     /// indentation `col`.
     fn mapping(&self, first: usize, col: usize, depth: usize) -> R<(Node, usize)> {
-        let mut entries = Vec::new();
+        let from = self.entries.borrow().len();
         let mut line = first;
         loop {
             let Some(key) = self.key_end(line, col)? else {
@@ -244,7 +257,7 @@ impl<'t> Reader<'t> {
             } else {
                 self.value(line, key.value, col)?
             };
-            entries.push(Entry {
+            self.entries.borrow_mut().push(Entry {
                 key: key.node,
                 value,
             });
@@ -265,10 +278,9 @@ impl<'t> Reader<'t> {
                 return Err(GiveUp);
             }
         }
+        let entries: Vec<Entry> = self.entries.borrow_mut().drain(from..).collect();
         let start = self.lines[first].start + col;
-        let end = entries
-            .last()
-            .map_or(start, |e: &Entry| e.value.span.end as usize);
+        let end = entries.last().map_or(start, |e| e.value.span.end as usize);
         Ok((
             Node {
                 span: Span::new(start, end),
