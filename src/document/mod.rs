@@ -48,8 +48,8 @@ impl Source {
     pub fn new(path: String, text: String) -> Self {
         let line_starts = std::iter::once(0)
             .chain(
-                text.match_indices('\n')
-                    .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                memchr::memchr_iter(b'\n', text.as_bytes())
+                    .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
             )
             .collect();
         Self {

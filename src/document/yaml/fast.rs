@@ -687,5 +687,5 @@ fn trim_end(r: &[u8]) -> &[u8] {
 }
 
 fn memchr_newline(r: &[u8]) -> Option<usize> {
-    r.iter().position(|b| *b == b'\n')
+    memchr::memchr(b'\n', r)
 }

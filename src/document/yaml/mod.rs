@@ -67,22 +67,27 @@ pub fn parse_general(text: &str) -> Result<Vec<Node>, ParseError> {
 }
 
 fn check_nesting(text: &str) -> Option<ParseError> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let indent = line
-            .bytes()
-            .take(MAX_INDENT_COLUMNS + 1)
-            .take_while(|b| matches!(b, b' ' | b'-' | b'?' | b':' | b'\t'))
-            .count();
-        if indent > MAX_INDENT_COLUMNS {
-            return Some(ParseError {
-                message: format!(
-                    "nesting too deep: more than {MAX_INDENT_COLUMNS} columns of indentation and block indicators on one line"
-                ),
-                span: Span::new(offset, offset + indent),
-            });
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for end in ends {
+        // Only a line longer than the limit can hold a run over it.
+        if end - start > MAX_INDENT_COLUMNS {
+            let indent = bytes[start..end]
+                .iter()
+                .take(MAX_INDENT_COLUMNS + 1)
+                .take_while(|b| matches!(b, b' ' | b'-' | b'?' | b':' | b'\t'))
+                .count();
+            if indent > MAX_INDENT_COLUMNS {
+                return Some(ParseError {
+                    message: format!(
+                        "nesting too deep: more than {MAX_INDENT_COLUMNS} columns of indentation and block indicators on one line"
+                    ),
+                    span: Span::new(start, start + indent),
+                });
+            }
         }
-        offset += line.len();
+        start = end + 1;
     }
     None
 }
