@@ -116,6 +116,10 @@ fn parsing(c: &mut Criterion) {
     g.bench_function("yaml/200-apps", |b| {
         b.iter(|| yaml::parse(black_box(&yaml_big)))
     });
+    // The same text through the general parser alone: what the fast path saves.
+    g.bench_function("yaml/200-apps-general-parser", |b| {
+        b.iter(|| yaml::parse_general(black_box(&yaml_big)))
+    });
     g.throughput(Throughput::Bytes(json_text.len() as u64));
     g.bench_function("json/one-export", |b| {
         b.iter(|| json::parse(black_box(&json_text)))
