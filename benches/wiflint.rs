@@ -1,14 +1,16 @@
-//! Micro-benchmarks: YAML and JSON to span trees, and the rule phase (model, index, every rule)
-//! on a synthetic multi-app corpus held in memory. `cargo bench`; not run by `cargo test`.
+//! Micro-benchmarks: YAML and JSON to span trees, the rule phase (model, index, every rule) on a
+//! synthetic multi-app corpus held in memory, and the text report of a minified export. `cargo bench`; not run by `cargo test`.
 //! Whole-program numbers against other tools are in BENCHMARKS.md (`bench/run.sh`).
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use wiflint::app::{self, ScanConfig};
 use wiflint::document::{json, yaml};
 use wiflint::index::Index;
 use wiflint::input::{self, InputFile};
 use wiflint::model::Model;
+use wiflint::render::{self, Format, RenderOptions};
 use wiflint::rules::registry::Registry;
 use wiflint::rules::{self, Ctx, Options};
 
@@ -161,5 +163,39 @@ fn rule_phase(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parsing, rule_phase);
+/// The text report of a minified export (one long line) with a finding or more per credential:
+/// each snippet must cost what its lines cost, not what the file costs.
+fn text_report(c: &mut Criterion) {
+    let registry = Registry::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let creds: Vec<String> = (0..500)
+        .map(|i| {
+            format!(
+                r#"{{"name": "c{i}", "issuer": "http://example.com/", "subject": "system:serviceaccount:ns:sa", "audiences": ["api://AzureADTokenExchange"], "type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id{i}/federatedIdentityCredentials/c{i}"}}"#
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("creds.json");
+    std::fs::write(&path, format!("[{}]", creds.join(", "))).unwrap_or_else(|e| panic!("{e}"));
+    let config = ScanConfig {
+        paths: vec![path.display().to_string()],
+        max_file_size: input::load::DEFAULT_MAX_FILE_SIZE,
+        ..ScanConfig::default()
+    };
+    let report = app::scan(&config, &registry).unwrap_or_else(|e| panic!("{e}"));
+    let rules: Vec<_> = registry.rules.iter().collect();
+    let options = RenderOptions {
+        color: false,
+        verbose: false,
+        show_suppressed: false,
+    };
+    let mut g = c.benchmark_group("render");
+    g.throughput(Throughput::Elements(report.findings.len() as u64));
+    g.bench_function("text/one-line-export-500-credentials", |b| {
+        b.iter(|| render::render(Format::Text, black_box(&report), &rules, &options))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parsing, rule_phase, text_report);
 criterion_main!(benches);

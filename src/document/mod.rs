@@ -76,6 +76,21 @@ impl Source {
         LineCol { line, column }
     }
 
+    /// The bytes of lines `first..=last` (1-based), without the last line's line break.
+    pub fn lines(&self, first: usize, last: usize) -> std::ops::Range<usize> {
+        let start_of = |line: usize| {
+            self.line_starts
+                .get(line.saturating_sub(1))
+                .map_or(self.text.len(), |&s| s as usize)
+        };
+        let start = start_of(first);
+        let end = self
+            .line_starts
+            .get(last)
+            .map_or(self.text.len(), |&s| (s as usize).saturating_sub(1));
+        start..end.max(start)
+    }
+
     /// The start and end of a span; an empty span still covers one column so that every
     /// consumer (SARIF viewers, GitHub annotations) can show it.
     pub fn range(&self, span: Span) -> (LineCol, LineCol) {

@@ -243,3 +243,49 @@ fn symlink_loops_and_fifos_are_accounted_for() {
     assert!(Path::new(&dir.path().join("good.yaml")).exists());
     assert_eq!(v["summary"]["files"], 1);
 }
+
+/// A minified export (one long line) with thousands of findings. The text report gives the
+/// renderer a window of the line around each finding's labels (given the whole file for every
+/// finding, it took minutes; `cargo bench` times it), and the header of a cropped snippet still
+/// gives the position the JSON gives.
+#[test]
+fn text_report_of_a_long_one_line_export_is_cropped_and_placed() {
+    let creds: Vec<String> = (0..2000)
+        .map(|i| {
+            format!(
+                r#"{{"name": "c{i}", "issuer": "http://example.com/", "subject": "system:serviceaccount:ns:sa", "audiences": ["api://AzureADTokenExchange"], "type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id{i}/federatedIdentityCredentials/c{i}"}}"#
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("creds.json");
+    std::fs::write(&file, format!("[{}]", creds.join(", "))).unwrap_or_else(|e| panic!("{e}"));
+    let run = |format: &str| {
+        let out = wiflint()
+            .current_dir(dir.path())
+            .args(["check", "creds.json", "--format", format])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&run("json")).unwrap_or_else(|e| panic!("{e}"));
+    let text = run("text");
+    let last = json["findings"]
+        .as_array()
+        .and_then(|f| {
+            f.iter()
+                .filter(|f| f["rule"] == "issuer-not-https")
+                .max_by_key(|f| f["location"]["column"].as_u64())
+        })
+        .unwrap_or_else(|| panic!("no issuer-not-https finding: {json}"));
+    let header = format!(
+        "creds.json:1:{}",
+        last["location"]["column"].as_u64().unwrap_or_default()
+    );
+    assert!(text.contains(&header), "no `{header}` in the text report");
+    // Each finding shows a window of the line, not the line (about 700 KB).
+    let longest = text.lines().map(str::len).max().unwrap_or_default();
+    assert!(longest < 2000, "a text line of {longest} bytes");
+}
