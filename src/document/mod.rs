@@ -76,18 +76,20 @@ impl Source {
         LineCol { line, column }
     }
 
-    /// The bytes of lines `first..=last` (1-based), without the last line's line break.
+    /// The bytes of lines `first..=last` (1-based), without the last line's line break (`\n`
+    /// or `\r\n`).
     pub fn lines(&self, first: usize, last: usize) -> std::ops::Range<usize> {
-        let start_of = |line: usize| {
-            self.line_starts
-                .get(line.saturating_sub(1))
-                .map_or(self.text.len(), |&s| s as usize)
-        };
-        let start = start_of(first);
-        let end = self
+        let start = self
+            .line_starts
+            .get(first.saturating_sub(1))
+            .map_or(self.text.len(), |&s| s as usize);
+        let mut end = self
             .line_starts
             .get(last)
             .map_or(self.text.len(), |&s| (s as usize).saturating_sub(1));
+        if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
         start..end.max(start)
     }
 
@@ -189,6 +191,15 @@ mod tests {
         assert_eq!(index.byte_at(&text, text.chars().count() + 5), text.len());
         // Inside a character (`é` at 0..2): the code points before it.
         assert_eq!(index.char_at(&text, 1), 0);
+    }
+
+    #[test]
+    fn lines_leave_out_the_last_line_break() {
+        let src = Source::new("x".into(), "a: 1\r\nb: 2\nc: 3".into());
+        assert_eq!(&src.text[src.lines(1, 1)], "a: 1");
+        assert_eq!(&src.text[src.lines(1, 2)], "a: 1\r\nb: 2");
+        assert_eq!(&src.text[src.lines(3, 3)], "c: 3");
+        assert_eq!(&src.text[src.lines(4, 9)], "");
     }
 
     #[test]

@@ -289,3 +289,19 @@ fn text_report_of_a_long_one_line_export_is_cropped_and_placed() {
     let longest = text.lines().map(str::len).max().unwrap_or_default();
     assert!(longest < 2000, "a text line of {longest} bytes");
 }
+
+/// A snippet of a CRLF file ends its lines where the file does, without showing the `\r`.
+#[test]
+fn text_snippets_of_crlf_files_show_no_carriage_return() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("pod.yaml"), GOOD.replace('\n', "\r\n"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = wiflint()
+        .current_dir(dir.path())
+        .args(["check", "pod.yaml"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("pod.yaml:6:34"), "{text}");
+    assert!(!text.contains('␍') && !text.contains('\r'), "{text}");
+}
