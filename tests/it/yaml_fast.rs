@@ -177,6 +177,10 @@ fn fast_yaml_path_edge_cases() {
         "a: \"\\u00e9\"\n",
         "a:\tb\n",
         "a: 1\r\n",
+        // Found by fuzzing: in a flow, `-` before a flow indicator starts no scalar (an error).
+        "\np:\np: [-]",
+        "a: [x, -]\n",
+        "a: [?, x]\n",
     ] {
         assert!(parse_fast(text).is_none(), "the fast path took {text:?}");
     }

@@ -590,6 +590,15 @@ impl<'t> Reader<'t> {
                         items.push(node);
                         i += len;
                     }
+                    // In a flow, `-`, `?` and `:` start no plain scalar before a flow
+                    // indicator either.
+                    Some(b'-' | b'?' | b':')
+                        if r.get(i + 1).is_none_or(|n| {
+                            matches!(n, b' ' | b',' | b'[' | b']' | b'{' | b'}')
+                        }) =>
+                    {
+                        return Err(GiveUp);
+                    }
                     Some(b) if starts_indicator(*b, r.get(i + 1).copied()) => {
                         return Err(GiveUp);
                     }
