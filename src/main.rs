@@ -13,11 +13,6 @@ use wiflint::config::{self, Config, ConfigError};
 use wiflint::finding::Severity;
 use wiflint::render::{self, Format, RenderOptions};
 use wiflint::rules::registry::Registry;
-
-/// A scan allocates a node, a string or a vector for almost every token it parses, from all
-/// threads at once; mimalloc's thread-local heaps do that in a fraction of glibc's instructions.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use wiflint::rules::{self, Options};
 
 fn main() -> ExitCode {
