@@ -144,7 +144,8 @@ fn fast_yaml_path_edge_cases() {
         "a: |\n\n  x\n",
         "a:\n  b: |\n    x\n  # c\n  d: 1\n",
         "a:\n  - |\n    x\n\n  - y\n",
-        // Found by fuzzing: a flow collection followed by a comment ends at the end of its line.
+        // Found by fuzzing: a flow collection followed by a comment (the general parser's span
+        // ran to the end of the line; both now end at the bracket).
         "#zazodLa: {]\naaffinity: {} #",
         "a: [b] # c\nb: {}  \n",
         // Found by fuzzing: an indentless sequence starts at its first item's first token.

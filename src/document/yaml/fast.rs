@@ -567,7 +567,7 @@ impl<'t> Reader<'t> {
         if r[0] == b'{' {
             if r.get(1) == Some(&b'}') && is_trivia_tail(&r[2..]) {
                 return Ok(Node {
-                    span: Span::new(base, flow_end(l, base + 2)),
+                    span: Span::new(base, base + 2),
                     kind: NodeKind::Map(Vec::new()),
                 });
             }
@@ -637,23 +637,13 @@ impl<'t> Reader<'t> {
             return Err(GiveUp);
         }
         Ok(Node {
-            span: Span::new(base, flow_end(l, base + end)),
+            span: Span::new(base, base + end),
             kind: NodeKind::Seq(items),
         })
     }
 }
 
 /// An empty value, as the general parser gives it: no text, an empty span.
-/// The general parser ends a flow collection followed by spaces or a comment at the end of its
-/// line.
-fn flow_end(line: Line, after_bracket: usize) -> usize {
-    if after_bracket == line.end {
-        after_bracket
-    } else {
-        line.end
-    }
-}
-
 enum Chomp {
     Clip,
     Strip,

@@ -61,6 +61,13 @@ pub fn parse_general(text: &str) -> Result<Vec<Node>, ParseError> {
         if let Event::Scalar(_, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted, ..) = event {
             span.end = span.start.max(quoted_end(text, span));
         }
+        // The same trap as for quoted scalars: a closing bracket followed by spaces or a comment
+        // gets a span to the end of the line.
+        if matches!(event, Event::SequenceEnd | Event::MappingEnd)
+            && matches!(text.as_bytes().get(span.start as usize), Some(b']' | b'}'))
+        {
+            span.end = span.start + 1;
+        }
         builder.event(event, span)?;
     }
     Ok(builder.docs)
@@ -416,11 +423,15 @@ mod comment_span_tests {
 
     #[test]
     fn a_trailing_comment_is_not_part_of_the_value() {
-        let text = "a:\n  b: \"True\"  # wiflint: ignore[x] r\n  c: plain  # comment\n";
-        let docs = parse(text).unwrap_or_default();
-        let a = docs.first().and_then(|d| d.get("a"));
-        let b = a.and_then(|a| a.get("b")).map(|n| &text[n.span.range()]);
-        let c = a.and_then(|a| a.get("c")).map(|n| &text[n.span.range()]);
-        assert_eq!((b, c), (Some("\"True\""), Some("plain")));
+        let text = "a:\n  b: \"True\"  # wiflint: ignore[x] r\n  c: plain  # comment\n  d: [x]  # c\n  e: {}  # c\n";
+        for docs in [parse(text), parse_general(text)] {
+            let docs = docs.unwrap_or_default();
+            let a = docs.first().and_then(|d| d.get("a"));
+            let at = |key| a.and_then(|a| a.get(key)).map(|n| &text[n.span.range()]);
+            assert_eq!(
+                [at("b"), at("c"), at("d"), at("e")],
+                [Some("\"True\""), Some("plain"), Some("[x]"), Some("{}")]
+            );
+        }
     }
 }
