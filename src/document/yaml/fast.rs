@@ -209,16 +209,9 @@ impl<'t> Reader<'t> {
                 }
             };
             self.items.borrow_mut().push(item);
-            let next = self.content(next);
+            let (next, same) = self.next_entry(next, col)?;
             line = next;
-            if next >= self.lines.len() || self.is_document_start(next) {
-                break;
-            }
-            let n = self.lines[next];
-            if n.indent > col {
-                return Err(GiveUp);
-            }
-            if n.indent < col || !is_dash(self.rest(next, col)) {
+            if !same || !is_dash(self.rest(next, col)) {
                 break;
             }
         }
@@ -241,6 +234,20 @@ impl<'t> Reader<'t> {
         ))
     }
 
+    /// The next line with content from `after` on, and whether it holds another entry of the
+    /// collection at column `col`. A more indented line there is no YAML the fast path reads.
+    fn next_entry(&self, after: usize, col: usize) -> R<(usize, bool)> {
+        let next = self.content(after);
+        if next >= self.lines.len() || self.is_document_start(next) {
+            return Ok((next, false));
+        }
+        let indent = self.lines[next].indent;
+        if indent > col {
+            return Err(GiveUp);
+        }
+        Ok((next, indent == col))
+    }
+
     /// A block mapping whose first key starts at `col` of `first`; later keys are at the
     /// indentation `col`.
     fn mapping(&self, first: usize, col: usize, depth: usize) -> R<(Node, usize)> {
@@ -261,16 +268,9 @@ impl<'t> Reader<'t> {
                 key: key.node,
                 value,
             });
-            let next = self.content(next);
+            let (next, same) = self.next_entry(next, col)?;
             line = next;
-            if next >= self.lines.len() || self.is_document_start(next) {
-                break;
-            }
-            let n = self.lines[next];
-            if n.indent > col {
-                return Err(GiveUp);
-            }
-            if n.indent < col {
+            if !same {
                 break;
             }
             if is_dash(self.rest(next, col)) {
