@@ -337,7 +337,7 @@ impl<'t> Reader<'t> {
         let (key, after) = match r.first() {
             None => return Ok(None),
             Some(b'"' | b'\'') => {
-                let (node, len) = self.quoted(base)?;
+                let (node, len) = self.quoted(line, base)?;
                 (node, len)
             }
             // A block scalar or a flow collection: a value, not a key.
@@ -410,7 +410,7 @@ impl<'t> Reader<'t> {
         let base = l.start + col;
         match r[0] {
             b'"' | b'\'' => {
-                let (node, len) = self.quoted(base)?;
+                let (node, len) = self.quoted(line, base)?;
                 if !is_trivia_bytes(&r[len..]) || (len < r.len() && r[len] != b' ') {
                     return Err(GiveUp);
                 }
@@ -443,13 +443,11 @@ impl<'t> Reader<'t> {
         )
     }
 
-    /// A quoted scalar closed on its line, starting at byte `start`: the node and its length.
-    fn quoted(&self, start: usize) -> R<(Node, usize)> {
+    /// A quoted scalar closed on its line, starting at byte `start` of `line`: the node and its
+    /// length.
+    fn quoted(&self, line: usize, start: usize) -> R<(Node, usize)> {
         let quote = self.bytes[start];
-        let line_end = self.bytes[start..]
-            .iter()
-            .position(|b| *b == b'\n')
-            .map_or(self.bytes.len(), |i| start + i);
+        let line_end = self.lines[line].end;
         let mut text = String::new();
         let mut i = start + 1;
         let mut run = i;
@@ -586,7 +584,7 @@ impl<'t> Reader<'t> {
                 skip(&mut i);
                 match r.get(i) {
                     Some(b'"' | b'\'') => {
-                        let (node, len) = self.quoted(base + i)?;
+                        let (node, len) = self.quoted(line, base + i)?;
                         items.push(node);
                         i += len;
                     }

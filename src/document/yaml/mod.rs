@@ -27,10 +27,10 @@ pub fn parse(text: &str) -> Result<Vec<Node>, ParseError> {
     if let Some(err) = check_nesting(text) {
         return Err(err);
     }
-    if let Some(docs) = fast::parse(text) {
-        return Ok(docs);
+    match fast::parse(text) {
+        Some(docs) => Ok(docs),
+        None => events(text),
     }
-    parse_general(text)
 }
 
 /// The fast path alone: `None` where it leaves the text to the general parser. Public for the
@@ -44,9 +44,14 @@ pub fn parse_fast(text: &str) -> Option<Vec<Node>> {
 
 /// Every YAML text through `saphyr-parser`'s events.
 pub fn parse_general(text: &str) -> Result<Vec<Node>, ParseError> {
-    if let Some(err) = check_nesting(text) {
-        return Err(err);
+    match check_nesting(text) {
+        Some(err) => Err(err),
+        None => events(text),
     }
+}
+
+/// The general parser, on text whose nesting has been checked.
+fn events(text: &str) -> Result<Vec<Node>, ParseError> {
     let conv = Offsets::new(text);
     let mut builder = Builder::default();
     for item in Parser::new_from_str(text) {
