@@ -163,19 +163,26 @@ impl Excerpt {
         let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), r| {
             (lo.min(r.start), hi.max(r.end))
         });
-        let mut bytes = lines.clone();
-        let mut cropped_at = None;
-        if bytes.len() > 4 * CONTEXT_BYTES + (hi.saturating_sub(lo)) {
-            let start = safe_range(text, lo.saturating_sub(CONTEXT_BYTES)..lo).start;
-            let end = safe_range(text, hi..hi + CONTEXT_BYTES).end;
-            if start > lines.start {
-                cropped_at = labels
-                    .iter()
-                    .min_by_key(|(p, _)| p.span.start)
-                    .map(|(p, _)| p.start);
-            }
-            bytes = start.max(lines.start)..end.min(lines.end).max(start.max(lines.start));
+        if lines.len() <= 4 * CONTEXT_BYTES + hi.saturating_sub(lo) {
+            return Excerpt {
+                bytes: lines,
+                line: first,
+                cropped_at: None,
+            };
         }
+        let from = safe_range(text, lo.saturating_sub(CONTEXT_BYTES)..lo)
+            .start
+            .max(lines.start);
+        let to = safe_range(text, hi..hi + CONTEXT_BYTES)
+            .end
+            .min(lines.end)
+            .max(from);
+        // The label that starts first is on the first line, where the crop is.
+        let cropped_at = (from > lines.start)
+            .then(|| labels.iter().min_by_key(|(p, _)| p.span.start))
+            .flatten()
+            .map(|(p, _)| p.start);
+        let bytes = from..to;
         Excerpt {
             bytes,
             line: first,
