@@ -11,12 +11,13 @@ use rayon::prelude::*;
 use crate::baseline::Baseline;
 use crate::config::{Config, ConfigError, PathFilter};
 use crate::document::{Source, Syntax};
-use crate::finding::{self, Resolved, Severity};
+use crate::finding::{self, Opened, Resolved, Severity};
 use crate::index::Index;
 use crate::input::{self, InputFile, Outcome, discover};
-use crate::model::Model;
+use crate::model::retain::retain;
+use crate::model::{FileId, Model};
 use crate::rules::registry::Registry;
-use crate::rules::{self, Ctx, Options, Rule};
+use crate::rules::{self, Ctx, Options, Reach, Rule};
 use crate::suppress::{Applied, Suppressions};
 
 #[derive(Debug, Default)]
@@ -38,6 +39,9 @@ pub struct ScanConfig {
     pub baseline: Option<Baseline>,
     /// Show a progress bar on stderr (when it is a terminal) once the scan takes over a second.
     pub progress: bool,
+    /// The report will not be rendered as text: the excerpts a text report shows (see
+    /// [`finding::Excerpt`]) need not be cut.
+    pub no_excerpts: bool,
 }
 
 #[derive(Debug)]
@@ -48,7 +52,9 @@ pub struct Skipped {
 
 #[derive(Debug)]
 pub struct Report {
-    pub files: Vec<InputFile>,
+    /// The path of each file by id: the candidates, then the config file when findings can point
+    /// into it.
+    pub paths: Vec<String>,
     pub skipped: Vec<Skipped>,
     /// Paths that could not be read at all: the run exits 2.
     pub io_errors: Vec<String>,
@@ -57,8 +63,7 @@ pub struct Report {
     pub suppressed: Vec<(Resolved, Applied)>,
     /// Findings not reported because the baseline records them.
     pub baselined: usize,
-    /// Files read and checked: `files` less those skipped as unrecognized (and less the config
-    /// file, which is among `files` only so that findings can point into it).
+    /// Files read and checked (not skipped, not failed).
     pub checked: usize,
 }
 
@@ -124,6 +129,12 @@ pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanErro
 
 /// The scan of inputs already discovered (or held in memory, see
 /// [`Origin::Memory`](input::discover::Origin::Memory)); `config.paths` is not read.
+///
+/// It is streamed: each file is read, parsed, checked by the rules that need only it, and its
+/// findings placed, in parallel; then all of it is dropped but the facts that rules joining
+/// files read ([`retain`]). Those rules run last, over the facts of every file, and the files
+/// their findings point into are read again to place them. A file's id is its place among the
+/// candidates.
 pub fn scan_candidates(
     config: &ScanConfig,
     registry: &Registry,
@@ -131,18 +142,36 @@ pub fn scan_candidates(
     io_errors: Vec<String>,
 ) -> Result<Report, ScanError> {
     let rules = select_rules(registry, config)?;
+    let (file_rules, scan_rules): (Vec<&Rule>, Vec<&Rule>) =
+        rules.iter().partition(|r| r.reach == Reach::File);
     let progress = Progress::new(config.progress, candidates.len());
-    let outcomes: Vec<Outcome> = candidates
+    let checked: Vec<Checked> = candidates
         .par_iter()
-        .map(|c| {
-            let outcome = input::read(c, config.max_file_size);
+        .enumerate()
+        .map(|(id, candidate)| {
+            let checked = match input::read(candidate, config.max_file_size) {
+                Outcome::Read(file) => match input::helm_skip_reason(&file) {
+                    Some(reason) => Checked::Skipped(reason.into()),
+                    None => Checked::Read(Box::new(check_file(
+                        id,
+                        file,
+                        candidate,
+                        &file_rules,
+                        registry,
+                        config,
+                    ))),
+                },
+                Outcome::Skipped { reason, .. } => Checked::Skipped(reason),
+                Outcome::IoError { message, .. } => Checked::IoError(message),
+            };
             progress.tick();
-            outcome
+            checked
         })
         .collect();
     progress.done();
+
     let mut report = Report {
-        files: Vec::new(),
+        paths: candidates.iter().map(|c| c.display.clone()).collect(),
         skipped: Vec::new(),
         io_errors,
         findings: Vec::new(),
@@ -150,94 +179,129 @@ pub fn scan_candidates(
         baselined: 0,
         checked: 0,
     };
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Read(file) => match input::helm_skip_reason(&file) {
-                Some(reason) => report.skipped.push(Skipped {
-                    path: file.source.path,
-                    reason: reason.into(),
-                }),
-                None => report.files.push(file),
-            },
-            Outcome::Skipped { path, reason } => report.skipped.push(Skipped { path, reason }),
-            Outcome::IoError { path, message } => {
-                report.io_errors.push(format!("{path}: {message}"))
+    let mut facts = Vec::with_capacity(candidates.len());
+    let mut kept = Vec::with_capacity(candidates.len());
+    let mut resolved = Vec::new();
+    let mut invalid = Vec::new();
+    let mut suppressions = Suppressions::default();
+    for (id, checked) in checked.into_iter().enumerate() {
+        let path = &report.paths[id];
+        let file = match checked {
+            Checked::Read(file) => *file,
+            Checked::Skipped(reason) => {
+                report.skipped.push(Skipped {
+                    path: path.clone(),
+                    reason,
+                });
+                facts.push(InputFile::empty(path.clone()));
+                kept.push(None);
+                continue;
             }
+            Checked::IoError(message) => {
+                report.io_errors.push(format!("{path}: {message}"));
+                facts.push(InputFile::empty(path.clone()));
+                kept.push(None);
+                continue;
+            }
+        };
+        if file.unrecognized_only {
+            // Files with nothing wiflint knows, found by walking, are skipped rather than
+            // "checked".
+            report.skipped.push(Skipped {
+                path: path.clone(),
+                reason: "not a recognized input (no Kubernetes object, Azure export or Vault dump)"
+                    .into(),
+            });
+        } else {
+            report.checked += 1;
         }
+        resolved.extend(file.findings);
+        invalid.extend(file.invalid);
+        suppressions.merge(file.suppressions);
+        facts.push(file.facts);
+        kept.push(Some(file.kept));
     }
 
-    let mut files = std::mem::take(&mut report.files);
-    let mut skipped = std::mem::take(&mut report.skipped);
-    let model = Model::build(&files);
-    let index = Index::build(&model, &config.options.default_namespace);
-    // The config file joins the files (after the model, which must not read it) so that
-    // findings about its suppressions can point into it.
-    let config_source = config
+    // The config file comes after the candidates, so that findings about its suppressions can
+    // point into it.
+    let config_file = config
         .config
         .source
         .as_ref()
-        .filter(|_| !config.config.suppress.is_empty());
-    let config_file = config_source.map(|_| files.len());
-    // Suppressions are read while the rules run: neither needs the other.
-    let (mut raw, suppressions) = rayon::join(
-        || {
-            rules
-                .par_iter()
-                .flat_map_iter(|rule| {
-                    let ctx = Ctx {
-                        files: &files,
-                        model: &model,
-                        index: &index,
-                        options: &config.options,
-                        rule,
-                    };
-                    rules::run(rule, &ctx)
-                })
-                .collect::<Vec<finding::Finding>>()
-        },
-        || Suppressions::collect(&files, &model, registry, &config.config, config_file),
-    );
-    let mut suppressions = suppressions?;
-    // One finding per rule and primary location (aliases can show the same node twice).
-    raw.sort_by(|a, b| (&a.rule, &a.primary.loc).cmp(&(&b.rule, &b.primary.loc)));
-    raw.dedup_by(|a, b| a.rule == b.rule && a.primary.loc == b.primary.loc);
+        .filter(|_| !config.config.suppress.is_empty())
+        .map(|source| {
+            report.paths.push(source.path.clone());
+            let file = InputFile {
+                source: Source::new(source.path.clone(), source.text.clone()),
+                explicit: false,
+                syntax: Syntax::Yaml,
+                docs: Vec::new(),
+                error: None,
+            };
+            (report.paths.len() - 1, file)
+        });
+    if let Some((id, _)) = &config_file {
+        suppressions.add_config(&config.config, &report.paths[..*id], *id)?;
+    }
 
-    // Files with nothing wiflint knows, found by walking, are skipped rather than "checked".
-    let unrecognized_only: Vec<usize> = (0..files.len())
-        .filter(|&i| {
-            let f = &files[i];
-            !f.explicit && f.error.is_none() && !model.recognized[i]
+    // Rules that join files, over the facts of all of them.
+    let model = Model::build(&facts);
+    let index = Index::build(&model, &config.options.default_namespace);
+    let mut raw: Vec<finding::Finding> = scan_rules
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let ctx = Ctx {
+                files: &facts,
+                model: &model,
+                index: &index,
+                options: &config.options,
+                rule,
+            };
+            rules::run(rule, &ctx)
         })
         .collect();
     drop(index);
     drop(model);
-    if let Some(source) = config_source {
-        files.push(InputFile {
-            source: Source::new(source.path.clone(), source.text.clone()),
-            explicit: false,
-            syntax: Syntax::Yaml,
-            docs: Vec::new(),
-            error: None,
-        });
-    }
+    drop(facts);
+    dedup(&mut raw);
+    let changed = std::sync::Mutex::new(Vec::new());
+    let reopen = |id: FileId| -> Option<Opened<'_>> {
+        if let Some((config_id, file)) = &config_file
+            && id == *config_id
+        {
+            return Some(Opened::Held(file));
+        }
+        let kept = kept.get(id)?.as_ref()?;
+        let again = kept.reopen(&candidates[id], config.max_file_size);
+        if again.is_none()
+            && let Ok(mut changed) = changed.lock()
+        {
+            changed.push(format!(
+                "{}: changed or removed while it was scanned; findings in it are placed at 1:1",
+                report.paths[id]
+            ));
+        }
+        again.map(Opened::Read)
+    };
+    resolved.extend(finding::resolve_all(raw, reopen, !config.no_excerpts));
 
     let ran = |id: &str| rules.iter().any(|r| r.id == id);
     let mut findings = Vec::new();
-    let resolved: Vec<Resolved> = raw
-        .into_par_iter()
-        .map(|f| finding::resolve(f, &files))
-        .collect();
-    for resolved in resolved {
-        match suppressions.apply(&resolved) {
-            Some(applied) => report.suppressed.push((resolved, applied)),
-            None => findings.push(resolved),
+    for r in resolved {
+        match suppressions.apply(&r) {
+            Some(applied) => report.suppressed.push((r, applied)),
+            None => findings.push(r),
         }
     }
-    let meta = std::mem::take(&mut suppressions.invalid)
+    invalid.retain(|f: &Resolved| ran(&f.finding.rule));
+    findings.extend(invalid);
+    let meta: Vec<finding::Finding> = std::mem::take(&mut suppressions.invalid)
         .into_iter()
         .chain(suppressions.unused(&rules, registry))
-        .filter(|f| ran(&f.rule));
-    findings.extend(meta.map(|f| finding::resolve(f, &files)));
+        .filter(|f| ran(&f.rule))
+        .collect();
+    findings.extend(finding::resolve_all(meta, reopen, !config.no_excerpts));
+    report.io_errors.extend(changed.into_inner().unwrap_or_default());
     // Severities set in the config win over what rules report, lower variants included.
     let overridden = findings
         .iter_mut()
@@ -257,8 +321,9 @@ pub fn scan_candidates(
         findings.retain(|f| !baseline.take(f));
         report.baselined = before - findings.len();
     }
+    let paths = &report.paths;
     let order = |a: &Resolved, b: &Resolved| {
-        let key = |r: &Resolved| (files[r.primary.file].source.path.as_str(), r.primary.start);
+        let key = |r: &Resolved| (paths[r.primary.file].as_str(), r.primary.start);
         key(a)
             .cmp(&key(b))
             .then_with(|| a.finding.rule.cmp(&b.finding.rule))
@@ -266,22 +331,123 @@ pub fn scan_candidates(
     };
     findings.sort_by(order);
     report.suppressed.sort_by(|a, b| order(&a.0, &b.0));
-
-    for &i in &unrecognized_only {
-        skipped.push(Skipped {
-            path: files[i].source.path.clone(),
-            reason: "not a recognized input (no Kubernetes object, Azure export or Vault dump)"
-                .into(),
-        });
-    }
-    let checked = files.len() - unrecognized_only.len() - usize::from(config_file.is_some());
-    report.files = files;
-    report.skipped = skipped;
-    report.checked = checked;
     report.findings = findings;
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.io_errors.sort();
     Ok(report)
+}
+
+/// One finding per rule and primary location (aliases can show the same node twice).
+fn dedup(raw: &mut Vec<finding::Finding>) {
+    raw.sort_by(|a, b| (&a.rule, &a.primary.loc).cmp(&(&b.rule, &b.primary.loc)));
+    raw.dedup_by(|a, b| a.rule == b.rule && a.primary.loc == b.primary.loc);
+}
+
+/// What became of one candidate in the first, per-file pass.
+enum Checked {
+    Read(Box<CheckedFile>),
+    Skipped(String),
+    IoError(String),
+}
+
+/// A file checked on its own: all that is left of it once its text and trees are dropped.
+struct CheckedFile {
+    /// Findings of the file-scoped rules, placed.
+    findings: Vec<Resolved>,
+    /// Malformed suppressions in it (`invalid-suppression`), placed.
+    invalid: Vec<Resolved>,
+    suppressions: Suppressions,
+    /// What rules joining files read of it.
+    facts: InputFile,
+    kept: Kept,
+    /// Found by walking and holds no known input.
+    unrecognized_only: bool,
+}
+
+/// How to read a file again to place findings in it, and to know it is the same file.
+struct Kept {
+    explicit: bool,
+    hash: u64,
+    /// Standard input, which cannot be read twice.
+    text: Option<String>,
+}
+
+impl Kept {
+    fn new(candidate: &discover::Candidate, file: &InputFile) -> Self {
+        Kept {
+            explicit: file.explicit,
+            hash: hash(&file.source.text),
+            text: matches!(candidate.origin, discover::Origin::Stdin)
+                .then(|| file.source.text.clone()),
+        }
+    }
+
+    /// The file parsed again, if it still has the text it had.
+    fn reopen(&self, candidate: &discover::Candidate, max_size: u64) -> Option<InputFile> {
+        let file = match &self.text {
+            Some(text) => input::parse(candidate.display.clone(), text.clone(), self.explicit),
+            None => match input::read(candidate, max_size) {
+                Outcome::Read(file) => file,
+                _ => return None,
+            },
+        };
+        (hash(&file.source.text) == self.hash).then_some(file)
+    }
+}
+
+fn hash(text: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(text)
+}
+
+/// The first pass over one file (as file 0 of its own model, then renumbered `id`).
+fn check_file(
+    id: FileId,
+    file: InputFile,
+    candidate: &discover::Candidate,
+    rules: &[&Rule],
+    registry: &Registry,
+    config: &ScanConfig,
+) -> CheckedFile {
+    let one = std::slice::from_ref(&file);
+    let model = Model::build(one);
+    let index = Index::build(&model, &config.options.default_namespace);
+    let mut raw: Vec<finding::Finding> = rules
+        .iter()
+        .flat_map(|rule| {
+            let ctx = Ctx {
+                files: one,
+                model: &model,
+                index: &index,
+                options: &config.options,
+                rule,
+            };
+            rules::run(rule, &ctx)
+        })
+        .map(|f| f.in_file(id))
+        .collect();
+    dedup(&mut raw);
+    let mut suppressions = Suppressions::of_file(&file, &model, registry).in_file(id);
+    let invalid = std::mem::take(&mut suppressions.invalid);
+    let open = |_| Some(Opened::Held(&file));
+    let findings = finding::resolve_all(raw, open, !config.no_excerpts);
+    let invalid = finding::resolve_all(invalid, open, !config.no_excerpts);
+    let unrecognized_only = !file.explicit && file.error.is_none() && !model.recognized[0];
+    let facts = InputFile {
+        source: Source::new(file.source.path.clone(), String::new()),
+        explicit: file.explicit,
+        syntax: file.syntax,
+        docs: retain(&file, &model),
+        error: None,
+    };
+    CheckedFile {
+        findings,
+        invalid,
+        suppressions,
+        facts,
+        kept: Kept::new(candidate, &file),
+        unrecognized_only,
+    }
 }
 
 /// A progress bar for the read-and-parse phase (the bulk of a scan), drawn only on a terminal

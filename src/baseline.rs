@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Resolved;
-use crate::input::InputFile;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct File {
@@ -89,7 +88,7 @@ impl Baseline {
 }
 
 /// The baseline file for these findings (sorted as the report is).
-pub fn write(path: &str, findings: &[Resolved], files: &[InputFile]) -> Result<(), BaselineError> {
+pub fn write(path: &str, findings: &[Resolved], paths: &[String]) -> Result<(), BaselineError> {
     let file = File {
         version: 1,
         findings: findings
@@ -97,7 +96,7 @@ pub fn write(path: &str, findings: &[Resolved], files: &[InputFile]) -> Result<(
             .map(|f| Recorded {
                 fingerprint: f.fingerprint.clone(),
                 rule: f.finding.rule.clone(),
-                path: files[f.primary.file].source.path.clone(),
+                path: paths[f.primary.file].clone(),
                 line: f.primary.start.line,
                 message: f.finding.message.clone(),
             })

@@ -1,13 +1,16 @@
 //! Findings are data: which rule, where (symbolically), what was expected and found.
 //! They become positions in [`resolve`] and text only in `render`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::document::{self, LineCol, Part, Path, Span};
+use crate::document::{self, LineCol, Part, Path, Source, Span};
 use crate::input::InputFile;
 use crate::model::FileId;
+use crate::rules::input::redact_secrets;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -123,6 +126,15 @@ impl Finding {
         self.severity = severity;
         self
     }
+
+    /// The finding of a file checked on its own (as file 0) as a finding of the scan.
+    pub fn in_file(mut self, file: FileId) -> Self {
+        for label in std::iter::once(&mut self.primary).chain(&mut self.related) {
+            debug_assert_eq!(label.loc.file, 0);
+            label.loc.file = file;
+        }
+        self
+    }
 }
 
 /// A label with its position worked out.
@@ -135,8 +147,205 @@ pub struct Placed {
     pub message: String,
 }
 
-pub fn place(label: &Label, files: &[InputFile]) -> Placed {
-    let file = &files[label.loc.file];
+/// A finding ready to render: every label placed, a fingerprint that survives edits elsewhere in
+/// the file, and (when asked for) the excerpts a text report shows.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub finding: Finding,
+    pub primary: Placed,
+    pub related: Vec<Placed>,
+    pub fingerprint: String,
+    /// One per file the labels are in, the primary's first.
+    pub excerpts: Vec<Excerpt>,
+}
+
+/// What of a file a finding's snippet shows, cut when the finding is placed: a scan keeps no
+/// file's text (see `app`), and given whole files the renderer's work grew with findings × file
+/// size (3,000 findings in a 1 MB one-line export took minutes). So it is the lines the labels
+/// are on, of a very long line a window around the labels, and literal secrets masked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Excerpt {
+    pub file: FileId,
+    pub text: String,
+    /// Where `text` starts in the file, in bytes.
+    pub offset: usize,
+    /// The number of its first line.
+    pub line: usize,
+    /// Where the first label starts, when the excerpt starts inside a line.
+    pub cropped_at: Option<LineCol>,
+}
+
+/// Bytes of a long line kept on each side of the labels.
+const CONTEXT_BYTES: usize = 240;
+
+impl Excerpt {
+    /// `text` is the file's text with secrets masked (same length as the source's).
+    fn of(file: FileId, source: &Source, text: &str, labels: &[&Placed]) -> Excerpt {
+        let first = labels.iter().map(|p| p.start.line).min().unwrap_or(1);
+        let last = labels.iter().map(|p| p.end.line).max().unwrap_or(first);
+        let lines = source.lines(first, last);
+        let (lo, hi) = labels.iter().fold((usize::MAX, 0), |(lo, hi), p| {
+            (lo.min(p.span.start as usize), hi.max(p.span.end as usize))
+        });
+        let (bytes, cropped_at) = if lines.len() <= 4 * CONTEXT_BYTES + hi.saturating_sub(lo) {
+            (lines, None)
+        } else {
+            let from = floor_char(text, lo.saturating_sub(CONTEXT_BYTES)).max(lines.start);
+            let to = floor_char(text, hi.saturating_add(CONTEXT_BYTES))
+                .min(lines.end)
+                .max(from);
+            // The label that starts first is on the first line, where the crop is.
+            let cropped_at = (from > lines.start)
+                .then(|| labels.iter().min_by_key(|p| p.span.start))
+                .flatten()
+                .map(|p| p.start);
+            (from..to, cropped_at)
+        };
+        Excerpt {
+            file,
+            text: text.get(bytes.clone()).unwrap_or_default().to_string(),
+            offset: bytes.start,
+            line: first,
+            cropped_at,
+        }
+    }
+}
+
+/// The char boundary at or before `i` (clamped to the text).
+pub fn floor_char(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A file handed to [`resolve_all`]: one the caller holds, or one read again for the purpose.
+pub enum Opened<'f> {
+    Held(&'f InputFile),
+    Read(InputFile),
+}
+
+impl std::ops::Deref for Opened<'_> {
+    type Target = InputFile;
+
+    fn deref(&self) -> &InputFile {
+        match self {
+            Opened::Held(f) => f,
+            Opened::Read(f) => f,
+        }
+    }
+}
+
+/// Places findings whose labels may lie in several files, opening each file once (files are
+/// visited in parallel). A file `open` cannot give places its labels at 1:1.
+pub fn resolve_all<'f>(
+    findings: Vec<Finding>,
+    open: impl Fn(FileId) -> Option<Opened<'f>> + Sync,
+    excerpts: bool,
+) -> Vec<Resolved> {
+    let label = |i: usize, j: usize| -> &Label {
+        let f: &Finding = &findings[i];
+        if j == 0 { &f.primary } else { &f.related[j - 1] }
+    };
+    // (finding, label) pairs by file; label 0 is the primary.
+    let mut by_file: BTreeMap<FileId, Vec<(usize, usize)>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        for j in 0..=f.related.len() {
+            by_file.entry(label(i, j).loc.file).or_default().push((i, j));
+        }
+    }
+    let done: Vec<Visit> = by_file
+        .into_par_iter()
+        .map(|(file_id, labels)| {
+            let file = open(file_id);
+            let file = file.as_deref();
+            let placed: Vec<(usize, usize, Placed)> = labels
+                .iter()
+                .map(|&(i, j)| (i, j, place(label(i, j), file_id, file)))
+                .collect();
+            let fingerprints = placed
+                .iter()
+                .filter(|(_, j, _)| *j == 0)
+                .map(|(i, _, p)| (*i, fingerprint(&findings[*i], p, file)))
+                .collect();
+            let mut cut = Vec::new();
+            if let Some(file) = file.filter(|_| excerpts) {
+                let masked = redact_secrets(&file.source.text, &file.docs);
+                let text = masked.as_deref().unwrap_or(&file.source.text);
+                for group in placed.chunk_by(|a, b| a.0 == b.0) {
+                    let spans: Vec<&Placed> = group.iter().map(|(_, _, p)| p).collect();
+                    cut.push((group[0].0, Excerpt::of(file_id, &file.source, text, &spans)));
+                }
+            }
+            Visit {
+                placed,
+                fingerprints,
+                excerpts: cut,
+            }
+        })
+        .collect();
+    let mut slots: Vec<(Option<Placed>, Vec<Option<Placed>>, String, Vec<Excerpt>)> = findings
+        .iter()
+        .map(|f| (None, vec![None; f.related.len()], String::new(), Vec::new()))
+        .collect();
+    for visit in done {
+        for (i, j, p) in visit.placed {
+            match j {
+                0 => slots[i].0 = Some(p),
+                _ => slots[i].1[j - 1] = Some(p),
+            }
+        }
+        for (i, fp) in visit.fingerprints {
+            slots[i].2 = fp;
+        }
+        for (i, e) in visit.excerpts {
+            slots[i].3.push(e);
+        }
+    }
+    findings
+        .into_iter()
+        .zip(slots)
+        .map(|(finding, (primary, related, fingerprint, mut excerpts))| {
+            let primary = primary.unwrap_or_else(|| place(&finding.primary, 0, None));
+            let related: Vec<Placed> = related.into_iter().flatten().collect();
+            // The primary's file first, then the others in the order of their first label.
+            let order = |file: FileId| {
+                std::iter::once(&primary)
+                    .chain(&related)
+                    .position(|p| p.file == file)
+            };
+            excerpts.sort_by_key(|e| order(e.file));
+            Resolved {
+                finding,
+                primary,
+                related,
+                fingerprint,
+                excerpts,
+            }
+        })
+        .collect()
+}
+
+/// What one file contributed to [`resolve_all`]: (finding, label, place), (finding,
+/// fingerprint), (finding, excerpt).
+struct Visit {
+    placed: Vec<(usize, usize, Placed)>,
+    fingerprints: Vec<(usize, String)>,
+    excerpts: Vec<(usize, Excerpt)>,
+}
+
+fn place(label: &Label, file_id: FileId, file: Option<&InputFile>) -> Placed {
+    let Some(file) = file else {
+        let start = LineCol { line: 1, column: 1 };
+        return Placed {
+            file: file_id,
+            span: Span::default(),
+            start,
+            end: LineCol { line: 1, column: 2 },
+            message: label.message.clone(),
+        };
+    };
     let span = match &label.loc.target {
         Target::Span(span) => *span,
         Target::Node { doc, path, part } => file.docs.get(*doc).map_or(Span::default(), |root| {
@@ -145,33 +354,11 @@ pub fn place(label: &Label, files: &[InputFile]) -> Placed {
     };
     let (start, end) = file.source.range(span);
     Placed {
-        file: label.loc.file,
+        file: file_id,
         span,
         start,
         end,
         message: label.message.clone(),
-    }
-}
-
-/// A finding ready to render: every label placed, and a fingerprint that survives edits
-/// elsewhere in the file.
-#[derive(Clone, Debug)]
-pub struct Resolved {
-    pub finding: Finding,
-    pub primary: Placed,
-    pub related: Vec<Placed>,
-    pub fingerprint: String,
-}
-
-pub fn resolve(finding: Finding, files: &[InputFile]) -> Resolved {
-    let primary = place(&finding.primary, files);
-    let related = finding.related.iter().map(|l| place(l, files)).collect();
-    let fingerprint = fingerprint(&finding, &primary, files);
-    Resolved {
-        finding,
-        primary,
-        related,
-        fingerprint,
     }
 }
 
@@ -180,8 +367,10 @@ pub fn resolve(finding: Finding, files: &[InputFile]) -> Resolved {
 /// inside it) and the offending text. Line numbers and messages are left out, so inserting a
 /// document above or rewording a message keeps baselines valid. FNV-1a, which unlike std's hasher
 /// is stable across releases and platforms.
-fn fingerprint(finding: &Finding, primary: &Placed, files: &[InputFile]) -> String {
-    let file = &files[finding.primary.loc.file];
+fn fingerprint(finding: &Finding, primary: &Placed, file: Option<&InputFile>) -> String {
+    let Some(file) = file else {
+        return String::new();
+    };
     let path = file
         .source
         .path

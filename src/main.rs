@@ -127,10 +127,11 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         exclude,
         baseline,
         progress: std::io::stderr().is_terminal(),
+        no_excerpts: args.format != Format::Text,
         config,
     };
-    // The process exits right after reporting: freeing every span tree first would only cost
-    // time (a few percent of a scan), so the report is never dropped.
+    // The process exits right after reporting: freeing every finding first would only cost
+    // time, so the report is never dropped.
     let report = std::mem::ManuallyDrop::new(match app::scan(&config, registry) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
@@ -169,7 +170,7 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         return fail(&e);
     }
     if let Some(path) = &args.write_baseline {
-        if let Err(e) = baseline::write(path, &report.findings, &report.files) {
+        if let Err(e) = baseline::write(path, &report.findings, &report.paths) {
             return fail(&e.to_string());
         }
         let _ = writeln!(

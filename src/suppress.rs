@@ -104,15 +104,10 @@ static COMMENT: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?:^|[ \t])#[ \t]*wiflint:").ok());
 
 impl Suppressions {
-    /// Reads inline comments and annotations from the scanned files, and the config's entries.
-    /// `config_file` is the config's place among the files, when it has entries.
-    pub fn collect(
-        files: &[InputFile],
-        model: &Model<'_>,
-        registry: &Registry,
-        config: &Config,
-        config_file: Option<FileId>,
-    ) -> Result<Suppressions, ConfigError> {
+    /// Reads the inline comments and annotations of one file, checked on its own as file 0 (see
+    /// [`Suppressions::in_file`]).
+    pub fn of_file(file: &InputFile, model: &Model<'_>, registry: &Registry) -> Suppressions {
+        let file_id = 0;
         let mut s = Suppressions::default();
         let invalid_rule = registry.get("invalid-suppression");
         let mut invalid = |loc: Loc, label: &str, message: String, help: &str| {
@@ -122,10 +117,7 @@ impl Suppressions {
             }
         };
         let mut list = Vec::new();
-        for (file_id, file) in files.iter().enumerate() {
-            if !matches!(file.syntax, Syntax::Yaml | Syntax::Hcl) || Some(file_id) == config_file {
-                continue;
-            }
+        if matches!(file.syntax, Syntax::Yaml | Syntax::Hcl) {
             for comment in inline_comments(file) {
                 let loc = Loc::span(file_id, comment.span);
                 let Some(parsed) = parse_directive(&comment.directive) else {
@@ -253,50 +245,87 @@ impl Suppressions {
                 });
             }
         }
-        if let Some(cfg_file) = config_file {
-            for entry in &config.suppress {
-                let filter = if entry.paths.is_empty() {
-                    None
-                } else {
-                    Some(config.path_filter(&entry.paths)?)
-                };
-                let matching = files
-                    .iter()
-                    .map(|f| {
-                        filter.as_ref().is_none_or(|filter| {
-                            f.source.path != "-"
-                                && filter
-                                    .matched(std::path::Path::new(&f.source.path), false)
-                                    .is_some()
-                        })
-                    })
-                    .collect();
-                list.push(Suppression {
-                    kind: Kind::Config,
-                    scope: Scope::Files(matching),
-                    entries: entry
-                        .rules
-                        .iter()
-                        .map(|r| Entry {
-                            rule: r.value.clone(),
-                            loc: Loc::span(cfg_file, r.span),
-                            used: false,
-                        })
-                        .collect(),
-                    reason: entry.reason.value.clone(),
-                });
+        s.list = list;
+        s.index();
+        s
+    }
+
+    /// The suppressions of a file checked on its own, as those of file `file` of the scan.
+    pub fn in_file(mut self, file: FileId) -> Self {
+        for sup in &mut self.list {
+            if let Scope::Lines { file: f, .. } | Scope::Object { file: f, .. } = &mut sup.scope {
+                *f = file;
+            }
+            for e in &mut sup.entries {
+                e.loc.file = file;
             }
         }
-        for (i, sup) in list.iter().enumerate() {
+        self.invalid = std::mem::take(&mut self.invalid)
+            .into_iter()
+            .map(|f| f.in_file(file))
+            .collect();
+        self.index();
+        self
+    }
+
+    /// Adds another file's suppressions (its invalid ones are the caller's to report).
+    pub fn merge(&mut self, other: Suppressions) {
+        self.list.extend(other.list);
+        self.index();
+    }
+
+    /// Adds the config's `[[suppress]]` entries: `paths` are the scanned files' paths (by file
+    /// id), `cfg_file` is the config's own id, for positions.
+    pub fn add_config(
+        &mut self,
+        config: &Config,
+        paths: &[String],
+        cfg_file: FileId,
+    ) -> Result<(), ConfigError> {
+        for entry in &config.suppress {
+            let filter = if entry.paths.is_empty() {
+                None
+            } else {
+                Some(config.path_filter(&entry.paths)?)
+            };
+            let matching = paths
+                .iter()
+                .map(|path| {
+                    filter.as_ref().is_none_or(|filter| {
+                        path != "-" && filter.matched(std::path::Path::new(path), false).is_some()
+                    })
+                })
+                .collect();
+            self.list.push(Suppression {
+                kind: Kind::Config,
+                scope: Scope::Files(matching),
+                entries: entry
+                    .rules
+                    .iter()
+                    .map(|r| Entry {
+                        rule: r.value.clone(),
+                        loc: Loc::span(cfg_file, r.span),
+                        used: false,
+                    })
+                    .collect(),
+                reason: entry.reason.value.clone(),
+            });
+        }
+        self.index();
+        Ok(())
+    }
+
+    fn index(&mut self) {
+        self.by_file.clear();
+        self.everywhere.clear();
+        for (i, sup) in self.list.iter().enumerate() {
             match &sup.scope {
                 Scope::Lines { file, .. } | Scope::Object { file, .. } => {
-                    s.by_file.entry(*file).or_default().push(i)
+                    self.by_file.entry(*file).or_default().push(i)
                 }
-                Scope::Files(_) => s.everywhere.push(i),
+                Scope::Files(_) => self.everywhere.push(i),
             }
         }
-        s.list = list;
-        Ok(s)
     }
 
     /// Which suppression accepts the finding, if any. Every suppression that applies counts as

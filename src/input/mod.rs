@@ -18,6 +18,19 @@ pub struct InputFile {
     pub error: Option<ParseError>,
 }
 
+impl InputFile {
+    /// A file with no text and no documents: the place of a candidate that was not read.
+    pub fn empty(path: String) -> Self {
+        InputFile {
+            source: Source::new(path, String::new()),
+            explicit: false,
+            syntax: Syntax::Yaml,
+            docs: Vec::new(),
+            error: None,
+        }
+    }
+}
+
 /// What happened to one candidate.
 #[derive(Debug)]
 pub enum Outcome {

@@ -4,6 +4,7 @@
 
 pub mod azure;
 pub mod k8s;
+pub mod retain;
 pub mod vault;
 
 use crate::document::{Node, Part, Path, Syntax};

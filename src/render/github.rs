@@ -15,7 +15,7 @@ pub fn render(report: &Report) -> String {
         let message = super::full_message(f);
         out.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            property(&report.files[r.primary.file].source.path),
+            property(&report.paths[r.primary.file]),
             r.primary.start.line,
             r.primary.start.column,
             r.primary.end.line,

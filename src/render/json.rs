@@ -85,7 +85,7 @@ struct SkippedV1<'a> {
 
 fn location<'a>(report: &'a Report, p: &Placed) -> Location<'a> {
     Location {
-        path: &report.files[p.file].source.path,
+        path: &report.paths[p.file],
         line: p.start.line,
         column: p.start.column,
         end_line: p.end.line,

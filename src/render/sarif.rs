@@ -38,7 +38,7 @@ pub fn uri(path: &str) -> String {
 
 fn physical(report: &Report, p: &Placed) -> Value {
     json!({
-        "artifactLocation": { "uri": uri(&report.files[p.file].source.path) },
+        "artifactLocation": { "uri": uri(&report.paths[p.file]) },
         "region": {
             "startLine": p.start.line,
             "startColumn": p.start.column,

@@ -26,6 +26,18 @@ use crate::model::Model;
 /// A Rust check: reads the whole scan, appends findings.
 pub type NativeFn = fn(&Ctx<'_>, &mut Vec<Finding>);
 
+/// What a rule needs to see to conclude. A scan is streamed: each file is checked on its own
+/// while it is read and is then dropped, except for the facts that rules joining files need
+/// (see [`crate::model::retain`]); those rules run last, over the facts of every file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// Its findings about a file follow from that file alone.
+    File,
+    /// It joins objects across files (a ServiceAccount and its workloads, credentials and
+    /// clusters, Vault mounts and credentials).
+    Scan,
+}
+
 #[derive(Debug)]
 pub enum Check {
     Native(NativeFn),
@@ -45,6 +57,7 @@ pub struct Rule {
     /// The spec file it came from.
     pub origin: String,
     pub check: Check,
+    pub reach: Reach,
     /// A severity set in the config: every finding of the rule gets it, including the lower
     /// variants some rules report.
     pub severity_override: Option<Severity>,

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::spec::{self, RawSpec, SpecError};
 use super::templates::field::{self, FieldRule};
-use super::{Check, NativeFn, Rule};
+use super::{Check, NativeFn, Rule, Reach};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_specs.rs"));
 
@@ -63,7 +63,7 @@ impl Registry {
 /// the inputs: suppressions that are malformed or match nothing.
 pub const META_TEMPLATE: &str = "meta.suppression";
 
-fn native(template: &str) -> Option<NativeFn> {
+fn native(template: &str) -> Option<(NativeFn, Reach)> {
     [
         super::k8s::TEMPLATES,
         super::input::TEMPLATES,
@@ -74,22 +74,19 @@ fn native(template: &str) -> Option<NativeFn> {
     ]
     .into_iter()
     .flatten()
-    .find(|(name, _)| *name == template)
-    .map(|(_, f)| *f)
+    .find(|(name, _, _)| *name == template)
+    .map(|(_, f, scope)| (*f, *scope))
 }
 
 pub fn bind(origin: &str, raw: RawSpec) -> Result<Rule, SpecError> {
-    let check = if raw.template == META_TEMPLATE {
-        Check::Meta
+    // Field rules select inside one document, so they are file-scoped.
+    let (check, scope) = if raw.template == META_TEMPLATE {
+        (Check::Meta, Reach::Scan)
     } else if raw.template.starts_with("field.") {
-        Check::Field(FieldRule::compile(
-            &raw.template,
-            raw.template_span,
-            &raw.params,
-            origin,
-        )?)
+        let field = FieldRule::compile(&raw.template, raw.template_span, &raw.params, origin)?;
+        (Check::Field(field), Reach::File)
     } else {
-        Check::Native(native(&raw.template).ok_or_else(|| SpecError {
+        let (f, scope) = native(&raw.template).ok_or_else(|| SpecError {
             origin: origin.to_string(),
             span: raw.template_span,
             message: format!(
@@ -97,7 +94,8 @@ pub fn bind(origin: &str, raw: RawSpec) -> Result<Rule, SpecError> {
                 raw.template,
                 field::TEMPLATES.join(", ")
             ),
-        })?)
+        })?;
+        (Check::Native(f), scope)
     };
     Ok(Rule {
         id: raw.id,
@@ -108,6 +106,7 @@ pub fn bind(origin: &str, raw: RawSpec) -> Result<Rule, SpecError> {
         params: raw.params,
         origin: origin.to_string(),
         check,
+        reach: scope,
         severity_override: None,
     })
 }

@@ -113,7 +113,7 @@ fn dump_script_bundle_is_json_and_flags_the_es256_key() {
         .find("\"identity/oidc/key/wif\"")
         .unwrap_or_else(|| panic!("no wif key response in the bundle"));
     let (line, column) = line_col(&text, key_at, "\"ES256\"");
-    assert_eq!(report.files[hit.primary.file].source.path, file);
+    assert_eq!(report.paths[hit.primary.file], file);
     assert_eq!(
         (hit.primary.start.line, hit.primary.start.column),
         (line, column)

@@ -17,36 +17,21 @@ mod subject_wildcard;
 use std::collections::HashMap;
 
 use crate::model::azure::{Credential, Owner};
-use crate::rules::{Ctx, NativeFn};
+use crate::rules::{Ctx, NativeFn, Reach};
 
-pub const TEMPLATES: &[(&str, NativeFn)] = &[
-    ("fic.audience-count-invalid", audience_count_invalid::check),
-    ("fic.audience-not-default", audience_not_default::check),
-    (
-        "fic.claims-expression-invalid",
-        claims_expression_invalid::check,
-    ),
-    (
-        "fic.credential-limit-exceeded",
-        credential_limit_exceeded::check,
-    ),
-    (
-        "fic.credential-name-invalid",
-        credential_name_invalid::check,
-    ),
-    (
-        "fic.duplicate-issuer-subject",
-        duplicate_issuer_subject::check,
-    ),
-    (
-        "fic.entra-issuer-unsupported",
-        entra_issuer_unsupported::check,
-    ),
-    ("fic.github-subject-invalid", github_subject_invalid::check),
-    ("fic.issuer-not-https", issuer_not_https::check),
-    ("fic.issuer-trailing-slash", issuer_trailing_slash::check),
-    ("fic.subject-format-invalid", subject_format_invalid::check),
-    ("fic.subject-wildcard", subject_wildcard::check),
+pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
+    ("fic.audience-count-invalid", audience_count_invalid::check, Reach::File),
+    ("fic.audience-not-default", audience_not_default::check, Reach::Scan),
+    ("fic.claims-expression-invalid", claims_expression_invalid::check, Reach::File),
+    ("fic.credential-limit-exceeded", credential_limit_exceeded::check, Reach::Scan),
+    ("fic.credential-name-invalid", credential_name_invalid::check, Reach::File),
+    ("fic.duplicate-issuer-subject", duplicate_issuer_subject::check, Reach::Scan),
+    ("fic.entra-issuer-unsupported", entra_issuer_unsupported::check, Reach::File),
+    ("fic.github-subject-invalid", github_subject_invalid::check, Reach::File),
+    ("fic.issuer-not-https", issuer_not_https::check, Reach::File),
+    ("fic.issuer-trailing-slash", issuer_trailing_slash::check, Reach::Scan),
+    ("fic.subject-format-invalid", subject_format_invalid::check, Reach::File),
+    ("fic.subject-wildcard", subject_wildcard::check, Reach::File),
 ];
 
 /// The GitHub Actions issuer as GitHub's tokens carry it (no trailing slash).

@@ -5,17 +5,14 @@ mod plaintext_client_secret;
 mod unparseable_input;
 mod unrecognized_input;
 
-use crate::rules::NativeFn;
+use crate::rules::{NativeFn, Reach};
 
 /// Masks the literal secrets of a file for display (see `plaintext-client-secret`).
 pub(crate) use plaintext_client_secret::redact as redact_secrets;
 
-pub const TEMPLATES: &[(&str, NativeFn)] = &[
-    ("input.duplicate-key", duplicate_key::check),
-    (
-        "input.plaintext-client-secret",
-        plaintext_client_secret::check,
-    ),
-    ("input.unparseable-input", unparseable_input::check),
-    ("input.unrecognized-input", unrecognized_input::check),
+pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
+    ("input.duplicate-key", duplicate_key::check, Reach::File),
+    ("input.plaintext-client-secret", plaintext_client_secret::check, Reach::File),
+    ("input.unparseable-input", unparseable_input::check, Reach::File),
+    ("input.unrecognized-input", unrecognized_input::check, Reach::File),
 ];

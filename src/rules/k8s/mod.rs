@@ -20,56 +20,26 @@ mod wi_label_on_workload_metadata;
 mod wi_marker_on_service_account;
 
 use crate::model::k8s::{Object, PodTemplate, SaRef};
-use crate::rules::{Ctx, NativeFn};
+use crate::rules::{Ctx, NativeFn, Reach};
 
-pub const TEMPLATES: &[(&str, NativeFn)] = &[
-    ("k8s.client-id-env-mismatch", client_id_env_mismatch::check),
-    ("k8s.client-id-missing", client_id_missing::check),
-    ("k8s.client-id-not-guid", client_id_not_guid::check),
-    ("k8s.client-secret-env", client_secret_env::check),
-    ("k8s.label-value-not-string", label_value_not_string::check),
-    (
-        "k8s.pod-identity-deprecated",
-        pod_identity_deprecated::check,
-    ),
-    (
-        "k8s.proxy-sidecar-host-network",
-        proxy_sidecar_host_network::check,
-    ),
-    (
-        "k8s.proxy-sidecar-opt-out-ignored",
-        proxy_sidecar_opt_out_ignored::check,
-    ),
-    (
-        "k8s.proxy-sidecar-port-invalid",
-        proxy_sidecar_port_invalid::check,
-    ),
-    (
-        "k8s.service-account-not-found",
-        service_account_not_found::check,
-    ),
-    (
-        "k8s.skip-containers-unknown",
-        skip_containers_unknown::check,
-    ),
-    (
-        "k8s.token-expiration-invalid",
-        token_expiration_invalid::check,
-    ),
-    (
-        "k8s.token-file-path-hardcoded",
-        token_file_path_hardcoded::check,
-    ),
-    ("k8s.wi-label-missing", wi_label_missing::check),
-    ("k8s.wi-label-not-true", wi_label_not_true::check),
-    (
-        "k8s.wi-label-on-workload-metadata",
-        wi_label_on_workload_metadata::check,
-    ),
-    (
-        "k8s.wi-marker-on-service-account",
-        wi_marker_on_service_account::check,
-    ),
+pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
+    ("k8s.client-id-env-mismatch", client_id_env_mismatch::check, Reach::Scan),
+    ("k8s.client-id-missing", client_id_missing::check, Reach::Scan),
+    ("k8s.client-id-not-guid", client_id_not_guid::check, Reach::File),
+    ("k8s.client-secret-env", client_secret_env::check, Reach::File),
+    ("k8s.label-value-not-string", label_value_not_string::check, Reach::File),
+    ("k8s.pod-identity-deprecated", pod_identity_deprecated::check, Reach::File),
+    ("k8s.proxy-sidecar-host-network", proxy_sidecar_host_network::check, Reach::File),
+    ("k8s.proxy-sidecar-opt-out-ignored", proxy_sidecar_opt_out_ignored::check, Reach::File),
+    ("k8s.proxy-sidecar-port-invalid", proxy_sidecar_port_invalid::check, Reach::File),
+    ("k8s.service-account-not-found", service_account_not_found::check, Reach::Scan),
+    ("k8s.skip-containers-unknown", skip_containers_unknown::check, Reach::File),
+    ("k8s.token-expiration-invalid", token_expiration_invalid::check, Reach::Scan),
+    ("k8s.token-file-path-hardcoded", token_file_path_hardcoded::check, Reach::File),
+    ("k8s.wi-label-missing", wi_label_missing::check, Reach::Scan),
+    ("k8s.wi-label-not-true", wi_label_not_true::check, Reach::File),
+    ("k8s.wi-label-on-workload-metadata", wi_label_on_workload_metadata::check, Reach::File),
+    ("k8s.wi-marker-on-service-account", wi_marker_on_service_account::check, Reach::Scan),
 ];
 
 /// A pod template with its owner, namespace and ServiceAccount resolved.

@@ -1,0 +1,202 @@
+//! What of a file is kept once it has been checked on its own: the facts that rules joining
+//! files read ([`Reach::Scan`](crate::rules::Reach::Scan)), in the same span trees so that those
+//! rules and the model need no second form of the data. A scan's memory is then its largest file
+//! plus these facts rather than every file whole.
+//!
+//! Kept: Azure and Vault documents whole (a credential, an identity or a mount is a handful of
+//! scalars); of a Kubernetes object its `apiVersion`, `kind` and `metadata`, all of a
+//! ServiceAccount, and of a pod template its `metadata`, the ServiceAccount it names and each
+//! container's `name`, `image` and `env`. Dropped: documents that are no known input, and the
+//! rest of every object (probes, resources, volumes, ports, …). Items of sequences on the way are
+//! kept or replaced by a null, never removed, so the paths of what is kept do not change.
+//!
+//! Nothing checks here that a joining rule reads only what is kept: the test
+//! `streamed_scan_equals_a_whole_scan` runs each such rule over whole files and over what is
+//! kept, on every fixture, example, real-world export and a generated corpus, and requires the
+//! same findings.
+
+use super::Model;
+use super::k8s::pod_template_path;
+use crate::document::{Entry, Node, NodeKind, Seg};
+use crate::input::InputFile;
+
+/// The documents of a file checked on its own (`model` is its model), cut to what is kept.
+pub fn retain(file: &InputFile, model: &Model<'_>) -> Vec<Node> {
+    let mut docs: Vec<Option<Node>> = vec![None; file.docs.len()];
+    let mut objects = vec![false; file.docs.len()];
+    for o in &model.objects {
+        objects[o.doc] = true;
+    }
+    for (doc, root) in file.docs.iter().enumerate() {
+        if objects[doc] {
+            docs[doc] = Some(kubernetes(root, model, doc));
+        }
+    }
+    let unrecognized: Vec<usize> = model.unrecognized.iter().map(|&(_, d)| d).collect();
+    docs.into_iter()
+        .enumerate()
+        .map(|(doc, kept)| match kept {
+            Some(node) => node,
+            None if unrecognized.contains(&doc) => Node::default(),
+            // Azure and Vault inputs (and null documents, which stay null).
+            None => file.docs[doc].clone(),
+        })
+        .collect()
+}
+
+/// A document holding Kubernetes objects (one, or a `List` of them).
+fn kubernetes(root: &Node, model: &Model<'_>, doc: usize) -> Node {
+    let mut kept = Node {
+        span: root.span,
+        kind: NodeKind::Scalar(Default::default()),
+    };
+    for o in model.objects.iter().filter(|o| o.doc == doc) {
+        let object = object(o.node, o.kind);
+        graft(&mut kept, root, &o.base.0, object);
+    }
+    kept
+}
+
+/// Puts `node` at `path` (relative to `into`, which mirrors `from`), creating the maps and
+/// sequences on the way as copies of `from`'s, with nulls for the items not kept.
+fn graft(into: &mut Node, from: &Node, path: &[Seg], node: Node) {
+    let Some((seg, rest)) = path.split_first() else {
+        *into = node;
+        return;
+    };
+    match (seg, &from.kind) {
+        (Seg::Key(key), NodeKind::Map(_)) => {
+            // The entry `Node::get` reads: the last of duplicates, or one merged in by `<<`.
+            let Some(src) = from.entry(key) else {
+                return;
+            };
+            if !matches!(into.kind, NodeKind::Map(_)) {
+                // A `List` on the way stays one.
+                into.kind = only(from, &["apiVersion", "kind"]).kind;
+            }
+            let NodeKind::Map(kept) = &mut into.kind else {
+                return;
+            };
+            let i = match kept.iter().rposition(|e| e.key.text() == Some(key)) {
+                Some(i) => i,
+                None => {
+                    kept.push(Entry {
+                        key: src.key.clone(),
+                        value: Node {
+                            span: src.value.span,
+                            ..Node::default()
+                        },
+                    });
+                    kept.len() - 1
+                }
+            };
+            graft(&mut kept[i].value, &src.value, rest, node);
+        }
+        (Seg::Index(i), NodeKind::Seq(items)) => {
+            let Some(src) = items.get(*i) else { return };
+            if !matches!(into.kind, NodeKind::Seq(_)) {
+                into.kind = NodeKind::Seq(
+                    items
+                        .iter()
+                        .map(|item| Node {
+                            span: item.span,
+                            ..Node::default()
+                        })
+                        .collect(),
+                );
+            }
+            if let NodeKind::Seq(kept) = &mut into.kind {
+                graft(&mut kept[*i], src, rest, node);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What is kept of one Kubernetes object.
+fn object(node: &Node, kind: &str) -> Node {
+    if kind == "ServiceAccount" {
+        return node.clone();
+    }
+    match pod_template_path(kind) {
+        // A Pod is its own template.
+        Some([]) => {
+            let mut kept = only(node, &["apiVersion", "kind"]);
+            merge(&mut kept, pod_template(node));
+            kept
+        }
+        Some(path) => {
+            let mut kept = only(node, &["apiVersion", "kind", "metadata"]);
+            if let Some(template) = node.get_path(path) {
+                let segs: Vec<Seg> = path.iter().map(|k| Seg::Key((*k).into())).collect();
+                graft(&mut kept, node, &segs, pod_template(template));
+            }
+            kept
+        }
+        None => only(node, &["apiVersion", "kind", "metadata"]),
+    }
+}
+
+fn pod_template(template: &Node) -> Node {
+    let mut kept = only(template, &["metadata"]);
+    if let Some(spec) = template.get("spec") {
+        let mut spec_kept = only(spec, &["serviceAccountName", "serviceAccount"]);
+        for list in ["initContainers", "containers"] {
+            let Some(containers) = spec.get(list) else {
+                continue;
+            };
+            let value = match &containers.kind {
+                NodeKind::Seq(items) => Node {
+                    span: containers.span,
+                    kind: NodeKind::Seq(
+                        items
+                            .iter()
+                            .map(|c| only(c, &["name", "image", "env"]))
+                            .collect(),
+                    ),
+                },
+                _ => containers.clone(),
+            };
+            push(&mut spec_kept, spec, list, value);
+        }
+        push(&mut kept, template, "spec", spec_kept);
+    }
+    kept
+}
+
+/// The map `node` with only the entries under `keys` and merge keys (`<<`, whose maps are
+/// kept whole), duplicates included, in source order; a node that is no map is kept as it is.
+fn only(node: &Node, keys: &[&str]) -> Node {
+    match &node.kind {
+        NodeKind::Map(entries) => Node {
+            span: node.span,
+            kind: NodeKind::Map(
+                entries
+                    .iter()
+                    .filter(|e| e.key.text().is_some_and(|k| k == "<<" || keys.contains(&k)))
+                    .cloned()
+                    .collect(),
+            ),
+        },
+        _ => node.clone(),
+    }
+}
+
+/// Adds `value` under `key` of the map `into`, with the key node of the entry `from.get(key)`
+/// reads.
+fn push(into: &mut Node, from: &Node, key: &str, value: Node) {
+    let (NodeKind::Map(kept), Some(src)) = (&mut into.kind, from.entry(key)) else {
+        return;
+    };
+    kept.push(Entry {
+        key: src.key.clone(),
+        value,
+    });
+}
+
+/// Adds the entries of the map `from` to the map `into`.
+fn merge(into: &mut Node, from: Node) {
+    if let (NodeKind::Map(kept), NodeKind::Map(entries)) = (&mut into.kind, from.kind) {
+        kept.extend(entries);
+    }
+}

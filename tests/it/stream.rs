@@ -1,0 +1,157 @@
+//! A scan is streamed (`app::scan_candidates`): each file is checked alone by the file-scoped
+//! rules and then dropped, but for the facts that rules joining files read (`model::retain`).
+//! Two things could make that wrong: a rule marked file-scoped that looks at other files, and a
+//! joining rule that reads something not kept. Either would change findings, so this compares
+//! the streamed scan with one that holds every file whole and runs every rule over all of them
+//! together, on every test input: the same findings, positions, fingerprints and excerpts.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use wiflint::app;
+use wiflint::finding::{self, Opened, Resolved};
+use wiflint::index::Index;
+use wiflint::input::{self, InputFile, Outcome, discover};
+use wiflint::model::Model;
+use wiflint::rules::{self, Check, Ctx};
+
+/// Each finding as one line: everything a renderer shows of it.
+fn lines(findings: &[&Resolved], paths: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = findings
+        .iter()
+        .map(|r| {
+            let placed: Vec<String> = std::iter::once(&r.primary)
+                .chain(&r.related)
+                .map(|p| format!("{}:{:?}-{:?} {}", paths[p.file], p.start, p.end, p.message))
+                .collect();
+            format!(
+                "{} [{}] {:?} {} {:?}",
+                r.finding.rule,
+                placed.join(" | "),
+                r.finding,
+                r.fingerprint,
+                r.excerpts
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every file whole, every rule over all of them.
+fn whole(candidates: &[discover::Candidate]) -> Vec<String> {
+    let registry = super::registry();
+    let files: Vec<InputFile> = candidates
+        .iter()
+        .map(
+            |c| match input::read(c, input::load::DEFAULT_MAX_FILE_SIZE) {
+                Outcome::Read(f) if input::helm_skip_reason(&f).is_none() => f,
+                _ => InputFile::empty(c.display.clone()),
+            },
+        )
+        .collect();
+    let model = Model::build(&files);
+    let options = rules::Options::default();
+    let index = Index::build(&model, &options.default_namespace);
+    let mut raw = Vec::new();
+    for rule in registry
+        .rules
+        .iter()
+        .filter(|r| !matches!(r.check, Check::Meta))
+    {
+        let ctx = Ctx {
+            files: &files,
+            model: &model,
+            index: &index,
+            options: &options,
+            rule,
+        };
+        raw.extend(rules::run(rule, &ctx));
+    }
+    raw.sort_by(|a, b| (&a.rule, &a.primary.loc).cmp(&(&b.rule, &b.primary.loc)));
+    raw.dedup_by(|a, b| a.rule == b.rule && a.primary.loc == b.primary.loc);
+    let resolved = finding::resolve_all(raw, |id| files.get(id).map(Opened::Held), true);
+    let paths: Vec<String> = candidates.iter().map(|c| c.display.clone()).collect();
+    lines(&resolved.iter().collect::<Vec<_>>(), &paths)
+}
+
+fn streamed(candidates: &[discover::Candidate]) -> Vec<String> {
+    let registry = super::registry();
+    let report = app::scan_candidates(&super::config(&[]), &registry, candidates, Vec::new())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let meta = |r: &&Resolved| {
+        registry
+            .get(&r.finding.rule)
+            .is_some_and(|rule| matches!(rule.check, Check::Meta))
+    };
+    let all: Vec<&Resolved> = report
+        .findings
+        .iter()
+        .chain(report.suppressed.iter().map(|(r, _)| r))
+        .filter(|r| !meta(r))
+        .collect();
+    lines(&all, &report.paths)
+}
+
+fn assert_same_scan(dir: &Path) -> usize {
+    let (candidates, _) = discover::discover(&[dir.display().to_string()], None);
+    let (whole, streamed) = (whole(&candidates), streamed(&candidates));
+    for (w, s) in whole.iter().zip(&streamed) {
+        assert_eq!(w, s, "in {}", dir.display());
+    }
+    assert_eq!(whole.len(), streamed.len(), "in {}", dir.display());
+    whole.len()
+}
+
+fn dirs(root: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(root);
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn streamed_scan_equals_a_whole_scan_on_fixtures_and_examples() {
+    let mut findings = 0;
+    for dir in dirs("testdata/rules").into_iter().chain(dirs("examples")) {
+        findings += assert_same_scan(&dir);
+    }
+    // All fixtures at once: joins across unrelated fixtures too.
+    findings += assert_same_scan(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"));
+    assert!(findings > 500, "{findings} findings compared");
+}
+
+#[test]
+fn streamed_scan_equals_a_whole_scan_on_real_world_inputs() {
+    let realworld = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld");
+    if !realworld.is_dir() {
+        eprintln!("SKIPPED: no ../shared/realworld");
+        return;
+    }
+    assert_same_scan(&realworld);
+}
+
+#[test]
+fn streamed_scan_equals_a_whole_scan_on_a_generated_corpus() {
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+    if Command::new("python3").arg("--version").output().is_err() || !generator.is_file() {
+        eprintln!("SKIPPED: no python3 or ../shared/bench/gen_corpus.py");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let corpus = tmp.path().join("corpus");
+    let out = Command::new("python3")
+        .arg(&generator)
+        .args(["--files", "400", "--seed", "11", "--out"])
+        .arg(&corpus)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let findings = assert_same_scan(&corpus);
+    assert!(findings > 100, "{findings} findings compared");
+}
