@@ -301,7 +301,9 @@ pub fn scan_candidates(
         .filter(|f| ran(&f.rule))
         .collect();
     findings.extend(finding::resolve_all(meta, reopen, !config.no_excerpts));
-    report.io_errors.extend(changed.into_inner().unwrap_or_default());
+    report
+        .io_errors
+        .extend(changed.into_inner().unwrap_or_default());
     // Severities set in the config win over what rules report, lower variants included.
     let overridden = findings
         .iter_mut()

@@ -246,13 +246,20 @@ pub fn resolve_all<'f>(
 ) -> Vec<Resolved> {
     let label = |i: usize, j: usize| -> &Label {
         let f: &Finding = &findings[i];
-        if j == 0 { &f.primary } else { &f.related[j - 1] }
+        if j == 0 {
+            &f.primary
+        } else {
+            &f.related[j - 1]
+        }
     };
     // (finding, label) pairs by file; label 0 is the primary.
     let mut by_file: BTreeMap<FileId, Vec<(usize, usize)>> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
         for j in 0..=f.related.len() {
-            by_file.entry(label(i, j).loc.file).or_default().push((i, j));
+            by_file
+                .entry(label(i, j).loc.file)
+                .or_default()
+                .push((i, j));
         }
     }
     let done: Vec<Visit> = by_file

@@ -62,10 +62,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
                 let stop = range.end.clamp(start, end);
                 let start = floor_char(text, start - excerpt.offset);
                 let stop = floor_char(text, stop - excerpt.offset).max(start);
-                snippet = snippet.annotation(
-                    kind.span(start..stop)
-                        .label(placed.message.as_str()),
-                );
+                snippet = snippet.annotation(kind.span(start..stop).label(placed.message.as_str()));
             }
             group = group.element(snippet);
         }

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::spec::{self, RawSpec, SpecError};
 use super::templates::field::{self, FieldRule};
-use super::{Check, NativeFn, Rule, Reach};
+use super::{Check, NativeFn, Reach, Rule};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_specs.rs"));
 

@@ -5,6 +5,7 @@
 //! the streamed scan with one that holds every file whole and runs every rule over all of them
 //! together, on every test input: the same findings, positions, fingerprints and excerpts.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,7 +14,7 @@ use wiflint::finding::{self, Opened, Resolved};
 use wiflint::index::Index;
 use wiflint::input::{self, InputFile, Outcome, discover};
 use wiflint::model::Model;
-use wiflint::rules::{self, Check, Ctx};
+use wiflint::rules::{self, Check, Ctx, Reach};
 
 /// Each finding as one line: everything a renderer shows of it.
 fn lines(findings: &[&Resolved], paths: &[String]) -> Vec<String> {
@@ -41,15 +42,7 @@ fn lines(findings: &[&Resolved], paths: &[String]) -> Vec<String> {
 /// Every file whole, every rule over all of them.
 fn whole(candidates: &[discover::Candidate]) -> Vec<String> {
     let registry = super::registry();
-    let files: Vec<InputFile> = candidates
-        .iter()
-        .map(
-            |c| match input::read(c, input::load::DEFAULT_MAX_FILE_SIZE) {
-                Outcome::Read(f) if input::helm_skip_reason(&f).is_none() => f,
-                _ => InputFile::empty(c.display.clone()),
-            },
-        )
-        .collect();
+    let files = read(candidates);
     let model = Model::build(&files);
     let options = rules::Options::default();
     let index = Index::build(&model, &options.default_namespace);
@@ -93,6 +86,58 @@ fn streamed(candidates: &[discover::Candidate]) -> Vec<String> {
     lines(&all, &report.paths)
 }
 
+/// The joining rules whose findings over all files differ from their findings over each file
+/// alone: those the inputs exercise across files.
+fn joined(candidates: &[discover::Candidate]) -> BTreeSet<String> {
+    let registry = super::registry();
+    let options = rules::Options::default();
+    let files = read(candidates);
+    let run = |files: &[InputFile], rule| {
+        let model = Model::build(files);
+        let index = Index::build(&model, &options.default_namespace);
+        let ctx = Ctx {
+            files,
+            model: &model,
+            index: &index,
+            options: &options,
+            rule,
+        };
+        rules::run(rule, &ctx)
+    };
+    let mut out = BTreeSet::new();
+    for rule in registry.rules.iter().filter(|r| r.reach == Reach::Scan) {
+        let mut together: Vec<String> =
+            run(&files, rule).iter().map(|f| format!("{f:?}")).collect();
+        let mut alone: Vec<String> = files
+            .iter()
+            .enumerate()
+            .flat_map(|(id, file)| {
+                run(std::slice::from_ref(file), rule)
+                    .into_iter()
+                    .map(move |f| format!("{:?}", f.in_file(id)))
+            })
+            .collect();
+        together.sort();
+        alone.sort();
+        if together != alone {
+            out.insert(rule.id.clone());
+        }
+    }
+    out
+}
+
+fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
+    candidates
+        .iter()
+        .map(
+            |c| match input::read(c, input::load::DEFAULT_MAX_FILE_SIZE) {
+                Outcome::Read(f) if input::helm_skip_reason(&f).is_none() => f,
+                _ => InputFile::empty(c.display.clone()),
+            },
+        )
+        .collect()
+}
+
 fn assert_same_scan(dir: &Path) -> usize {
     let (candidates, _) = discover::discover(&[dir.display().to_string()], None);
     let (whole, streamed) = (whole(&candidates), streamed(&candidates));
@@ -104,8 +149,11 @@ fn assert_same_scan(dir: &Path) -> usize {
 }
 
 fn dirs(root: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(root);
-    let mut out: Vec<PathBuf> = std::fs::read_dir(&root)
+    dirs_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join(root))
+}
+
+fn dirs_in(root: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -122,8 +170,31 @@ fn streamed_scan_equals_a_whole_scan_on_fixtures_and_examples() {
         findings += assert_same_scan(&dir);
     }
     // All fixtures at once: joins across unrelated fixtures too.
-    findings += assert_same_scan(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"));
+    let testdata = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    findings += assert_same_scan(&testdata);
     assert!(findings > 500, "{findings} findings compared");
+    // The comparison means something for a joining rule only where its inputs lie in several
+    // files: every one of them must be exercised so, in some fixture (a case directory, or a
+    // rule's directory).
+    let mut joined = BTreeSet::new();
+    for dir in dirs("testdata/rules") {
+        for case in std::iter::once(dir.clone()).chain(dirs_in(&dir)) {
+            let (candidates, _) = discover::discover(&[case.display().to_string()], None);
+            joined.extend(self::joined(&candidates));
+        }
+    }
+    let registry = super::registry();
+    let missing: Vec<&str> = registry
+        .rules
+        .iter()
+        .filter(|r| r.reach == Reach::Scan && !matches!(r.check, Check::Meta))
+        .map(|r| r.id.as_str())
+        .filter(|id| !joined.contains(*id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "joining rules with no cross-file fixture: {missing:?}"
+    );
 }
 
 #[test]
@@ -151,7 +222,11 @@ fn streamed_scan_equals_a_whole_scan_on_a_generated_corpus() {
         .arg(&corpus)
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let findings = assert_same_scan(&corpus);
     assert!(findings > 100, "{findings} findings compared");
 }

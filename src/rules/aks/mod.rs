@@ -6,8 +6,16 @@ mod cluster_workload_identity_disabled;
 use crate::rules::{Ctx, NativeFn, Reach};
 
 pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
-    ("aks.cluster-oidc-issuer-disabled", cluster_oidc_issuer_disabled::check, Reach::Scan),
-    ("aks.cluster-workload-identity-disabled", cluster_workload_identity_disabled::check, Reach::Scan),
+    (
+        "aks.cluster-oidc-issuer-disabled",
+        cluster_oidc_issuer_disabled::check,
+        Reach::Scan,
+    ),
+    (
+        "aks.cluster-workload-identity-disabled",
+        cluster_workload_identity_disabled::check,
+        Reach::Scan,
+    ),
 ];
 
 /// The first Workload Identity pod template in scope, as evidence that a cluster must support it.

@@ -20,17 +20,57 @@ use crate::model::azure::{Credential, Owner};
 use crate::rules::{Ctx, NativeFn, Reach};
 
 pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
-    ("fic.audience-count-invalid", audience_count_invalid::check, Reach::File),
-    ("fic.audience-not-default", audience_not_default::check, Reach::Scan),
-    ("fic.claims-expression-invalid", claims_expression_invalid::check, Reach::File),
-    ("fic.credential-limit-exceeded", credential_limit_exceeded::check, Reach::Scan),
-    ("fic.credential-name-invalid", credential_name_invalid::check, Reach::File),
-    ("fic.duplicate-issuer-subject", duplicate_issuer_subject::check, Reach::Scan),
-    ("fic.entra-issuer-unsupported", entra_issuer_unsupported::check, Reach::File),
-    ("fic.github-subject-invalid", github_subject_invalid::check, Reach::File),
+    (
+        "fic.audience-count-invalid",
+        audience_count_invalid::check,
+        Reach::File,
+    ),
+    (
+        "fic.audience-not-default",
+        audience_not_default::check,
+        Reach::Scan,
+    ),
+    (
+        "fic.claims-expression-invalid",
+        claims_expression_invalid::check,
+        Reach::File,
+    ),
+    (
+        "fic.credential-limit-exceeded",
+        credential_limit_exceeded::check,
+        Reach::Scan,
+    ),
+    (
+        "fic.credential-name-invalid",
+        credential_name_invalid::check,
+        Reach::File,
+    ),
+    (
+        "fic.duplicate-issuer-subject",
+        duplicate_issuer_subject::check,
+        Reach::Scan,
+    ),
+    (
+        "fic.entra-issuer-unsupported",
+        entra_issuer_unsupported::check,
+        Reach::File,
+    ),
+    (
+        "fic.github-subject-invalid",
+        github_subject_invalid::check,
+        Reach::File,
+    ),
     ("fic.issuer-not-https", issuer_not_https::check, Reach::File),
-    ("fic.issuer-trailing-slash", issuer_trailing_slash::check, Reach::Scan),
-    ("fic.subject-format-invalid", subject_format_invalid::check, Reach::File),
+    (
+        "fic.issuer-trailing-slash",
+        issuer_trailing_slash::check,
+        Reach::Scan,
+    ),
+    (
+        "fic.subject-format-invalid",
+        subject_format_invalid::check,
+        Reach::File,
+    ),
     ("fic.subject-wildcard", subject_wildcard::check, Reach::File),
 ];
 

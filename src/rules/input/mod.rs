@@ -12,7 +12,19 @@ pub(crate) use plaintext_client_secret::redact as redact_secrets;
 
 pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
     ("input.duplicate-key", duplicate_key::check, Reach::File),
-    ("input.plaintext-client-secret", plaintext_client_secret::check, Reach::File),
-    ("input.unparseable-input", unparseable_input::check, Reach::File),
-    ("input.unrecognized-input", unrecognized_input::check, Reach::File),
+    (
+        "input.plaintext-client-secret",
+        plaintext_client_secret::check,
+        Reach::File,
+    ),
+    (
+        "input.unparseable-input",
+        unparseable_input::check,
+        Reach::File,
+    ),
+    (
+        "input.unrecognized-input",
+        unrecognized_input::check,
+        Reach::File,
+    ),
 ];

@@ -13,9 +13,21 @@ use crate::model::k8s::{WI_CLIENT_ID, is_guid, value_text};
 use crate::rules::{Ctx, NativeFn, Reach, levenshtein};
 
 pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
-    ("join.issuer-cluster-mismatch", issuer_cluster_mismatch::check, Reach::Scan),
-    ("join.service-account-without-credential", service_account_without_credential::check, Reach::Scan),
-    ("join.subject-service-account-not-found", subject_service_account_not_found::check, Reach::Scan),
+    (
+        "join.issuer-cluster-mismatch",
+        issuer_cluster_mismatch::check,
+        Reach::Scan,
+    ),
+    (
+        "join.service-account-without-credential",
+        service_account_without_credential::check,
+        Reach::Scan,
+    ),
+    (
+        "join.subject-service-account-not-found",
+        subject_service_account_not_found::check,
+        Reach::Scan,
+    ),
 ];
 
 /// The scanned ServiceAccount a credential was evidently meant for, and how it went wrong.

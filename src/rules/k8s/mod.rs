@@ -23,23 +23,87 @@ use crate::model::k8s::{Object, PodTemplate, SaRef};
 use crate::rules::{Ctx, NativeFn, Reach};
 
 pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
-    ("k8s.client-id-env-mismatch", client_id_env_mismatch::check, Reach::Scan),
-    ("k8s.client-id-missing", client_id_missing::check, Reach::Scan),
-    ("k8s.client-id-not-guid", client_id_not_guid::check, Reach::File),
-    ("k8s.client-secret-env", client_secret_env::check, Reach::File),
-    ("k8s.label-value-not-string", label_value_not_string::check, Reach::File),
-    ("k8s.pod-identity-deprecated", pod_identity_deprecated::check, Reach::File),
-    ("k8s.proxy-sidecar-host-network", proxy_sidecar_host_network::check, Reach::File),
-    ("k8s.proxy-sidecar-opt-out-ignored", proxy_sidecar_opt_out_ignored::check, Reach::File),
-    ("k8s.proxy-sidecar-port-invalid", proxy_sidecar_port_invalid::check, Reach::File),
-    ("k8s.service-account-not-found", service_account_not_found::check, Reach::Scan),
-    ("k8s.skip-containers-unknown", skip_containers_unknown::check, Reach::File),
-    ("k8s.token-expiration-invalid", token_expiration_invalid::check, Reach::Scan),
-    ("k8s.token-file-path-hardcoded", token_file_path_hardcoded::check, Reach::File),
+    (
+        "k8s.client-id-env-mismatch",
+        client_id_env_mismatch::check,
+        Reach::Scan,
+    ),
+    (
+        "k8s.client-id-missing",
+        client_id_missing::check,
+        Reach::Scan,
+    ),
+    (
+        "k8s.client-id-not-guid",
+        client_id_not_guid::check,
+        Reach::File,
+    ),
+    (
+        "k8s.client-secret-env",
+        client_secret_env::check,
+        Reach::File,
+    ),
+    (
+        "k8s.label-value-not-string",
+        label_value_not_string::check,
+        Reach::File,
+    ),
+    (
+        "k8s.pod-identity-deprecated",
+        pod_identity_deprecated::check,
+        Reach::File,
+    ),
+    (
+        "k8s.proxy-sidecar-host-network",
+        proxy_sidecar_host_network::check,
+        Reach::File,
+    ),
+    (
+        "k8s.proxy-sidecar-opt-out-ignored",
+        proxy_sidecar_opt_out_ignored::check,
+        Reach::File,
+    ),
+    (
+        "k8s.proxy-sidecar-port-invalid",
+        proxy_sidecar_port_invalid::check,
+        Reach::File,
+    ),
+    (
+        "k8s.service-account-not-found",
+        service_account_not_found::check,
+        Reach::Scan,
+    ),
+    (
+        "k8s.skip-containers-unknown",
+        skip_containers_unknown::check,
+        Reach::File,
+    ),
+    (
+        "k8s.token-expiration-invalid",
+        token_expiration_invalid::check,
+        Reach::Scan,
+    ),
+    (
+        "k8s.token-file-path-hardcoded",
+        token_file_path_hardcoded::check,
+        Reach::File,
+    ),
     ("k8s.wi-label-missing", wi_label_missing::check, Reach::Scan),
-    ("k8s.wi-label-not-true", wi_label_not_true::check, Reach::File),
-    ("k8s.wi-label-on-workload-metadata", wi_label_on_workload_metadata::check, Reach::File),
-    ("k8s.wi-marker-on-service-account", wi_marker_on_service_account::check, Reach::Scan),
+    (
+        "k8s.wi-label-not-true",
+        wi_label_not_true::check,
+        Reach::File,
+    ),
+    (
+        "k8s.wi-label-on-workload-metadata",
+        wi_label_on_workload_metadata::check,
+        Reach::File,
+    ),
+    (
+        "k8s.wi-marker-on-service-account",
+        wi_marker_on_service_account::check,
+        Reach::Scan,
+    ),
 ];
 
 /// A pod template with its owner, namespace and ServiceAccount resolved.

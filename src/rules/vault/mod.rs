@@ -28,17 +28,61 @@ use crate::model::vault::{Mount, SUBJECT_PREFIX, Scope};
 use crate::rules::{Ctx, NativeFn, Reach, closest};
 
 pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
-    ("vault.vault-audience-mismatch", vault_audience_mismatch::check, Reach::Scan),
-    ("vault.vault-issuer-invalid", vault_issuer_invalid::check, Reach::Scan),
-    ("vault.vault-issuer-mismatch", vault_issuer_mismatch::check, Reach::Scan),
-    ("vault.vault-issuer-unknown", vault_issuer_unknown::check, Reach::Scan),
-    ("vault.vault-issuer-unset", vault_issuer_unset::check, Reach::Scan),
-    ("vault.vault-mount-without-credential", vault_mount_without_credential::check, Reach::Scan),
-    ("vault.vault-signing-key-not-rs256", vault_signing_key_not_rs256::check, Reach::Scan),
-    ("vault.vault-subject-accessor-mismatch", vault_subject_accessor_mismatch::check, Reach::Scan),
-    ("vault.vault-subject-uses-mount-path", vault_subject_uses_mount_path::check, Reach::Scan),
-    ("vault.vault-token-ttl-invalid", vault_token_ttl_invalid::check, Reach::Scan),
-    ("vault.vault-wif-incomplete", vault_wif_incomplete::check, Reach::Scan),
+    (
+        "vault.vault-audience-mismatch",
+        vault_audience_mismatch::check,
+        Reach::Scan,
+    ),
+    (
+        "vault.vault-issuer-invalid",
+        vault_issuer_invalid::check,
+        Reach::Scan,
+    ),
+    (
+        "vault.vault-issuer-mismatch",
+        vault_issuer_mismatch::check,
+        Reach::Scan,
+    ),
+    (
+        "vault.vault-issuer-unknown",
+        vault_issuer_unknown::check,
+        Reach::Scan,
+    ),
+    (
+        "vault.vault-issuer-unset",
+        vault_issuer_unset::check,
+        Reach::Scan,
+    ),
+    (
+        "vault.vault-mount-without-credential",
+        vault_mount_without_credential::check,
+        Reach::Scan,
+    ),
+    (
+        "vault.vault-signing-key-not-rs256",
+        vault_signing_key_not_rs256::check,
+        Reach::Scan,
+    ),
+    (
+        "vault.vault-subject-accessor-mismatch",
+        vault_subject_accessor_mismatch::check,
+        Reach::Scan,
+    ),
+    (
+        "vault.vault-subject-uses-mount-path",
+        vault_subject_uses_mount_path::check,
+        Reach::Scan,
+    ),
+    (
+        "vault.vault-token-ttl-invalid",
+        vault_token_ttl_invalid::check,
+        Reach::Scan,
+    ),
+    (
+        "vault.vault-wif-incomplete",
+        vault_wif_incomplete::check,
+        Reach::Scan,
+    ),
 ];
 
 /// Mount types of the Azure secrets engine: built in, or registered as an external plugin under
