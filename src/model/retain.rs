@@ -4,9 +4,9 @@
 //! plus these facts rather than every file whole.
 //!
 //! Kept: Azure and Vault documents whole (a credential, an identity or a mount is a handful of
-//! scalars); of a Kubernetes object its `apiVersion`, `kind` and `metadata`, all of a
-//! ServiceAccount, and of a pod template its `metadata`, the ServiceAccount it names and each
-//! container's `name`, `image` and `env`. Dropped: documents that are no known input, and the
+//! scalars); of a Kubernetes object its `apiVersion`, `kind`, name, namespace and Workload
+//! Identity labels and annotations, and of a pod template the same metadata, the ServiceAccount
+//! it names and each container's `name`, `image` and the `AZURE_*` variables of its `env`. Dropped: documents that are no known input, and the
 //! rest of every object (probes, resources, volumes, ports, …). Items of sequences on the way are
 //! kept or replaced by a null, never removed, so the paths of what is kept do not change.
 //!
@@ -36,12 +36,31 @@ pub fn retain(file: &InputFile, model: &Model<'_>) -> Vec<Node> {
     docs.into_iter()
         .enumerate()
         .map(|(doc, kept)| match kept {
-            Some(node) => node,
+            Some(mut node) => {
+                shrink(&mut node);
+                node
+            }
             None if unrecognized.contains(&doc) => Node::default(),
             // Azure and Vault inputs (and null documents, which stay null).
             None => file.docs[doc].clone(),
         })
         .collect()
+}
+
+/// Gives back the spare capacity of the vectors built here: kept for the whole scan, it would
+/// be a third of their size.
+fn shrink(node: &mut Node) {
+    match &mut node.kind {
+        NodeKind::Scalar(_) => {}
+        NodeKind::Seq(items) => {
+            items.shrink_to_fit();
+            items.iter_mut().for_each(shrink);
+        }
+        NodeKind::Map(entries) => {
+            entries.shrink_to_fit();
+            entries.iter_mut().for_each(|e| shrink(&mut e.value));
+        }
+    }
 }
 
 /// A document holding Kubernetes objects (one, or a `List` of them).
@@ -115,30 +134,60 @@ fn graft(into: &mut Node, from: &Node, path: &[Seg], node: Node) {
 
 /// What is kept of one Kubernetes object.
 fn object(node: &Node, kind: &str) -> Node {
-    if kind == "ServiceAccount" {
-        return node.clone();
-    }
+    let mut kept = only(node, &["apiVersion", "kind"]);
     match pod_template_path(kind) {
         // A Pod is its own template.
-        Some([]) => {
-            let mut kept = only(node, &["apiVersion", "kind"]);
-            merge(&mut kept, pod_template(node));
-            kept
-        }
+        Some([]) => merge(&mut kept, pod_template(node)),
         Some(path) => {
-            let mut kept = only(node, &["apiVersion", "kind", "metadata"]);
+            with_metadata(&mut kept, node);
             if let Some(template) = node.get_path(path) {
                 let segs: Vec<Seg> = path.iter().map(|k| Seg::Key((*k).into())).collect();
                 graft(&mut kept, node, &segs, pod_template(template));
             }
-            kept
         }
-        None => only(node, &["apiVersion", "kind", "metadata"]),
+        None => with_metadata(&mut kept, node),
     }
+    kept
+}
+
+/// Adds `metadata` with its `name`, `namespace`, and the Workload Identity entries of its
+/// `labels` and `annotations` (the maps themselves stay, empty or not).
+fn with_metadata(into: &mut Node, from: &Node) {
+    let Some(metadata) = from.get("metadata") else {
+        return;
+    };
+    let mut kept = only(metadata, &["name", "namespace"]);
+    for which in ["labels", "annotations"] {
+        if let Some(map) = metadata.get(which) {
+            let wi = match &map.kind {
+                NodeKind::Map(entries) => Node {
+                    span: map.span,
+                    kind: NodeKind::Map(
+                        entries
+                            .iter()
+                            .filter(|e| {
+                                e.key.text().is_some_and(|k| {
+                                    k == "<<" || k.starts_with("azure.workload.identity")
+                                })
+                            })
+                            .cloned()
+                            .collect(),
+                    ),
+                },
+                _ => map.clone(),
+            };
+            push(&mut kept, metadata, which, wi);
+        }
+    }
+    push(into, from, "metadata", kept);
 }
 
 fn pod_template(template: &Node) -> Node {
-    let mut kept = only(template, &["metadata"]);
+    let mut kept = Node {
+        span: template.span,
+        kind: NodeKind::Map(Vec::new()),
+    };
+    with_metadata(&mut kept, template);
     if let Some(spec) = template.get("spec") {
         let mut spec_kept = only(spec, &["serviceAccountName", "serviceAccount"]);
         for list in ["initContainers", "containers"] {
@@ -148,18 +197,40 @@ fn pod_template(template: &Node) -> Node {
             let value = match &containers.kind {
                 NodeKind::Seq(items) => Node {
                     span: containers.span,
-                    kind: NodeKind::Seq(
-                        items
-                            .iter()
-                            .map(|c| only(c, &["name", "image", "env"]))
-                            .collect(),
-                    ),
+                    kind: NodeKind::Seq(items.iter().map(container).collect()),
                 },
                 _ => containers.clone(),
             };
             push(&mut spec_kept, spec, list, value);
         }
         push(&mut kept, template, "spec", spec_kept);
+    }
+    kept
+}
+
+/// A container's `name`, `image`, and of `env` the variables the webhook sets (`AZURE_*`).
+fn container(node: &Node) -> Node {
+    let mut kept = only(node, &["name", "image"]);
+    if let Some(env) = node.get("env") {
+        let value = match &env.kind {
+            NodeKind::Seq(items) => Node {
+                span: env.span,
+                kind: NodeKind::Seq(
+                    items
+                        .iter()
+                        .map(|e| match e.get("name").and_then(Node::text) {
+                            Some(name) if name.starts_with("AZURE_") => e.clone(),
+                            _ => Node {
+                                span: e.span,
+                                ..Node::default()
+                            },
+                        })
+                        .collect(),
+                ),
+            },
+            _ => env.clone(),
+        };
+        push(&mut kept, node, "env", value);
     }
     kept
 }
