@@ -499,3 +499,33 @@ impl Progress {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Findings of joining rules are placed by reading their files again: a file that changed in
+    /// between must not be taken for the one that was checked.
+    #[test]
+    fn a_file_read_again_must_be_the_file_checked() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("sa.yaml");
+        let write = |text: &str| std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+        write("kind: ServiceAccount\n");
+        let candidate = discover::Candidate {
+            display: "sa.yaml".into(),
+            origin: discover::Origin::File(path.clone()),
+            explicit: true,
+        };
+        let max = input::load::DEFAULT_MAX_FILE_SIZE;
+        let Outcome::Read(file) = input::read(&candidate, max) else {
+            panic!("not read");
+        };
+        let kept = Kept::new(&candidate, &file);
+        assert!(kept.reopen(&candidate, max).is_some());
+        write("kind: ServiceAccount\nmetadata: {}\n");
+        assert!(kept.reopen(&candidate, max).is_none());
+        std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(kept.reopen(&candidate, max).is_none());
+    }
+}

@@ -292,46 +292,60 @@ pub fn resolve_all<'f>(
             }
         })
         .collect();
-    let mut slots: Vec<(Option<Placed>, Vec<Option<Placed>>, String, Vec<Excerpt>)> = findings
+    let mut slots: Vec<Slot> = findings
         .iter()
-        .map(|f| (None, vec![None; f.related.len()], String::new(), Vec::new()))
+        .map(|f| Slot {
+            related: vec![None; f.related.len()],
+            ..Slot::default()
+        })
         .collect();
     for visit in done {
         for (i, j, p) in visit.placed {
             match j {
-                0 => slots[i].0 = Some(p),
-                _ => slots[i].1[j - 1] = Some(p),
+                0 => slots[i].primary = Some(p),
+                _ => slots[i].related[j - 1] = Some(p),
             }
         }
         for (i, fp) in visit.fingerprints {
-            slots[i].2 = fp;
+            slots[i].fingerprint = fp;
         }
         for (i, e) in visit.excerpts {
-            slots[i].3.push(e);
+            slots[i].excerpts.push(e);
         }
     }
     findings
         .into_iter()
         .zip(slots)
-        .map(|(finding, (primary, related, fingerprint, mut excerpts))| {
-            let primary = primary.unwrap_or_else(|| place(&finding.primary, 0, None));
-            let related: Vec<Placed> = related.into_iter().flatten().collect();
+        .map(|(finding, slot)| {
+            let primary = slot
+                .primary
+                .unwrap_or_else(|| place(&finding.primary, 0, None));
+            let related: Vec<Placed> = slot.related.into_iter().flatten().collect();
             // The primary's file first, then the others in the order of their first label.
-            let order = |file: FileId| {
+            let mut excerpts = slot.excerpts;
+            excerpts.sort_by_key(|e| {
                 std::iter::once(&primary)
                     .chain(&related)
-                    .position(|p| p.file == file)
-            };
-            excerpts.sort_by_key(|e| order(e.file));
+                    .position(|p| p.file == e.file)
+            });
             Resolved {
                 finding,
                 primary,
                 related,
-                fingerprint,
+                fingerprint: slot.fingerprint,
                 excerpts,
             }
         })
         .collect()
+}
+
+/// A finding's parts as the files it points into are visited.
+#[derive(Default)]
+struct Slot {
+    primary: Option<Placed>,
+    related: Vec<Option<Placed>>,
+    fingerprint: String,
+    excerpts: Vec<Excerpt>,
 }
 
 /// What one file contributed to [`resolve_all`]: (finding, label, place), (finding,

@@ -201,7 +201,7 @@ fn streamed_scan_equals_a_whole_scan_on_fixtures_and_examples() {
 fn streamed_scan_equals_a_whole_scan_on_real_world_inputs() {
     let realworld = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld");
     if !realworld.is_dir() {
-        eprintln!("SKIPPED: no ../shared/realworld");
+        super::tools::skip("stream on real-world inputs", "no ../shared/realworld");
         return;
     }
     assert_same_scan(&realworld);
@@ -211,7 +211,10 @@ fn streamed_scan_equals_a_whole_scan_on_real_world_inputs() {
 fn streamed_scan_equals_a_whole_scan_on_a_generated_corpus() {
     let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
     if Command::new("python3").arg("--version").output().is_err() || !generator.is_file() {
-        eprintln!("SKIPPED: no python3 or ../shared/bench/gen_corpus.py");
+        super::tools::skip(
+            "stream on a generated corpus",
+            "no python3 or ../shared/bench/gen_corpus.py",
+        );
         return;
     }
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
