@@ -2,7 +2,7 @@
 //! resolve → sort. Everything the renderers need ends up in [`Report`].
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -19,6 +19,11 @@ use crate::model::{FileId, Model};
 use crate::rules::registry::Registry;
 use crate::rules::{self, Ctx, Options, Reach, Rule};
 use crate::suppress::{Applied, Suppressions};
+
+/// The CLI's [`ScanConfig::hold`]: files held whole cost about four times their size, so this
+/// is some 16 MiB, and a repository of a couple of thousand manifests is parsed once, while a
+/// larger one is streamed.
+pub const HOLD_BYTES: u64 = 4 << 20;
 
 #[derive(Debug, Default)]
 pub struct ScanConfig {
@@ -39,6 +44,9 @@ pub struct ScanConfig {
     pub baseline: Option<Baseline>,
     /// Show a progress bar on stderr (when it is a terminal) once the scan takes over a second.
     pub progress: bool,
+    /// Files up to this many bytes in all are held whole until the end of the scan, rather than
+    /// read again to place the findings of rules that join files (see [`scan_candidates`]).
+    pub hold: u64,
     /// The report will not be rendered as text: the excerpts a text report shows (see
     /// [`finding::Excerpt`]) need not be cut.
     pub no_excerpts: bool,
@@ -133,8 +141,10 @@ pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanErro
 /// It is streamed: each file is read, parsed, checked by the rules that need only it, and its
 /// findings placed, in parallel; then all of it is dropped but the facts that rules joining
 /// files read ([`retain`]). Those rules run last, over the facts of every file, and the files
-/// their findings point into are read again to place them. A file's id is its place among the
-/// candidates.
+/// their findings point into are read again to place them. Reading again costs a second parse,
+/// so the first files up to `config.hold` bytes are held whole instead (standard input always
+/// is): a scan's memory is its largest files, that allowance, and the facts. A file's id is its
+/// place among the candidates.
 pub fn scan_candidates(
     config: &ScanConfig,
     registry: &Registry,
@@ -145,6 +155,7 @@ pub fn scan_candidates(
     let (file_rules, scan_rules): (Vec<&Rule>, Vec<&Rule>) =
         rules.iter().partition(|r| r.reach == Reach::File);
     let progress = Progress::new(config.progress, candidates.len());
+    let hold = AtomicU64::new(config.hold);
     let checked: Vec<Checked> = candidates
         .par_iter()
         .enumerate()
@@ -159,6 +170,7 @@ pub fn scan_candidates(
                         &file_rules,
                         registry,
                         config,
+                        &hold,
                     ))),
                 },
                 Outcome::Skipped { reason, .. } => Checked::Skipped(reason),
@@ -262,7 +274,6 @@ pub fn scan_candidates(
         .collect();
     drop(index);
     drop(model);
-    drop(facts);
     dedup(&mut raw);
     let changed = std::sync::Mutex::new(Vec::new());
     let reopen = |id: FileId| -> Option<Opened<'_>> {
@@ -271,8 +282,10 @@ pub fn scan_candidates(
         {
             return Some(Opened::Held(file));
         }
-        let kept = kept.get(id)?.as_ref()?;
-        let again = kept.reopen(&candidates[id], config.max_file_size);
+        let again = match kept.get(id)?.as_ref()? {
+            Kept::Held => return facts.get(id).map(Opened::Held),
+            Kept::Again(again) => again.reopen(&candidates[id], config.max_file_size),
+        };
         if again.is_none()
             && let Ok(mut changed) = changed.lock()
         {
@@ -352,54 +365,69 @@ enum Checked {
     IoError(String),
 }
 
-/// A file checked on its own: all that is left of it once its text and trees are dropped.
+/// A file checked on its own: what is left of it once its text and trees are dropped.
 struct CheckedFile {
     /// Findings of the file-scoped rules, placed.
     findings: Vec<Resolved>,
     /// Malformed suppressions in it (`invalid-suppression`), placed.
     invalid: Vec<Resolved>,
     suppressions: Suppressions,
-    /// What rules joining files read of it.
+    /// What rules joining files read of it: the file itself when it is held.
     facts: InputFile,
     kept: Kept,
     /// Found by walking and holds no known input.
     unrecognized_only: bool,
 }
 
-/// How to read a file again to place findings in it, and to know it is the same file.
-struct Kept {
-    explicit: bool,
-    hash: u64,
-    /// Standard input, which cannot be read twice.
-    text: Option<String>,
+/// How findings of joining rules are placed in a file.
+enum Kept {
+    /// The file is held whole (as its facts).
+    Held,
+    /// It is read again.
+    Again(Again),
 }
 
-impl Kept {
-    fn new(candidate: &discover::Candidate, file: &InputFile) -> Self {
-        Kept {
+/// How to read a file again, and to know it is the same file.
+struct Again {
+    explicit: bool,
+    hash: u64,
+}
+
+impl Again {
+    fn new(file: &InputFile) -> Self {
+        Again {
             explicit: file.explicit,
             hash: hash(&file.source.text),
-            text: matches!(candidate.origin, discover::Origin::Stdin)
-                .then(|| file.source.text.clone()),
         }
     }
 
     /// The file parsed again, if it still has the text it had.
     fn reopen(&self, candidate: &discover::Candidate, max_size: u64) -> Option<InputFile> {
-        let file = match &self.text {
-            Some(text) => input::parse(candidate.display.clone(), text.clone(), self.explicit),
-            None => match input::read(candidate, max_size) {
-                Outcome::Read(file) => file,
-                _ => return None,
-            },
-        };
-        (hash(&file.source.text) == self.hash).then_some(file)
+        match input::read(candidate, max_size) {
+            Outcome::Read(mut file) if hash(&file.source.text) == self.hash => {
+                file.explicit = self.explicit;
+                Some(file)
+            }
+            _ => None,
+        }
     }
 }
 
+/// A quick hash of a file's text, to tell whether it changed between two reads (not to
+/// withstand an adversary: SipHash took 5% of a scan).
 fn hash(text: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(text)
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h = bytes.len() as u64;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h
 }
 
 /// The first pass over one file (as file 0 of its own model, then renumbered `id`).
@@ -410,6 +438,7 @@ fn check_file(
     rules: &[&Rule],
     registry: &Registry,
     config: &ScanConfig,
+    hold: &AtomicU64,
 ) -> CheckedFile {
     let one = std::slice::from_ref(&file);
     let model = Model::build(one);
@@ -435,19 +464,32 @@ fn check_file(
     let findings = finding::resolve_all(raw, open, !config.no_excerpts);
     let invalid = finding::resolve_all(invalid, open, !config.no_excerpts);
     let unrecognized_only = !file.explicit && file.error.is_none() && !model.recognized[0];
-    let facts = InputFile {
-        source: Source::new(file.source.path.clone(), String::new()),
-        explicit: file.explicit,
-        syntax: file.syntax,
-        docs: retain(&file, &model),
-        error: None,
+    let size = file.source.text.len() as u64;
+    let held = matches!(candidate.origin, discover::Origin::Stdin)
+        || hold
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(size)
+            })
+            .is_ok();
+    let (facts, kept) = if held {
+        drop(model);
+        (file, Kept::Held)
+    } else {
+        let facts = InputFile {
+            source: Source::new(file.source.path.clone(), String::new()),
+            explicit: file.explicit,
+            syntax: file.syntax,
+            docs: retain(&file, &model),
+            error: None,
+        };
+        (facts, Kept::Again(Again::new(&file)))
     };
     CheckedFile {
         findings,
         invalid,
         suppressions,
         facts,
-        kept: Kept::new(candidate, &file),
+        kept,
         unrecognized_only,
     }
 }
@@ -521,7 +563,7 @@ mod tests {
         let Outcome::Read(file) = input::read(&candidate, max) else {
             panic!("not read");
         };
-        let kept = Kept::new(&candidate, &file);
+        let kept = Again::new(&file);
         assert!(kept.reopen(&candidate, max).is_some());
         write("kind: ServiceAccount\nmetadata: {}\n");
         assert!(kept.reopen(&candidate, max).is_none());

@@ -252,6 +252,9 @@ pub fn resolve_all<'f>(
             &f.related[j - 1]
         }
     };
+    if findings.is_empty() {
+        return Vec::new();
+    }
     // (finding, label) pairs by file; label 0 is the primary.
     let mut by_file: BTreeMap<FileId, Vec<(usize, usize)>> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
@@ -262,36 +265,39 @@ pub fn resolve_all<'f>(
                 .push((i, j));
         }
     }
-    let done: Vec<Visit> = by_file
-        .into_par_iter()
-        .map(|(file_id, labels)| {
-            let file = open(file_id);
-            let file = file.as_deref();
-            let placed: Vec<(usize, usize, Placed)> = labels
-                .iter()
-                .map(|&(i, j)| (i, j, place(label(i, j), file_id, file)))
-                .collect();
-            let fingerprints = placed
-                .iter()
-                .filter(|(_, j, _)| *j == 0)
-                .map(|(i, _, p)| (*i, fingerprint(&findings[*i], p, file)))
-                .collect();
-            let mut cut = Vec::new();
-            if let Some(file) = file.filter(|_| excerpts) {
-                let masked = redact_secrets(&file.source.text, &file.docs);
-                let text = masked.as_deref().unwrap_or(&file.source.text);
-                for group in placed.chunk_by(|a, b| a.0 == b.0) {
-                    let spans: Vec<&Placed> = group.iter().map(|(_, _, p)| p).collect();
-                    cut.push((group[0].0, Excerpt::of(file_id, &file.source, text, &spans)));
-                }
+    let visit = |(file_id, labels): (FileId, Vec<(usize, usize)>)| -> Visit {
+        let file = open(file_id);
+        let file = file.as_deref();
+        let placed: Vec<(usize, usize, Placed)> = labels
+            .iter()
+            .map(|&(i, j)| (i, j, place(label(i, j), file_id, file)))
+            .collect();
+        let fingerprints = placed
+            .iter()
+            .filter(|(_, j, _)| *j == 0)
+            .map(|(i, _, p)| (*i, fingerprint(&findings[*i], p, file)))
+            .collect();
+        let mut cut = Vec::new();
+        if let Some(file) = file.filter(|_| excerpts) {
+            let masked = redact_secrets(&file.source.text, &file.docs);
+            let text = masked.as_deref().unwrap_or(&file.source.text);
+            for group in placed.chunk_by(|a, b| a.0 == b.0) {
+                let spans: Vec<&Placed> = group.iter().map(|(_, _, p)| p).collect();
+                cut.push((group[0].0, Excerpt::of(file_id, &file.source, text, &spans)));
             }
-            Visit {
-                placed,
-                fingerprints,
-                excerpts: cut,
-            }
-        })
-        .collect();
+        }
+        Visit {
+            placed,
+            fingerprints,
+            excerpts: cut,
+        }
+    };
+    // A file checked on its own is placed where it is checked, already in parallel.
+    let done: Vec<Visit> = if by_file.len() == 1 {
+        by_file.into_iter().map(visit).collect()
+    } else {
+        by_file.into_par_iter().map(visit).collect()
+    };
     let mut slots: Vec<Slot> = findings
         .iter()
         .map(|f| Slot {

@@ -128,6 +128,7 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         baseline,
         progress: std::io::stderr().is_terminal(),
         no_excerpts: args.format != Format::Text,
+        hold: app::HOLD_BYTES,
         config,
     };
     // The process exits right after reporting: freeing every finding first would only cost

@@ -3,7 +3,8 @@
 //! Two things could make that wrong: a rule marked file-scoped that looks at other files, and a
 //! joining rule that reads something not kept. Either would change findings, so this compares
 //! the streamed scan with one that holds every file whole and runs every rule over all of them
-//! together, on every test input: the same findings, positions, fingerprints and excerpts.
+//! together, on every test input: the same findings, positions, fingerprints and excerpts,
+//! whether the files are read again to place findings, all held whole, or some of each.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -68,9 +69,14 @@ fn whole(candidates: &[discover::Candidate]) -> Vec<String> {
     lines(&resolved.iter().collect::<Vec<_>>(), &paths)
 }
 
-fn streamed(candidates: &[discover::Candidate]) -> Vec<String> {
+/// `hold`: bytes of files held whole rather than read again to place findings.
+fn streamed(candidates: &[discover::Candidate], hold: u64) -> Vec<String> {
     let registry = super::registry();
-    let report = app::scan_candidates(&super::config(&[]), &registry, candidates, Vec::new())
+    let config = app::ScanConfig {
+        hold,
+        ..super::config(&[])
+    };
+    let report = app::scan_candidates(&config, &registry, candidates, Vec::new())
         .unwrap_or_else(|e| panic!("{e}"));
     let meta = |r: &&Resolved| {
         registry
@@ -138,14 +144,31 @@ fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
         .collect()
 }
 
+/// Streamed with every file read again, with about half of them held, and with all held.
 fn assert_same_scan(dir: &Path) -> usize {
     let (candidates, _) = discover::discover(&[dir.display().to_string()], None);
-    let (whole, streamed) = (whole(&candidates), streamed(&candidates));
-    for (w, s) in whole.iter().zip(&streamed) {
-        assert_eq!(w, s, "in {}", dir.display());
+    let whole = whole(&candidates);
+    let size: u64 = walk_size(dir);
+    for hold in [0, size / 2, u64::MAX] {
+        let streamed = streamed(&candidates, hold);
+        for (w, s) in whole.iter().zip(&streamed) {
+            assert_eq!(w, s, "in {} holding {hold} bytes", dir.display());
+        }
+        assert_eq!(whole.len(), streamed.len(), "in {}", dir.display());
     }
-    assert_eq!(whole.len(), streamed.len(), "in {}", dir.display());
     whole.len()
+}
+
+fn walk_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => walk_size(&e.path()),
+            _ => e.metadata().map_or(0, |m| m.len()),
+        })
+        .sum()
 }
 
 fn dirs(root: &str) -> Vec<PathBuf> {
