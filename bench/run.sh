@@ -79,6 +79,11 @@ hyperfine -N -i --warmup 10 --runs 100 --export-json "$OUT/small.json" \
   -n "one small file" "$WIFLINT check $small" > /dev/null
 /usr/bin/time -f '%M' -o "$OUT/small.rss" "$WIFLINT" check "$small" > /dev/null || true
 
+# Memory: large files with few facts (the streamed scan keeps the facts, not the files).
+large="$OUT/large-300"
+[ -d "$large" ] || python3 "$ROOT/bench/large_corpus.py" "$large" 300
+/usr/bin/time -f '%e %M' -o "$OUT/large.time" "$WIFLINT" check "$large" --format json > /dev/null || true
+
 python3 "$ROOT/bench/report.py" --out "$OUT" --sizes "$SIZES" --shared "$SHARED" \
   --wiflint "$WIFLINT" --small "$small" > "$ROOT/BENCHMARKS.md"
 echo "wrote $ROOT/BENCHMARKS.md"
