@@ -1,5 +1,7 @@
-//! Orchestration of one scan: discover → read and parse (in parallel) → model → index → rules →
-//! resolve → sort. Everything the renderers need ends up in [`Report`].
+//! Orchestration of one scan: discover → per file, in parallel: read, parse, file-scoped rules,
+//! resolve, keep the facts → model and index of the facts → rules that join files → resolve
+//! (reading files again) → suppress, sort. Everything the renderers need ends up in [`Report`],
+//! which holds no file's text or trees.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
