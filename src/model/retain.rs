@@ -194,43 +194,37 @@ fn pod_template(template: &Node) -> Node {
             let Some(containers) = spec.get(list) else {
                 continue;
             };
-            let value = match &containers.kind {
-                NodeKind::Seq(items) => Node {
-                    span: containers.span,
-                    kind: NodeKind::Seq(items.iter().map(container).collect()),
-                },
-                _ => containers.clone(),
-            };
-            push(&mut spec_kept, spec, list, value);
+            push(&mut spec_kept, spec, list, each(containers, container));
         }
         push(&mut kept, template, "spec", spec_kept);
     }
     kept
 }
 
+/// The sequence `node` with `f` applied to each item; a node that is no sequence is kept as it
+/// is.
+fn each(node: &Node, f: impl Fn(&Node) -> Node) -> Node {
+    match &node.kind {
+        NodeKind::Seq(items) => Node {
+            span: node.span,
+            kind: NodeKind::Seq(items.iter().map(f).collect()),
+        },
+        _ => node.clone(),
+    }
+}
+
 /// A container's `name`, `image`, and of `env` the variables the webhook sets (`AZURE_*`).
 fn container(node: &Node) -> Node {
     let mut kept = only(node, &["name", "image"]);
     if let Some(env) = node.get("env") {
-        let value = match &env.kind {
-            NodeKind::Seq(items) => Node {
-                span: env.span,
-                kind: NodeKind::Seq(
-                    items
-                        .iter()
-                        .map(|e| match e.get("name").and_then(Node::text) {
-                            Some(name) if name.starts_with("AZURE_") => e.clone(),
-                            _ => Node {
-                                span: e.span,
-                                ..Node::default()
-                            },
-                        })
-                        .collect(),
-                ),
+        let azure = |e: &Node| match e.get("name").and_then(Node::text) {
+            Some(name) if name.starts_with("AZURE_") => e.clone(),
+            _ => Node {
+                span: e.span,
+                ..Node::default()
             },
-            _ => env.clone(),
         };
-        push(&mut kept, node, "env", value);
+        push(&mut kept, node, "env", each(env, azure));
     }
     kept
 }
