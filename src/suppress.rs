@@ -270,8 +270,9 @@ impl Suppressions {
 
     /// Adds another file's suppressions (its invalid ones are the caller's to report).
     pub fn merge(&mut self, other: Suppressions) {
+        let from = self.list.len();
         self.list.extend(other.list);
-        self.index();
+        self.index_from(from);
     }
 
     /// Adds the config's `[[suppress]]` entries: `paths` are the scanned files' paths (by file
@@ -318,7 +319,12 @@ impl Suppressions {
     fn index(&mut self) {
         self.by_file.clear();
         self.everywhere.clear();
-        for (i, sup) in self.list.iter().enumerate() {
+        self.index_from(0);
+    }
+
+    /// Indexes the suppressions from `list[from]` on.
+    fn index_from(&mut self, from: usize) {
+        for (i, sup) in self.list.iter().enumerate().skip(from) {
             match &sup.scope {
                 Scope::Lines { file, .. } | Scope::Object { file, .. } => {
                     self.by_file.entry(*file).or_default().push(i)

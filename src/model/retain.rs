@@ -6,43 +6,45 @@
 //! Kept: Azure and Vault documents whole (a credential, an identity or a mount is a handful of
 //! scalars); of a Kubernetes object its `apiVersion`, `kind`, name, namespace and Workload
 //! Identity labels and annotations, and of a pod template the same metadata, the ServiceAccount
-//! it names and each container's `name`, `image` and the `AZURE_*` variables of its `env`. Dropped: documents that are no known input, and the
-//! rest of every object (probes, resources, volumes, ports, …). Items of sequences on the way are
-//! kept or replaced by a null, never removed, so the paths of what is kept do not change.
+//! it names and each container's `name`, `image` and the `AZURE_*` variables of its `env`.
+//! Dropped: documents that are no known input, and the rest of every object (probes, resources,
+//! volumes, ports, …). Items of sequences on the way are kept or replaced by a null, never
+//! removed, so the paths of what is kept do not change.
 //!
-//! Nothing checks here that a joining rule reads only what is kept: the test
-//! `streamed_scan_equals_a_whole_scan` runs each such rule over whole files and over what is
-//! kept, on every fixture, example, real-world export and a generated corpus, and requires the
-//! same findings.
+//! Nothing checks here that a joining rule reads only what is kept: the tests of
+//! `tests/it/stream.rs` run each such rule over whole files and over what is kept, on every
+//! fixture, example, real-world export and a generated corpus, and require the same findings.
 
 use super::Model;
-use super::k8s::pod_template_path;
+use super::k8s::{Object, pod_template_path};
 use crate::document::{Entry, Node, NodeKind, Seg};
 use crate::input::InputFile;
 
 /// The documents of a file checked on its own (`model` is its model), cut to what is kept.
 pub fn retain(file: &InputFile, model: &Model<'_>) -> Vec<Node> {
-    let mut docs: Vec<Option<Node>> = vec![None; file.docs.len()];
-    let mut objects = vec![false; file.docs.len()];
+    // Per document: its objects (in model order), or whether it is no known input.
+    let mut objects: Vec<Vec<&Object<'_>>> = vec![Vec::new(); file.docs.len()];
     for o in &model.objects {
-        objects[o.doc] = true;
+        objects[o.doc].push(o);
     }
-    for (doc, root) in file.docs.iter().enumerate() {
-        if objects[doc] {
-            docs[doc] = Some(kubernetes(root, model, doc));
-        }
+    let mut unrecognized = vec![false; file.docs.len()];
+    for &(_, doc) in &model.unrecognized {
+        unrecognized[doc] = true;
     }
-    let unrecognized: Vec<usize> = model.unrecognized.iter().map(|&(_, d)| d).collect();
-    docs.into_iter()
+    file.docs
+        .iter()
         .enumerate()
-        .map(|(doc, kept)| match kept {
-            Some(mut node) => {
-                shrink(&mut node);
-                node
+        .map(|(doc, root)| {
+            if !objects[doc].is_empty() {
+                let mut kept = kubernetes(root, &objects[doc]);
+                shrink(&mut kept);
+                kept
+            } else if unrecognized[doc] {
+                Node::default()
+            } else {
+                // Azure and Vault inputs (and null documents, which stay null).
+                root.clone()
             }
-            None if unrecognized.contains(&doc) => Node::default(),
-            // Azure and Vault inputs (and null documents, which stay null).
-            None => file.docs[doc].clone(),
         })
         .collect()
 }
@@ -64,12 +66,12 @@ fn shrink(node: &mut Node) {
 }
 
 /// A document holding Kubernetes objects (one, or a `List` of them).
-fn kubernetes(root: &Node, model: &Model<'_>, doc: usize) -> Node {
+fn kubernetes(root: &Node, objects: &[&Object<'_>]) -> Node {
     let mut kept = Node {
         span: root.span,
         kind: NodeKind::Scalar(Default::default()),
     };
-    for o in model.objects.iter().filter(|o| o.doc == doc) {
+    for o in objects {
         let object = object(o.node, o.kind);
         graft(&mut kept, root, &o.base.0, object);
     }
