@@ -462,9 +462,12 @@ fn check_file(
     dedup(&mut raw);
     let mut suppressions = Suppressions::of_file(&file, &model, registry).in_file(id);
     let invalid = std::mem::take(&mut suppressions.invalid);
+    // Placed together (one visit of the file), then parted again.
+    let rules_found = raw.len();
+    raw.extend(invalid);
     let open = |_| Some(Opened::Held(&file));
-    let findings = finding::resolve_all(raw, open, !config.no_excerpts);
-    let invalid = finding::resolve_all(invalid, open, !config.no_excerpts);
+    let mut findings = finding::resolve_all(raw, open, !config.no_excerpts);
+    let invalid = findings.split_off(rules_found);
     let unrecognized_only = !file.explicit && file.error.is_none() && !model.recognized[0];
     let size = file.source.text.len() as u64;
     let held = matches!(candidate.origin, discover::Origin::Stdin)
