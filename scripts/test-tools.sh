@@ -3,7 +3,8 @@
 # target/test-tools/ (or $CARGO_TARGET_DIR/test-tools/):
 #   npm     ajv, ajv-formats and @microsoft/sarif-multitool, from tests/tools/package-lock.json
 #           (`npm ci`), in target/test-tools/npm/node_modules
-#   python  a virtualenv with pre-commit, from tests/tools/requirements.txt, in
+#   python  a virtualenv with pre-commit, maturin, actionlint and hadolint, from
+#           tests/tools/requirements.txt, in
 #           target/test-tools/venv
 # The tests run this script themselves; nobody has to. Each part is installed once and then
 # reused: a second run only compares a checksum of its manifests (instant, offline). A changed
@@ -55,7 +56,7 @@ install_npm() {
 
 install_python() {
     if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
-        say "python3 with the venv module not found: the pre-commit tests are skipped"
+        say "python3 with the venv module not found: the pre-commit and distribution tests are skipped"
         return 3
     fi
     dir="$dest/venv"
@@ -63,15 +64,18 @@ install_python() {
     if [ -f "$dir/.installed" ] && [ "$(cat "$dir/.installed")" = "$want" ]; then
         return 0
     fi
-    say "installing pre-commit into a virtualenv at $dir"
+    say "installing pre-commit, maturin, actionlint and hadolint into a virtualenv at $dir"
     start=$(date +%s)
     rm -rf "$dir"
     python3 -m venv "$dir"
     "$dir/bin/python" -m pip install --disable-pip-version-check --no-input --quiet \
         -r "$tools/requirements.txt" >&2
     "$dir/bin/pre-commit" --version >&2
+    "$dir/bin/maturin" --version >&2
+    "$dir/bin/actionlint" --version >&2
+    "$dir/bin/hadolint" --version >&2
     printf '%s\n' "$want" >"$dir/.installed"
-    say "pre-commit installed in $(($(date +%s) - start)) s"
+    say "python tools installed in $(($(date +%s) - start)) s"
 }
 
 case $what in

@@ -3,6 +3,7 @@
 mod accuracy;
 mod action;
 mod cli;
+mod dist;
 mod docs;
 mod nasty;
 mod precommit;

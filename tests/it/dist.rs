@@ -1,0 +1,259 @@
+//! How users get wiflint: the Python wheel (built with the real maturin, installed into a fresh
+//! virtualenv, run on the examples), the release workflow (actionlint), the container image's
+//! Dockerfile (hadolint, and a real build where a Docker daemon has the base images), and the
+//! crate's package contents. The tools come from `scripts/test-tools.sh` like pre-commit.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use super::tools::{self, ROOT};
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "status {}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Cargo sets these for the test process; a nested cargo (under maturin) must not inherit the
+/// ones that describe this test binary's build rather than the wheel's.
+const CARGO_TEST_ENV: &[&str] = &[
+    "CARGO_PRIMARY_PACKAGE",
+    "CARGO_BIN_NAME",
+    "CARGO_CRATE_NAME",
+];
+
+#[test]
+fn the_wheel_installs_into_a_fresh_venv_and_checks_the_examples() {
+    let Some(tools) = tools::python("the_wheel_installs_into_a_fresh_venv_and_checks_the_examples")
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out_dir = tmp.path().join("wheels");
+    // The dev profile reuses what `cargo test` already built: the wheel is the same package with
+    // a debug binary, which is all this test needs (release.yml builds the release wheels).
+    let mut build = Command::new(tools.join("venv/bin/maturin"));
+    build
+        .args(["build", "--profile", "dev", "--locked", "--out"])
+        .arg(&out_dir)
+        .current_dir(ROOT);
+    for var in CARGO_TEST_ENV {
+        build.env_remove(var);
+    }
+    let built = run(&mut build);
+    assert!(
+        built.status.success(),
+        "maturin build failed\n{}",
+        text(&built)
+    );
+    let wheels: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", out_dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "whl"))
+        .collect();
+    assert_eq!(wheels.len(), 1, "one wheel expected: {wheels:?}");
+    let name = wheels[0]
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        name.starts_with(&format!("wiflint-{version}-py3-none-")),
+        "a binary wheel for any Python 3, named after the crate version: {name}"
+    );
+
+    let venv = tmp.path().join("venv");
+    let made = run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
+    assert!(made.status.success(), "{}", text(&made));
+    let installed = run(Command::new(venv.join("bin/pip"))
+        .args([
+            "install",
+            "--no-index",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "--quiet",
+        ])
+        .arg(&wheels[0]));
+    assert!(installed.status.success(), "{}", text(&installed));
+
+    let exe = venv.join("bin/wiflint");
+    let v = run(Command::new(&exe).arg("--version"));
+    assert_eq!(
+        String::from_utf8_lossy(&v.stdout).trim(),
+        format!("wiflint {version}")
+    );
+    let broken = run(Command::new(&exe)
+        .args(["check", "examples/broken", "--color", "never"])
+        .current_dir(ROOT));
+    assert_eq!(broken.status.code(), Some(1), "{}", text(&broken));
+    assert!(
+        String::from_utf8_lossy(&broken.stdout).contains("error[wi-label-not-true]"),
+        "{}",
+        text(&broken)
+    );
+    let fixed = run(Command::new(&exe)
+        .args(["check", "examples/fixed"])
+        .current_dir(ROOT));
+    assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed));
+}
+
+#[test]
+fn the_release_workflow_passes_actionlint() {
+    let Some(tools) = tools::python("the_release_workflow_passes_actionlint") else {
+        return;
+    };
+    let dir = Path::new(ROOT).join(".github/workflows");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+        .collect();
+    assert!(files.iter().any(|f| f.ends_with("release.yml")));
+    let out = run(Command::new(tools.join("venv/bin/actionlint"))
+        .args(["-no-color"])
+        .args(&files)
+        .current_dir(ROOT));
+    assert!(
+        out.status.success(),
+        "actionlint found problems\n{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn actionlint_is_not_a_test_that_cannot_fail() {
+    let Some(tools) = tools::python("actionlint_is_not_a_test_that_cannot_fail") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bad = tmp.path().join("bad.yml");
+    std::fs::write(
+        &bad,
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = run(Command::new(tools.join("venv/bin/actionlint"))
+        .arg("-no-color")
+        .arg(&bad));
+    assert!(!out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn the_dockerfile_passes_hadolint() {
+    let Some(tools) = tools::python("the_dockerfile_passes_hadolint") else {
+        return;
+    };
+    let out = run(Command::new(tools.join("venv/bin/hadolint"))
+        .args(["--no-color", "--failure-threshold", "info", "Dockerfile"])
+        .current_dir(ROOT));
+    assert!(
+        out.status.success(),
+        "hadolint found problems\n{}",
+        text(&out)
+    );
+}
+
+/// Builds the image only where that can work offline: a reachable Docker daemon that already
+/// has both base images. Elsewhere (this project's CI has no registry access) it says so on
+/// stderr; the Dockerfile is still checked by hadolint above and built by release.yml.
+#[test]
+fn the_container_image_builds_where_docker_has_its_base_images() {
+    let dockerfile = std::fs::read_to_string(Path::new(ROOT).join("Dockerfile"))
+        .unwrap_or_else(|e| panic!("Dockerfile: {e}"));
+    let bases: Vec<&str> = dockerfile
+        .lines()
+        .filter_map(|l| l.strip_prefix("FROM "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        bases.len(),
+        2,
+        "a build stage and a runtime stage: {bases:?}"
+    );
+    let docker = |args: &[&str]| {
+        Command::new("docker")
+            .args(args)
+            .output()
+            .ok()
+            .is_some_and(|o| o.status.success())
+    };
+    if !docker(&["info"]) {
+        note("no reachable Docker daemon");
+        return;
+    }
+    if let Some(missing) = bases.iter().find(|b| !docker(&["image", "inspect", b])) {
+        note(&format!(
+            "the daemon does not have the base image {missing}"
+        ));
+        return;
+    }
+    let tag = "wiflint-test:dist";
+    let built = run(Command::new("docker")
+        .args(["build", "--pull=false", "-t", tag, "."])
+        .current_dir(ROOT));
+    assert!(built.status.success(), "{}", text(&built));
+    let examples = Path::new(ROOT).join("examples/broken");
+    let ran = run(Command::new("docker").args([
+        "run",
+        "--rm",
+        "-v",
+        &format!("{}:/src:ro", examples.display()),
+        tag,
+    ]));
+    assert_eq!(ran.status.code(), Some(1), "{}", text(&ran));
+}
+
+fn note(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "NOT RUN the_container_image_builds_where_docker_has_its_base_images: {why} (offline \
+         builds need both base images pulled beforehand)"
+    );
+}
+
+/// What `cargo publish` would upload: everything the build needs (the rule specs build.rs
+/// embeds, the starter config and the Vault dump script `include_str!` reads), no test data.
+#[test]
+fn the_crate_package_holds_what_the_build_needs_and_no_test_data() {
+    let out = run(Command::new(env!("CARGO"))
+        .args(["package", "--list", "--locked", "--allow-dirty"])
+        .current_dir(ROOT));
+    assert!(out.status.success(), "{}", text(&out));
+    let list = String::from_utf8_lossy(&out.stdout);
+    let files: Vec<&str> = list.lines().collect();
+    for needed in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+        "LICENSE",
+        "README.md",
+        "src/main.rs",
+        "docs/wiflint.toml",
+        "scripts/vault-dump.sh",
+        "rules/k8s/wi-label-not-true.yaml",
+    ] {
+        assert!(
+            files.contains(&needed),
+            "{needed} missing from the package:\n{list}"
+        );
+    }
+    for file in &files {
+        assert!(
+            !file.starts_with("testdata/")
+                && !file.starts_with("tests/")
+                && !file.starts_with("fuzz/"),
+            "{file} should not be packaged"
+        );
+    }
+}
