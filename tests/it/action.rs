@@ -115,13 +115,11 @@ fn run_action(
         .flatten()
         .enumerate()
     {
-        let id = step["id"].as_str().unwrap_or_default().to_string();
-        assert_eq!(step["shell"], "bash", "step {id}");
-        let script = step["run"].as_str().unwrap_or_default();
-        assert!(
-            !script.contains("${{"),
-            "step {id}: inputs reach `run:` through `env:` only (script injection)"
-        );
+        let id = step["id"]
+            .as_str()
+            .or(step["name"].as_str())
+            .unwrap_or_default()
+            .to_string();
         let eval = |expr: &str| -> String {
             if let Some(name) = expr.strip_prefix("inputs.") {
                 values
@@ -130,10 +128,45 @@ fn run_action(
                     .unwrap_or_else(|| panic!("step {id}: unknown input `{name}`"))
             } else if expr == "github.action_path" {
                 ROOT.to_string()
+            } else if let ["steps", step, "outputs", output] =
+                expr.split('.').collect::<Vec<_>>().as_slice()
+            {
+                step_outputs
+                    .get(*step)
+                    .and_then(|o| o.get(*output))
+                    .cloned()
+                    .unwrap_or_default()
             } else {
                 panic!("step {id}: expression `{expr}` is not emulated")
             }
         };
+        if let Some(condition) = step["if"].as_str()
+            && !condition_holds(condition, &eval)
+        {
+            continue;
+        }
+        // Another action (code scanning's upload): not run here; the log records what it would
+        // have been given.
+        if let Some(uses) = step["uses"].as_str() {
+            let with: Vec<String> = step["with"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| format!("{k}={}", substitute(v.as_str().unwrap_or_default(), &eval)))
+                .collect();
+            steps.push(Step {
+                id,
+                status: Some(0),
+                log: format!("uses {uses} with {}", with.join(" ")),
+            });
+            continue;
+        }
+        assert_eq!(step["shell"], "bash", "step {id}");
+        let script = step["run"].as_str().unwrap_or_default();
+        assert!(
+            !script.contains("${{"),
+            "step {id}: inputs reach `run:` through `env:` only (script injection)"
+        );
         let script_file = runner_temp.join(format!("step-{i}.sh"));
         let output_file = runner_temp.join(format!("output-{i}"));
         let path_file = runner_temp.join(format!("path-{i}"));
@@ -199,6 +232,22 @@ fn run_action(
         outputs.insert(name.clone(), value);
     }
     Run { steps, outputs }
+}
+
+/// The `if:` forms action.yml uses: comparisons `<expr> == '<text>'` and `<expr> != '<text>'`
+/// joined by `&&`.
+fn condition_holds(condition: &str, eval: &dyn Fn(&str) -> String) -> bool {
+    condition.split("&&").all(|part| {
+        let (expr, equal, text) = if let Some((e, t)) = part.split_once("==") {
+            (e, true, t)
+        } else if let Some((e, t)) = part.split_once("!=") {
+            (e, false, t)
+        } else {
+            panic!("`if: {condition}` is not emulated")
+        };
+        let text = text.trim().trim_matches('\'');
+        (eval(expr.trim()) == text) == equal
+    })
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -270,9 +319,11 @@ fn action_writes_valid_sarif_and_fails_on_errors() {
     let bin = bin_dir(ws.path());
     let run = run_action(ws.path(), &[("paths", "broken")], &[&bin], &[]);
     assert!(!run.ok(), "errors must fail the step\n{}", run.log());
-    assert_eq!(run.steps.len(), 2, "{}", run.log());
+    // install, check (findings do not stop it, so an upload could follow), result.
+    assert_eq!(run.steps.len(), 3, "{}", run.log());
     assert!(run.steps[0].log.contains("using wiflint"), "{}", run.log());
-    assert_eq!(run.steps[1].status, Some(1), "{}", run.log());
+    assert_eq!(run.steps[1].status, Some(0), "{}", run.log());
+    assert_eq!(run.steps[2].status, Some(1), "{}", run.log());
     assert_eq!(run.outputs["exit-code"], "1");
     assert_eq!(run.outputs["sarif-file"], "wiflint.sarif");
     let log = sarif(ws.path(), &run);
@@ -421,6 +472,8 @@ fn action_installs_with_cargo_when_needed() {
         }
     };
     script("wiflint", "#!/bin/sh\necho 'wiflint 0.0.0'\nexit 3\n");
+    // No release to download: `auto` falls back to building.
+    script("curl", "#!/bin/sh\necho 'curl: (22) 404' >&2\nexit 22\n");
     script(
         "cargo",
         "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \"$FAKE_CARGO_LOG\"\n\
@@ -468,4 +521,168 @@ fn action_installs_with_cargo_when_needed() {
     assert!(!cargo_log.exists(), "never must not build");
     assert_eq!(run.steps[0].status, Some(0), "{}", run.log());
     assert_eq!(run.outputs["exit-code"], "3", "{}", run.log());
+}
+
+/// A fake `curl` that serves `-o FILE URL` from `$FAKE_RELEASES/<last part of URL>` (or fails
+/// like a 404), logging each URL; and a release directory holding the archive the release
+/// workflow would have built for this machine, with its checksum file.
+fn fake_release(ws: &Path, corrupt: bool) -> (PathBuf, PathBuf, String) {
+    let fake = ws.join("_fake_dl");
+    std::fs::create_dir_all(&fake).unwrap_or_else(|e| panic!("{e}"));
+    let curl = fake.join("curl");
+    std::fs::write(
+        &curl,
+        "#!/bin/sh\nwhile [ $# -gt 0 ]; do case $1 in -o) out=$2; shift ;; -*) ;; *) url=$1 ;; esac; shift; done\n\
+         printf '%s\\n' \"$url\" >> \"$FAKE_RELEASES/curl.log\"\n\
+         src=\"$FAKE_RELEASES/${url##*/}\"\n[ -f \"$src\" ] || { echo 'curl: (22) 404' >&2; exit 22; }\ncp \"$src\" \"$out\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&curl, std::fs::Permissions::from_mode(0o755))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let releases = ws.join("_releases");
+    let version = env!("CARGO_PKG_VERSION");
+    let target = match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => "x86_64-unknown-linux-musl",
+        ("linux", "aarch64") => "aarch64-unknown-linux-musl",
+        ("macos", "x86_64") => "x86_64-apple-darwin",
+        ("macos", "aarch64") => "aarch64-apple-darwin",
+        other => panic!("no release target for {other:?}"),
+    };
+    let name = format!("wiflint-{version}-{target}");
+    let stage = releases.join(&name);
+    std::fs::create_dir_all(&stage).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(env!("CARGO_BIN_EXE_wiflint"), stage.join("wiflint"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let archive = format!("{name}.tgz");
+    let tar = Command::new("tar")
+        .args(["czf", &archive, &name])
+        .current_dir(&releases)
+        .status()
+        .unwrap_or_else(|e| panic!("tar: {e}"));
+    assert!(tar.success());
+    std::fs::remove_dir_all(&stage).unwrap_or_else(|e| panic!("{e}"));
+    let sum = Command::new("sha256sum")
+        .arg(&archive)
+        .current_dir(&releases)
+        .output()
+        .unwrap_or_else(|e| panic!("sha256sum: {e}"));
+    let mut line = String::from_utf8_lossy(&sum.stdout).into_owned();
+    if corrupt {
+        line = format!("{}{}", "0".repeat(64), &line[64..]);
+    }
+    std::fs::write(releases.join(format!("{archive}.sha256")), line)
+        .unwrap_or_else(|e| panic!("{e}"));
+    (fake, releases, archive)
+}
+
+/// `auto` without wiflint on PATH, and `release`: the release archive of the action's version
+/// for this OS and architecture is downloaded, its checksum verified, and the binary in it runs
+/// the check; no cargo is needed.
+#[test]
+fn action_downloads_the_release_binary_and_verifies_it() {
+    let ws = workspace();
+    let (fake, releases, archive) = fake_release(ws.path(), false);
+    // A cargo that fails: the download alone must be enough.
+    std::fs::write(
+        fake.join("cargo"),
+        "#!/bin/sh\necho 'cargo must not run' >&2\nexit 99\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(fake.join("cargo"), std::fs::Permissions::from_mode(0o755))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let version = env!("CARGO_PKG_VERSION");
+    for install in ["auto", "release"] {
+        let run = run_action(
+            ws.path(),
+            &[
+                ("paths", "broken"),
+                ("install", install),
+                ("fail-on", "never"),
+            ],
+            &[&fake],
+            &[("FAKE_RELEASES", releases.as_path())],
+        );
+        assert!(run.ok(), "install {install}\n{}", run.log());
+        assert!(
+            run.steps[0].log.contains("checksum verified"),
+            "{}",
+            run.log()
+        );
+        assert_eq!(run.outputs["exit-code"], "1", "{}", run.log());
+        let urls = std::fs::read_to_string(releases.join("curl.log")).unwrap_or_default();
+        let want =
+            format!("https://github.com/wiflint/wiflint/releases/download/v{version}/{archive}");
+        assert_eq!(
+            urls.lines().collect::<Vec<_>>(),
+            [want.clone(), format!("{want}.sha256")],
+            "{urls}"
+        );
+        std::fs::remove_file(releases.join("curl.log")).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// A download whose checksum does not match stops the action: it is not a reason to fall back
+/// to another install method.
+#[test]
+fn action_rejects_a_release_binary_with_a_wrong_checksum() {
+    let ws = workspace();
+    let (fake, releases, _) = fake_release(ws.path(), true);
+    let run = run_action(
+        ws.path(),
+        &[("paths", "fixed")],
+        &[&fake],
+        &[("FAKE_RELEASES", releases.as_path())],
+    );
+    assert!(!run.ok(), "{}", run.log());
+    assert_eq!(run.steps.len(), 1, "{}", run.log());
+    assert!(
+        run.steps[0].log.contains("checksum mismatch"),
+        "{}",
+        run.log()
+    );
+}
+
+/// `upload-sarif: true` hands the report to code scanning's upload action, also when there are
+/// findings (the result step fails the job after the upload), and not by default.
+#[test]
+fn action_uploads_sarif_when_asked() {
+    let ws = workspace();
+    let bin = bin_dir(ws.path());
+    let run = run_action(
+        ws.path(),
+        &[("paths", "broken"), ("upload-sarif", "true")],
+        &[&bin],
+        &[],
+    );
+    let ids: Vec<&str> = run.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "install",
+            "check",
+            "Upload SARIF to code scanning",
+            "result"
+        ],
+        "{}",
+        run.log()
+    );
+    assert_eq!(
+        run.steps[2].log,
+        "uses github/codeql-action/upload-sarif@v3 with category=wiflint sarif_file=wiflint.sarif"
+    );
+    assert_eq!(run.steps[3].status, Some(1), "{}", run.log());
+    let run = run_action(ws.path(), &[("paths", "broken")], &[&bin], &[]);
+    assert!(
+        run.steps.iter().all(|s| !s.log.starts_with("uses ")),
+        "{}",
+        run.log()
+    );
 }
