@@ -184,11 +184,7 @@ fn text_report(c: &mut Criterion) {
     };
     let report = app::scan(&config, &registry).unwrap_or_else(|e| panic!("{e}"));
     let rules: Vec<_> = registry.rules.iter().collect();
-    let options = RenderOptions {
-        color: false,
-        verbose: false,
-        show_suppressed: false,
-    };
+    let options = RenderOptions::default();
     let mut g = c.benchmark_group("render");
     g.throughput(Throughput::Elements(report.findings.len() as u64));
     g.bench_function("text/one-line-export-500-credentials", |b| {

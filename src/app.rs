@@ -52,6 +52,9 @@ pub struct ScanConfig {
     /// The report will not be rendered as text: the excerpts a text report shows (see
     /// [`finding::Excerpt`]) need not be cut.
     pub no_excerpts: bool,
+    /// The path standard input stands for (`--stdin-filename`): it names `-` in the report,
+    /// chooses the syntax by its extension, and is what path-based suppressions match.
+    pub stdin_name: Option<String>,
 }
 
 #[derive(Debug)]
@@ -130,7 +133,14 @@ pub fn select_rules<'r>(
 pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanError> {
     // An unknown rule id is the first thing to say, before any path is looked at.
     select_rules(registry, config)?;
-    let (candidates, io_errors) = discover::discover(&config.paths, config.exclude.as_ref());
+    let (mut candidates, io_errors) = discover::discover(&config.paths, config.exclude.as_ref());
+    if let Some(name) = &config.stdin_name {
+        for c in &mut candidates {
+            if matches!(c.origin, discover::Origin::Stdin) {
+                c.display = name.clone();
+            }
+        }
+    }
     if candidates.is_empty() && io_errors.is_empty() {
         return Err(ScanError::NoInputs(config.paths.join(", ")));
     }

@@ -77,15 +77,26 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<String>,
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    #[arg(
+        long,
+        short = 'f',
+        visible_alias = "output-format",
+        value_enum,
+        default_value = "text"
+    )]
     pub format: Format,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output (`-`: standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<String>,
-    /// Run only these rules (comma-separated ids; replaces the config's `rules.select`).
+    /// The path to report standard input (`-`) as: in findings, SARIF and JSON locations, and
+    /// for the config's path-based suppressions and excludes.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+    /// Run only these rules: comma-separated ids or areas (`k8s`, `fic`, `join`, `aks`,
+    /// `vault`, `input`, as `wiflint rules` lists them); replaces the config's `rules.select`.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
-    /// Skip these rules (comma-separated ids; added to the config's `rules.ignore`).
+    /// Skip these rules: comma-separated ids or areas; added to the config's `rules.ignore`.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
     /// Report only findings at or above this severity.
@@ -94,6 +105,20 @@ pub struct CheckArgs {
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: Level,
+    /// Exit 0 even when findings are reported (2 still means wiflint itself failed).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print the findings only: no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Print counts per rule and severity instead of the findings (text and concise formats;
+    /// JSON always carries them in `summary.by_rule`).
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print the config file that applies and the rules that would run, with their severities,
+    /// and exit without scanning.
+    #[arg(long)]
+    pub show_settings: bool,
     /// Namespace of objects that name none [default: default, or the config's].
     #[arg(long, value_name = "NAMESPACE")]
     pub default_namespace: Option<String>,
@@ -118,7 +143,8 @@ pub struct CheckArgs {
     /// Also report unrecognized documents and list skipped files.
     #[arg(long, short = 'v')]
     pub verbose: bool,
-    /// Colour in text output.
+    /// Colour in text output. `auto` colours a terminal, unless NO_COLOR is set; FORCE_COLOR or
+    /// CLICOLOR_FORCE (not empty, not `0`) colour any output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Color,
 }

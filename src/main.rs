@@ -78,7 +78,90 @@ fn with_custom_rules(registry: &mut Registry) -> Result<(), ConfigError> {
     }
 }
 
+/// `--output json` writes a file named `json`: almost always meant as `--format json`.
+fn output_is_a_format_name(output: &str) -> Option<String> {
+    use clap::ValueEnum;
+    Format::value_variants()
+        .iter()
+        .filter_map(|f| f.to_possible_value())
+        .find(|v| v.get_name() == output)
+        .map(|v| {
+            format!(
+                "`--output {output}` would write the report to a file named `{output}`: for the format, use `--format {name}` (or `--output-format {name}`); to write a file, give it a name such as `wiflint.{ext}`",
+                name = v.get_name(),
+                ext = match v.get_name() {
+                    "json" | "gitlab" => "json",
+                    "sarif" => "sarif",
+                    "junit" => "xml",
+                    _ => "txt",
+                }
+            )
+        })
+}
+
+/// Whether colour is on for text output: `--color always/never` decide; with `auto`, NO_COLOR
+/// turns it off, FORCE_COLOR or CLICOLOR_FORCE on, and otherwise a terminal on standard output
+/// (not a file) gets it.
+fn color_enabled(args: &CheckArgs, to_stdout: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    args.format == Format::Text
+        && match args.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && (set("FORCE_COLOR")
+                        || set("CLICOLOR_FORCE")
+                        || (to_stdout && std::io::stdout().is_terminal()))
+            }
+        }
+}
+
+/// `--show-settings`: what a scan with these arguments would use.
+fn show_settings(args: &CheckArgs, config: &Config, rules: &[&rules::Rule]) -> ExitCode {
+    let mut text = String::new();
+    match &config.source {
+        Some(source) => text.push_str(&format!("config: {}\n", source.path)),
+        None if args.no_config => text.push_str("config: none (--no-config)\n"),
+        None => text.push_str("config: none found (built-in defaults)\n"),
+    }
+    text.push_str(&format!("paths: {}\n", args.paths.join(" ")));
+    text.push_str(&format!(
+        "format: {}\n",
+        clap::ValueEnum::to_possible_value(&args.format)
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    ));
+    text.push_str(&format!("rules ({}):\n", rules.len()));
+    let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for rule in rules {
+        let severity = rule.severity_override.unwrap_or(rule.severity);
+        text.push_str(&format!(
+            "  {:width$}  {:7}  {}\n",
+            rule.id,
+            severity.as_str(),
+            rule.area()
+        ));
+    }
+    out(&text)
+}
+
+/// A SARIF log for a run that found nothing to check: upload steps need a valid file, and the
+/// reason travels in it as a tool execution notification.
+fn sarif_failure(args: &CheckArgs, message: &str) {
+    let log = render::sarif::failed_run(message);
+    let _ = match args.output.as_deref() {
+        Some(path) if path != "-" => std::fs::write(path, log).map_err(|e| e.to_string()),
+        _ => std::io::stdout()
+            .write_all(log.as_bytes())
+            .map_err(|e| e.to_string()),
+    };
+}
+
 fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
+    if let Some(hint) = args.output.as_deref().and_then(output_is_a_format_name) {
+        return fail(&hint);
+    }
     let config = match load_config(args) {
         Ok(c) => c,
         Err(e) => return fail(&e.to_string()),
@@ -117,40 +200,44 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         select: if args.select.is_empty() {
             values(&config.select)
         } else {
-            args.select.clone()
+            rules::expand_areas(&registry.rules, &args.select)
         },
         ignore: values(&config.ignore)
             .into_iter()
-            .chain(args.ignore.iter().cloned())
+            .chain(rules::expand_areas(&registry.rules, &args.ignore))
             .collect(),
         min_severity: severity(args.severity),
         exclude,
         baseline,
         progress: std::io::stderr().is_terminal(),
-        no_excerpts: args.format != Format::Text,
+        no_excerpts: args.format != Format::Text || args.statistics,
         hold: app::HOLD_BYTES,
+        stdin_name: args.stdin_filename.clone(),
         config,
     };
+    if args.show_settings {
+        return match app::select_rules(registry, &config) {
+            Ok(rules) => show_settings(args, &config.config, &rules),
+            Err(e) => fail(&e.to_string()),
+        };
+    }
     // The process exits right after reporting: freeing every finding first would only cost
     // time, so the report is never dropped.
     let report = std::mem::ManuallyDrop::new(match app::scan(&config, registry) {
         Ok(r) => r,
-        Err(e) => return fail(&e.to_string()),
+        Err(e) => {
+            if args.format == Format::Sarif {
+                sarif_failure(args, &e.to_string());
+            }
+            return fail(&e.to_string());
+        }
     });
     let selected = match app::select_rules(registry, &config) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
-    let color = args.format == Format::Text
-        && match args.color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => {
-                args.output.is_none()
-                    && std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            }
-        };
+    let to_stdout = args.output.as_deref().is_none_or(|o| o == "-");
+    let color = color_enabled(args, to_stdout);
     let text = render::render(
         args.format,
         &report,
@@ -159,13 +246,19 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
             color,
             verbose: args.verbose,
             show_suppressed: args.show_suppressed,
+            quiet: args.quiet,
+            statistics: args.statistics,
         },
     );
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|e| format!("cannot write {path}: {e}")),
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write the report: {e}")),
+    let written = match args.output.as_deref() {
+        Some(path) if path != "-" => {
+            std::fs::write(path, &text).map_err(|e| format!("cannot write {path}: {e}"))
+        }
+        _ => match std::io::stdout().write_all(text.as_bytes()) {
+            // A reader that stopped early (`wiflint check | head`) is not an error of the scan.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other.map_err(|e| format!("cannot write the report: {e}")),
+        },
     };
     if let Err(e) = written {
         return fail(&e);
@@ -187,7 +280,7 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         return ExitCode::from(2);
     }
     // A baseline just written accepts every finding of this scan.
-    if args.write_baseline.is_some() {
+    if args.write_baseline.is_some() || args.exit_zero {
         return ExitCode::SUCCESS;
     }
     let threshold = severity(args.fail_on);
@@ -219,6 +312,7 @@ fn init(force: bool) -> ExitCode {
     }
 }
 
+/// Prints to standard output; a closed pipe (`wiflint rules | head`) ends quietly.
 fn out(text: &str) -> ExitCode {
     let _ = std::io::stdout().write_all(text.as_bytes());
     ExitCode::SUCCESS

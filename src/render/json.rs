@@ -10,7 +10,7 @@ use crate::finding::{Placed, Resolved, Severity};
 struct V1<'a> {
     version: u32,
     tool: Tool,
-    summary: Summary,
+    summary: Summary<'a>,
     findings: Vec<FindingV1<'a>>,
     skipped: Vec<SkippedV1<'a>>,
     /// Paths that could not be read at all (the run exits 2).
@@ -24,7 +24,7 @@ struct Tool {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     files: usize,
     errors: usize,
     warnings: usize,
@@ -32,6 +32,15 @@ struct Summary {
     suppressed: usize,
     baselined: usize,
     skipped: usize,
+    /// Findings per rule and severity, most frequent first.
+    by_rule: Vec<ByRule<'a>>,
+}
+
+#[derive(Serialize)]
+struct ByRule<'a> {
+    rule: &'a str,
+    severity: Severity,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -149,6 +158,14 @@ pub fn render(report: &Report, show_suppressed: bool) -> String {
             suppressed: report.suppressed.len(),
             baselined: report.baselined,
             skipped: report.skipped.len(),
+            by_rule: super::by_rule(report)
+                .into_iter()
+                .map(|(rule, severity, count)| ByRule {
+                    rule,
+                    severity,
+                    count,
+                })
+                .collect(),
         },
         findings,
         skipped: report

@@ -1,8 +1,12 @@
 //! Output formats. The only place that turns findings into text.
 
+pub mod azure;
+pub mod concise;
 pub mod diff;
 pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 pub mod text;
 
@@ -11,30 +15,92 @@ use crate::rules::Rule;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Findings with excerpts of the lines they point at, and a summary.
     Text,
+    /// One line per finding: `path:line:col: severity[rule] message`.
+    Concise,
+    /// The `wiflint/v1` JSON report.
     Json,
+    /// SARIF 2.1.0, for code scanning and editors.
     Sarif,
+    /// GitHub Actions annotations.
     Github,
+    /// Azure Pipelines logging commands (`##vso[task.logissue]`).
+    Azure,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML test report.
+    Junit,
 }
 
 /// Where the rule documentation lives, for SARIF `helpUri` and text links. One constant, so the
 /// project's public home is named in one place.
 pub const DOCS_BASE: &str = "https://github.com/wiflint/wiflint/blob/main/docs/rules/";
 
+#[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     pub color: bool,
     pub verbose: bool,
     /// List suppressed findings too (text and JSON; SARIF always carries them, marked).
     pub show_suppressed: bool,
+    /// Text: the findings only, without the summary line.
+    pub quiet: bool,
+    /// Text and concise: counts per rule and severity instead of the findings.
+    pub statistics: bool,
 }
 
 pub fn render(format: Format, report: &Report, rules: &[&Rule], options: &RenderOptions) -> String {
+    if options.statistics && matches!(format, Format::Text | Format::Concise) {
+        return statistics(report, options.quiet);
+    }
     match format {
         Format::Text => text::render(report, options),
         Format::Json => json::render(report, options.show_suppressed),
         Format::Sarif => sarif::render(report, rules),
         Format::Github => github::render(report),
+        Format::Concise => concise::render(report),
+        Format::Azure => azure::render(report),
+        Format::Gitlab => gitlab::render(report),
+        Format::Junit => junit::render(report),
     }
+}
+
+/// Findings per rule and severity, most frequent first: `count  rule  severity`.
+pub fn by_rule(report: &Report) -> Vec<(&str, crate::finding::Severity, usize)> {
+    let mut counts: std::collections::BTreeMap<(&str, crate::finding::Severity), usize> =
+        std::collections::BTreeMap::new();
+    for r in &report.findings {
+        *counts
+            .entry((r.finding.rule.as_str(), r.finding.severity))
+            .or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts
+        .into_iter()
+        .map(|((rule, sev), n)| (rule, sev, n))
+        .collect();
+    rows.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0)));
+    rows
+}
+
+fn statistics(report: &Report, quiet: bool) -> String {
+    let rows = by_rule(report);
+    let count_width = rows
+        .iter()
+        .map(|r| r.2.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let rule_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (rule, severity, n) in rows {
+        out.push_str(&format!(
+            "{n:>count_width$}  {rule:rule_width$}  {severity}\n"
+        ));
+    }
+    if !quiet {
+        out.push_str(&summary(report));
+        out.push('\n');
+    }
+    out
 }
 
 /// `2 errors, 1 warning in 14 files (3 skipped)`.

@@ -60,7 +60,10 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
                 "help": { "text": r.docs, "markdown": r.docs },
                 "helpUri": format!("{DOCS_BASE}{}.md", r.id),
                 "defaultConfiguration": { "level": level(r.severity) },
-                "properties": { "tags": ["azure-workload-identity"] },
+                "properties": {
+                    "tags": ["security", "azure-workload-identity", r.area()],
+                    "security-severity": security_severity(r.severity_override.unwrap_or(r.severity)),
+                },
             })
         })
         .collect();
@@ -116,25 +119,62 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
             result
         })
         .collect();
+    log(json!({
+        "tool": tool(descriptors),
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }))
+}
+
+/// The log of a run that could not check anything (no inputs found, an unreadable config): no
+/// results, and the reason as a tool execution notification, so that a workflow's upload step
+/// still gets a valid file.
+pub fn failed_run(message: &str) -> String {
+    log(json!({
+        "tool": tool(Vec::new()),
+        "columnKind": "unicodeCodePoints",
+        "invocations": [{
+            "executionSuccessful": false,
+            "toolExecutionNotifications": [{
+                "level": "error",
+                "message": { "text": message },
+            }],
+        }],
+        "results": [],
+    }))
+}
+
+fn tool(rules: Vec<Value>) -> Value {
+    json!({
+        "driver": {
+            "name": "wiflint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": DOCS_BASE,
+            "rules": rules,
+        }
+    })
+}
+
+fn log(run: Value) -> String {
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "wiflint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": DOCS_BASE,
-                    "rules": descriptors,
-                }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
+        "runs": [run],
     });
     let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// GitHub code scanning ranks security alerts by this score (a string, 0.0 to 10.0: above 7.0
+/// is high, above 4.0 medium). A broken Workload Identity setup is an outage or a credential
+/// exposure, not a remote exploit, so errors rank high, not critical.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "7.5",
+        Severity::Warning => "5.0",
+        Severity::Note => "2.0",
+    }
 }
 
 /// The rule's SARIF `name`: a Pascal-case "friendly name" (`WiLabelNotTrue`). SARIF requires it

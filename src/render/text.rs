@@ -93,6 +93,9 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             out.push_str(&format!("skipped {}: {}\n", s.path, s.reason));
         }
     }
+    if options.quiet {
+        return out;
+    }
     let mut line = summary(report);
     if !report.skipped.is_empty() && !options.verbose {
         line.push_str("; --verbose lists the skipped files");

@@ -7,7 +7,7 @@ pub fn list(registry: &Registry, json: bool) -> String {
         let rules: Vec<serde_json::Value> = registry
             .rules
             .iter()
-            .map(|r| serde_json::json!({"id": r.id, "severity": r.severity, "summary": r.summary}))
+            .map(|r| serde_json::json!({"id": r.id, "severity": r.severity, "area": r.area(), "summary": r.summary}))
             .collect();
         return serde_json::to_string_pretty(&rules).unwrap_or_default() + "\n";
     }
@@ -17,9 +17,10 @@ pub fn list(registry: &Registry, json: bool) -> String {
         .iter()
         .map(|r| {
             format!(
-                "{:width$}  {:7}  {}\n",
+                "{:width$}  {:7}  {:6}  {}\n",
                 r.id,
                 r.severity.as_str(),
+                r.area(),
                 r.summary
             )
         })

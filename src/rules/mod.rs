@@ -63,6 +63,39 @@ pub struct Rule {
     pub severity_override: Option<Severity>,
 }
 
+impl Rule {
+    /// The catalog area of a built-in rule: the folder of its spec under `rules/` (`k8s`, `fic`,
+    /// `join`, `aks`, `vault`, `input`); `custom` for the rules of the config's files.
+    pub fn area(&self) -> &str {
+        self.origin
+            .strip_prefix("rules/")
+            .and_then(|rest| rest.split_once('/'))
+            .map_or("custom", |(area, _)| area)
+    }
+}
+
+/// Rule ids with areas (`k8s`) replaced by the ids of their rules, for `--select` and
+/// `--ignore`. A rule id wins over an area of the same name; anything else is left for the
+/// unknown-id check to report.
+pub fn expand_areas(rules: &[Rule], names: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for name in names {
+        let is_area =
+            !rules.iter().any(|r| &r.id == name) && rules.iter().any(|r| r.area() == name);
+        if is_area {
+            out.extend(
+                rules
+                    .iter()
+                    .filter(|r| r.area() == name)
+                    .map(|r| r.id.clone()),
+            );
+        } else {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
 /// Settings that change what rules conclude (not which rules run).
 #[derive(Clone, Debug)]
 pub struct Options {

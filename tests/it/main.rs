@@ -5,6 +5,7 @@ mod action;
 mod cli;
 mod dist;
 mod docs;
+mod habits;
 mod nasty;
 mod precommit;
 mod readme;
@@ -48,16 +49,7 @@ pub fn scan(paths: &[&str]) -> Report {
 pub fn render(format: Format, report: &Report) -> String {
     let registry = registry();
     let rules: Vec<_> = registry.rules.iter().collect();
-    render::render(
-        format,
-        report,
-        &rules,
-        &RenderOptions {
-            color: false,
-            verbose: false,
-            show_suppressed: false,
-        },
-    )
+    render::render(format, report, &rules, &RenderOptions::default())
 }
 
 /// The built binary, run from the crate root.

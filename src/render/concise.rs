@@ -1,0 +1,51 @@
+//! One line per finding, `path:line:col: severity[rule] message`, the shape compilers print and
+//! editors' quickfix lists (`:cfile`, `errorformat`, VS Code problem matchers) and `grep` read.
+
+use crate::app::Report;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for r in &report.findings {
+        let f = &r.finding;
+        let mut message = f.message.clone();
+        if let Some(m) = &f.mismatch {
+            message.push_str(&format!(" (expected: {}; found: {})", m.expected, m.found));
+        }
+        out.push_str(&format!(
+            "{}:{}:{}: {}[{}] {}\n",
+            one_line(&report.paths[r.primary.file]),
+            r.primary.start.line,
+            r.primary.start.column,
+            f.severity,
+            f.rule,
+            one_line(&message),
+        ));
+    }
+    out
+}
+
+/// A line-oriented reader must get exactly one line per finding, and a terminal no control
+/// sequence from a file name or message: newlines become spaces, other control characters are
+/// shown escaped.
+pub(super) fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn one_line_per_finding_and_no_control_sequences() {
+        assert_eq!(one_line("a\nb\tc"), "a b c");
+        assert_eq!(one_line("f\u{1b}[31m.yaml"), "f\\u{1b}[31m.yaml");
+    }
+}
