@@ -142,9 +142,12 @@ fn generated_corpus_truth_is_found_without_false_positives() {
     let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join(GENERATOR);
     let python = Command::new("python3").arg("--version").output();
     if python.is_err() || !generator.is_file() {
-        eprintln!(
-            "SKIPPED accuracy test: needs python3 and {GENERATOR} (python3 found: {})",
-            python.is_ok()
+        super::tools::skip(
+            "accuracy on the generated corpus",
+            &format!(
+                "needs python3 and {GENERATOR} (python3 found: {})",
+                python.is_ok()
+            ),
         );
         return;
     }

@@ -214,11 +214,9 @@ fn the_container_image_builds_where_docker_has_its_base_images() {
 }
 
 fn note(why: &str) {
-    use std::io::Write;
-    let _ = writeln!(
-        std::io::stderr(),
-        "NOT RUN the_container_image_builds_where_docker_has_its_base_images: {why} (offline \
-         builds need both base images pulled beforehand)"
+    tools::not_run(
+        "the_container_image_builds_where_docker_has_its_base_images",
+        &format!("{why} (offline builds need both base images pulled beforehand)"),
     );
 }
 

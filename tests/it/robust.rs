@@ -42,7 +42,10 @@ fn determinism_inputs(tmp: &Path) -> Vec<String> {
     if generated {
         inputs.push(corpus.display().to_string());
     } else {
-        eprintln!("determinism: no generated corpus (python3 or ../shared missing); examples only");
+        super::tools::skip(
+            "determinism on a generated corpus",
+            "python3 or ../shared/bench/gen_corpus.py is missing; examples and fixtures only",
+        );
     }
     inputs
 }
@@ -115,7 +118,10 @@ fn no_network_access() {
             "SKIPPED no_network_access: neither strace nor `unshare -n` can run here ({})",
             String::from_utf8_lossy(&out.stderr).trim()
         ),
-        Err(e) => eprintln!("SKIPPED no_network_access: neither strace nor unshare ({e})"),
+        Err(e) => super::tools::not_run(
+            "no_network_access",
+            &format!("neither strace nor unshare ({e})"),
+        ),
     }
 }
 
@@ -156,7 +162,10 @@ fn unreadable_file_is_skipped_and_the_scan_goes_on() {
     {
         Ok(out) if !out.stdout.is_empty() => out,
         other => {
-            eprintln!("SKIPPED unreadable file: cannot run without read permission ({other:?})");
+            super::tools::not_run(
+                "unreadable file",
+                &format!("cannot run without read permission ({other:?})"),
+            );
             return;
         }
     };

@@ -24,6 +24,12 @@ pub(crate) fn skip(test: &str, why: &str) {
     let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
 }
 
+/// Says on the real stderr that a test did not run for a reason of the machine (running as root,
+/// no `strace`), which no tool install can change: unlike [`skip`], never a failure.
+pub(crate) fn not_run(test: &str, why: &str) {
+    let _ = writeln!(std::io::stderr(), "NOT RUN {test}: {why}");
+}
+
 /// Runs the install script for one part; `None` when its prerequisite is missing.
 fn install(part: &str) -> Option<PathBuf> {
     let out = Command::new("sh")

@@ -18,7 +18,7 @@ fn sh_available() -> bool {
     match Command::new("sh").args(["-c", "exit 0"]).status() {
         Ok(status) if status.success() => true,
         other => {
-            eprintln!("skipping vault_dump: cannot run `sh` ({other:?})");
+            super::tools::not_run("vault_dump", &format!("cannot run `sh` ({other:?})"));
             false
         }
     }

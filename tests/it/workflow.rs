@@ -547,7 +547,10 @@ fn progress_only_on_a_terminal_and_only_for_slow_scans() {
         .current_dir(REPO)
         .output()
     else {
-        eprintln!("SKIPPED progress on a terminal: `script` (util-linux) is not installed");
+        super::tools::not_run(
+            "progress on a terminal",
+            "`script` (util-linux) is not installed",
+        );
         return;
     };
     let shown = String::from_utf8_lossy(&tty.stdout);
