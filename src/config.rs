@@ -23,6 +23,190 @@ pub const FILE_NAMES: [&str; 2] = ["wiflint.toml", ".wiflint.toml"];
 /// The file `wiflint init` writes.
 pub const STARTER: &str = include_str!("../docs/wiflint.toml");
 
+/// One key of `wiflint.toml`. The strict parser takes the keys it knows from [`SETTINGS`], and
+/// the JSON Schema editors validate the file with ([`json_schema`], `docs/wiflint.schema.json`)
+/// is generated from it, so the two cannot disagree.
+pub struct Setting {
+    pub key: &'static str,
+    pub value: Value,
+    pub doc: &'static str,
+}
+
+/// The shape of a setting's value.
+pub enum Value {
+    String,
+    Strings,
+    PositiveInteger,
+    Table(&'static [Setting]),
+    /// `[[name]]` entries, with the keys each must have.
+    Tables(&'static [Setting], &'static [&'static str]),
+    /// Rule id → `error`, `warning` or `note`.
+    Severities,
+    /// Rule id → a table of parameters.
+    Params,
+}
+
+pub const SETTINGS: &[Setting] = &[
+    Setting {
+        key: "scan",
+        doc: "What is read.",
+        value: Value::Table(&[
+            Setting {
+                key: "exclude",
+                doc: "gitignore-style patterns, relative to this file's directory, of paths not to read (listed as skipped).",
+                value: Value::Strings,
+            },
+            Setting {
+                key: "max-file-size",
+                doc: "Files larger than this many bytes are reported, not parsed (default 16 MiB).",
+                value: Value::PositiveInteger,
+            },
+            Setting {
+                key: "custom-rules",
+                doc: "Directories of custom rule spec files (*.yaml), relative to this file.",
+                value: Value::Strings,
+            },
+        ]),
+    },
+    Setting {
+        key: "kubernetes",
+        doc: "How Kubernetes objects are read.",
+        value: Value::Table(&[
+            Setting {
+                key: "default-namespace",
+                doc: "The namespace of objects that name none.",
+                value: Value::String,
+            },
+            Setting {
+                key: "webhook-audience",
+                doc: "The Workload Identity webhook's token audience (its --audience flag), if changed.",
+                value: Value::String,
+            },
+        ]),
+    },
+    Setting {
+        key: "azure",
+        doc: "Azure facts the scanned files do not hold.",
+        value: Value::Table(&[Setting {
+            key: "cluster-issuers",
+            doc: "OIDC issuers of clusters whose export is not in the scanned files.",
+            value: Value::Strings,
+        }]),
+    },
+    Setting {
+        key: "rules",
+        doc: "Which rules run, and how.",
+        value: Value::Table(&[
+            Setting {
+                key: "select",
+                doc: "Run only these rules (empty: all). `wiflint rules` lists the ids.",
+                value: Value::Strings,
+            },
+            Setting {
+                key: "ignore",
+                doc: "Never run these rules.",
+                value: Value::Strings,
+            },
+            Setting {
+                key: "severity",
+                doc: "A rule's severity: error, warning or note.",
+                value: Value::Severities,
+            },
+            Setting {
+                key: "params",
+                doc: "Rule parameters, merged over the defaults `wiflint explain <rule>` shows.",
+                value: Value::Params,
+            },
+        ]),
+    },
+    Setting {
+        key: "suppress",
+        doc: "Findings of some rules in some paths, accepted for a reason.",
+        value: Value::Tables(
+            &[
+                Setting {
+                    key: "rules",
+                    doc: "The rule ids whose findings are accepted.",
+                    value: Value::Strings,
+                },
+                Setting {
+                    key: "paths",
+                    doc: "gitignore-style patterns relative to this file's directory (empty: everywhere).",
+                    value: Value::Strings,
+                },
+                Setting {
+                    key: "reason",
+                    doc: "Why the findings are accepted (required).",
+                    value: Value::String,
+                },
+            ],
+            &["rules", "reason"],
+        ),
+    },
+];
+
+/// The keys a table of [`SETTINGS`] (the top level for `None`) may hold.
+fn known(section: Option<&str>) -> Vec<&'static str> {
+    let settings = match section {
+        None => SETTINGS,
+        Some(name) => SETTINGS
+            .iter()
+            .find(|s| s.key == name)
+            .map_or(&[][..], |s| match s.value {
+                Value::Table(t) | Value::Tables(t, _) => t,
+                _ => &[],
+            }),
+    };
+    settings.iter().map(|s| s.key).collect()
+}
+
+/// The JSON Schema (draft 2020-12) of `wiflint.toml`, for editors (Taplo / Even Better TOML,
+/// JetBrains) to complete and validate the file.
+pub fn json_schema() -> serde_json::Value {
+    use serde_json::json;
+    fn table(settings: &[Setting]) -> serde_json::Value {
+        let properties: serde_json::Map<String, serde_json::Value> = settings
+            .iter()
+            .map(|s| (s.key.to_string(), value(s)))
+            .collect();
+        json!({ "type": "object", "additionalProperties": false, "properties": properties })
+    }
+    fn value(setting: &Setting) -> serde_json::Value {
+        let mut v = match &setting.value {
+            Value::String => json!({ "type": "string", "minLength": 1, "pattern": "\\S" }),
+            Value::Strings => json!({
+                "type": "array",
+                "items": { "type": "string", "minLength": 1, "pattern": "\\S" },
+            }),
+            Value::PositiveInteger => json!({ "type": "integer", "minimum": 1 }),
+            Value::Table(settings) => table(settings),
+            Value::Tables(settings, required) => {
+                let mut item = table(settings);
+                item["required"] = json!(required);
+                json!({ "type": "array", "items": item })
+            }
+            Value::Severities => json!({
+                "type": "object",
+                "additionalProperties": { "enum": ["error", "warning", "note"] },
+            }),
+            Value::Params => json!({
+                "type": "object",
+                "additionalProperties": { "type": "object" },
+            }),
+        };
+        v["description"] = json!(setting.doc);
+        v
+    }
+    let mut schema = table(SETTINGS);
+    schema["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    schema["$id"] =
+        json!("https://raw.githubusercontent.com/wiflint/wiflint/main/docs/wiflint.schema.json");
+    schema["title"] = json!("wiflint.toml");
+    schema["description"] =
+        json!("wiflint configuration. Generated from the settings the strict parser knows.");
+    schema
+}
+
 /// A value and where it was written in the config file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct At<T> {
@@ -265,16 +449,12 @@ impl Config {
         })?;
         let r = Reader { source: &source };
         let top = doc.get_ref();
-        r.keys(
-            top,
-            "wiflint.toml",
-            &["scan", "kubernetes", "azure", "rules", "suppress"],
-        )?;
+        r.keys(top, "wiflint.toml", &known(None))?;
         for (key, value) in top {
             match key.get_ref().as_ref() {
                 "scan" => {
                     let t = r.table(value, "[scan]")?;
-                    r.keys(t, "[scan]", &["exclude", "max-file-size", "custom-rules"])?;
+                    r.keys(t, "[scan]", &known(Some("scan")))?;
                     if let Some(v) = t.get("exclude") {
                         config.exclude = r.strings(v, "`scan.exclude`")?;
                     }
@@ -298,11 +478,7 @@ impl Config {
                 }
                 "kubernetes" => {
                     let t = r.table(value, "[kubernetes]")?;
-                    r.keys(
-                        t,
-                        "[kubernetes]",
-                        &["default-namespace", "webhook-audience"],
-                    )?;
+                    r.keys(t, "[kubernetes]", &known(Some("kubernetes")))?;
                     if let Some(v) = t.get("default-namespace") {
                         config.default_namespace =
                             Some(r.string(v, "`kubernetes.default-namespace`")?.value);
@@ -314,14 +490,14 @@ impl Config {
                 }
                 "azure" => {
                     let t = r.table(value, "[azure]")?;
-                    r.keys(t, "[azure]", &["cluster-issuers"])?;
+                    r.keys(t, "[azure]", &known(Some("azure")))?;
                     if let Some(v) = t.get("cluster-issuers") {
                         config.cluster_issuers = r.strings(v, "`azure.cluster-issuers`")?;
                     }
                 }
                 "rules" => {
                     let t = r.table(value, "[rules]")?;
-                    r.keys(t, "[rules]", &["select", "ignore", "severity", "params"])?;
+                    r.keys(t, "[rules]", &known(Some("rules")))?;
                     if let Some(v) = t.get("select") {
                         config.select = r.strings(v, "`rules.select`")?;
                     }
@@ -377,7 +553,7 @@ impl Config {
                     };
                     for entry in entries {
                         let t = r.table(entry, "each `[[suppress]]` entry")?;
-                        r.keys(t, "[[suppress]]", &["rules", "paths", "reason"])?;
+                        r.keys(t, "[[suppress]]", &known(Some("suppress")))?;
                         let rules = t.get("rules").ok_or_else(|| {
                             r.err(entry.span(), "a `[[suppress]]` entry needs `rules`")
                         })?;

@@ -71,3 +71,22 @@ fn docs_rules_back_every_sarif_help_uri() {
         );
     }
 }
+
+/// `docs/wiflint.schema.json`, the JSON Schema editors validate `wiflint.toml` with, is
+/// generated from the settings the strict parser knows (`wiflint::config::json_schema`).
+#[test]
+fn docs_config_schema_is_generated_from_the_parser_settings() {
+    let file = Path::new(ROOT).join("docs/wiflint.schema.json");
+    let mut want =
+        serde_json::to_string_pretty(&wiflint::config::json_schema()).unwrap_or_default();
+    want.push('\n');
+    if std::env::var_os("WIFLINT_UPDATE_DOCS").is_some_and(|v| !v.is_empty() && v != "0") {
+        std::fs::write(&file, &want).unwrap_or_else(|e| panic!("{e}"));
+        return;
+    }
+    let have = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/wiflint.schema.json is stale: regenerate it with WIFLINT_UPDATE_DOCS=1 cargo test --test it docs"
+    );
+}

@@ -414,3 +414,58 @@ fn force_color_and_no_color() {
     assert!(!colored(&[("FORCE_COLOR", "0")]));
     assert!(!colored(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
 }
+
+/// The config schema and the strict parser agree: the starter, a file with every setting, and
+/// files with a typo, a wrong type or a missing required key are judged the same by both.
+#[test]
+fn config_schema_and_parser_agree() {
+    let validator = jsonschema::validator_for(&wiflint::config::json_schema())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let full = r#"
+[scan]
+exclude = ["vendor/"]
+max-file-size = 1000
+custom-rules = ["rules"]
+[kubernetes]
+default-namespace = "apps"
+webhook-audience = "api://AzureADTokenExchange"
+[azure]
+cluster-issuers = ["https://westeurope.oic.prod-aks.azure.com/t/c/"]
+[rules]
+select = []
+ignore = ["subject-wildcard"]
+[rules.severity]
+service-account-not-found = "error"
+[rules.params.credential-limit-exceeded]
+warn-at = 15
+[[suppress]]
+rules = ["pod-identity-deprecated"]
+paths = ["legacy/"]
+reason = "moving in Q3"
+"#;
+    let starter = wiflint::config::STARTER;
+    let cases = [
+        (starter, true),
+        (full, true),
+        ("[scan]\nexclud = []\n", false),
+        ("[scan]\nmax-file-size = \"big\"\n", false),
+        ("[rules.severity]\nx = \"fatal\"\n", false),
+        ("[[suppress]]\nrules = [\"x\"]\n", false),
+        ("[kubernetes]\ndefault-namespace = \"\"\n", false),
+        ("[terraform]\n", false),
+    ];
+    for (text, valid) in cases {
+        let json: Value = toml::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(validator.is_valid(&json), valid, "schema on\n{text}");
+        let parsed = wiflint::config::Config::parse(
+            wiflint::document::Source::new("wiflint.toml".into(), text.into()),
+            std::path::PathBuf::from("."),
+        );
+        assert_eq!(
+            parsed.is_ok(),
+            valid,
+            "parser on\n{text}: {:?}",
+            parsed.err()
+        );
+    }
+}
