@@ -38,11 +38,11 @@ fn the_wheel_installs_into_a_fresh_venv_and_checks_the_examples() {
     };
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let out_dir = tmp.path().join("wheels");
-    // The dev profile reuses what `cargo test` already built: the wheel is the same package with
-    // a debug binary, which is all this test needs (release.yml builds the release wheels).
+    // An unoptimised binary is all this test needs (release.yml builds the release wheels), in a
+    // profile directory of its own (see Cargo.toml's `wheel-test`).
     let mut build = Command::new(tools.join("venv/bin/maturin"));
     build
-        .args(["build", "--profile", "dev", "--locked", "--out"])
+        .args(["build", "--profile", "wheel-test", "--locked", "--out"])
         .arg(&out_dir)
         .current_dir(ROOT);
     for var in CARGO_TEST_ENV {
