@@ -264,7 +264,10 @@ pub static CODES: &[Code] = &[
             Cause {
                 text: "The ServiceAccount's `client-id` names an identity with no credential, or \
                     another identity than the one that holds the credentials.",
-                rules: &["service-account-without-credential", "client-id-env-mismatch"],
+                rules: &[
+                    "service-account-without-credential",
+                    "client-id-env-mismatch",
+                ],
             },
             Cause {
                 text: "The credential was created moments ago and has not propagated yet, or was \
@@ -984,7 +987,11 @@ mod tests {
 
     #[test]
     fn unrelated_codes_say_so() {
-        for q in ["AADSTS65001", "50020", "AADSTS65001: The user or administrator"] {
+        for q in [
+            "AADSTS65001",
+            "50020",
+            "AADSTS65001: The user or administrator",
+        ] {
             let text = explain(q).unwrap_or_else(|e| panic!("{q}: {e}"));
             assert!(
                 text.contains("not a workload identity exchange error"),
