@@ -42,6 +42,8 @@ pub struct ScanConfig {
     pub config: Config,
     /// `scan.exclude` of the config.
     pub exclude: Option<Arc<PathFilter>>,
+    /// Whether directory walks include hidden and ignored paths.
+    pub walk: discover::Walk,
     /// Findings recorded here are not reported (counted as baselined).
     pub baseline: Option<Baseline>,
     /// Show a progress bar on stderr (when it is a terminal) once the scan takes over a second.
@@ -130,7 +132,8 @@ pub fn select_rules<'r>(
 pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanError> {
     // An unknown rule id is the first thing to say, before any path is looked at.
     select_rules(registry, config)?;
-    let (candidates, io_errors) = discover::discover(&config.paths, config.exclude.as_ref());
+    let (candidates, io_errors) =
+        discover::discover(&config.paths, config.exclude.as_ref(), config.walk);
     if candidates.is_empty() && io_errors.is_empty() {
         return Err(ScanError::NoInputs(config.paths.join(", ")));
     }

@@ -118,6 +118,13 @@ pub struct CheckArgs {
     /// Also report unrecognized documents and list skipped files.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Also walk hidden files and directories (`.azure/`, `.deploy/`).
+    #[arg(long)]
+    pub hidden: bool,
+    /// Also walk paths that .gitignore, .ignore or git's exclude files match (files git tracks
+    /// are read either way).
+    #[arg(long)]
+    pub no_ignore: bool,
     /// Colour in text output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Color,

@@ -125,6 +125,10 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
             .collect(),
         min_severity: severity(args.severity),
         exclude,
+        walk: wiflint::input::discover::Walk {
+            hidden: args.hidden,
+            no_ignore: args.no_ignore,
+        },
         baseline,
         progress: std::io::stderr().is_terminal(),
         no_excerpts: args.format != Format::Text,

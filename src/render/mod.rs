@@ -39,6 +39,7 @@ pub fn render(format: Format, report: &Report, rules: &[&Rule], options: &Render
 
 /// `2 errors, 1 warning in 14 files (3 skipped)`.
 pub fn summary(report: &Report) -> String {
+    use crate::input::discover::{HIDDEN, IGNORED};
     use crate::finding::Severity;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut parts = Vec::new();
@@ -54,8 +55,31 @@ pub fn summary(report: &Report) -> String {
     }
     let mut s = format!("{} in {}", parts.join(", "), plural(report.checked, "file"));
     let mut aside = Vec::new();
-    if !report.skipped.is_empty() {
-        aside.push(format!("{} skipped", report.skipped.len()));
+    // Paths the walk left out are the user's choice to change, so they are counted apart, each
+    // with the flag that brings them in.
+    let left_out = |reason: &str| {
+        report
+            .skipped
+            .iter()
+            .filter(|s| s.reason.ends_with(reason))
+            .count()
+    };
+    let (ignored, hidden) = (left_out(IGNORED), left_out(HIDDEN));
+    let other = report.skipped.len() - ignored - hidden;
+    if other > 0 {
+        aside.push(format!("{other} skipped"));
+    }
+    if ignored > 0 {
+        aside.push(format!(
+            "{ignored} ignored by .gitignore; --no-ignore to scan {}",
+            if ignored == 1 { "it" } else { "them" }
+        ));
+    }
+    if hidden > 0 {
+        aside.push(format!(
+            "{hidden} hidden; --hidden to scan {}",
+            if hidden == 1 { "it" } else { "them" }
+        ));
     }
     if !report.suppressed.is_empty() {
         aside.push(format!("{} suppressed", report.suppressed.len()));
