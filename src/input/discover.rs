@@ -27,12 +27,10 @@ pub struct Walk {
     pub no_ignore: bool,
 }
 
-/// The skip reason of a path an ignore file matches (after `directory ` for a directory); the
-/// summary counts these.
-pub const IGNORED: &str = "ignored by .gitignore; --no-ignore to scan it";
-/// The skip reason of a hidden path (after `directory ` for a directory); the summary counts
-/// these.
-pub const HIDDEN: &str = "hidden; --hidden to scan it";
+/// How the skip reason of a path an ignore file matches ends; the summary counts these.
+pub const IGNORED: &str = "--no-ignore to scan it";
+/// How the skip reason of a hidden path ends; the summary counts these.
+pub const HIDDEN: &str = "--hidden to scan it";
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Origin {
@@ -217,14 +215,18 @@ fn left_out(
         let hidden = rel
             .components()
             .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-        sink.lock().unwrap_or_else(|e| e.into_inner()).push(LeftOut {
-            path: entry.path().to_path_buf(),
-            is_dir,
-            hidden,
-        });
+        sink.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(LeftOut {
+                path: entry.path().to_path_buf(),
+                is_dir,
+                hidden,
+            });
         false
     });
-    builder.build_parallel().run(|| Box::new(|_| ignore::WalkState::Continue));
+    builder
+        .build_parallel()
+        .run(|| Box::new(|_| ignore::WalkState::Continue));
     std::mem::take(&mut *found.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
@@ -262,11 +264,15 @@ fn tracked_or_skipped(root: &Path, left_out: Vec<LeftOut>) -> Vec<Candidate> {
         if read.contains(&l.path) {
             continue;
         }
+        let tracked_in = l.is_dir && read.iter().any(|t| t.starts_with(&l.path));
         let reason = match (l.hidden, l.is_dir) {
-            (true, false) => HIDDEN.to_string(),
-            (true, true) => format!("directory {HIDDEN}"),
-            (false, false) => IGNORED.to_string(),
-            (false, true) => format!("directory {IGNORED}"),
+            (true, false) => format!("hidden; {HIDDEN}"),
+            (true, true) => format!("hidden directory; {HIDDEN}"),
+            (false, false) => format!("ignored by .gitignore; {IGNORED}"),
+            (false, true) if tracked_in => format!(
+                "directory ignored by .gitignore, except the files git tracks in it (scanned); {IGNORED}"
+            ),
+            (false, true) => format!("directory ignored by .gitignore; {IGNORED}"),
         };
         let mut display = display_path(&l.path);
         // A directory some of whose files are read stays listed for the rest.

@@ -39,8 +39,8 @@ pub fn render(format: Format, report: &Report, rules: &[&Rule], options: &Render
 
 /// `2 errors, 1 warning in 14 files (3 skipped)`.
 pub fn summary(report: &Report) -> String {
-    use crate::input::discover::{HIDDEN, IGNORED};
     use crate::finding::Severity;
+    use crate::input::discover::{HIDDEN, IGNORED};
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut parts = Vec::new();
     for (sev, word) in [
@@ -70,16 +70,10 @@ pub fn summary(report: &Report) -> String {
         aside.push(format!("{other} skipped"));
     }
     if ignored > 0 {
-        aside.push(format!(
-            "{ignored} ignored by .gitignore; --no-ignore to scan {}",
-            if ignored == 1 { "it" } else { "them" }
-        ));
+        aside.push(format!("{ignored} ignored by .gitignore"));
     }
     if hidden > 0 {
-        aside.push(format!(
-            "{hidden} hidden; --hidden to scan {}",
-            if hidden == 1 { "it" } else { "them" }
-        ));
+        aside.push(format!("{hidden} hidden"));
     }
     if !report.suppressed.is_empty() {
         aside.push(format!("{} suppressed", report.suppressed.len()));
@@ -89,6 +83,15 @@ pub fn summary(report: &Report) -> String {
     }
     if !aside.is_empty() {
         s.push_str(&format!(" ({})", aside.join(", ")));
+    }
+    let flags: Vec<&str> = [(ignored, "--no-ignore"), (hidden, "--hidden")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(_, flag)| flag)
+        .collect();
+    if !flags.is_empty() {
+        let them = if ignored + hidden == 1 { "it" } else { "them" };
+        s.push_str(&format!("; {} to scan {them}", flags.join(" and ")));
     }
     s
 }

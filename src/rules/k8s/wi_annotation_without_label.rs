@@ -8,7 +8,9 @@ use super::pods;
 use super::wi_label_missing::{label_explained_elsewhere, wi_evidence};
 use crate::document::Part;
 use crate::finding::Finding;
-use crate::model::k8s::{WI_INJECT_PROXY, WI_PROXY_PORT, WI_SKIP_CONTAINERS, WI_TOKEN_EXPIRATION, WI_USE};
+use crate::model::k8s::{
+    WI_INJECT_PROXY, WI_PROXY_PORT, WI_SKIP_CONTAINERS, WI_TOKEN_EXPIRATION, WI_USE,
+};
 use crate::rules::Ctx;
 
 /// The annotations the webhook reads from the pod.
