@@ -118,6 +118,10 @@ pub struct CheckArgs {
     /// Also report unrecognized documents and list skipped files.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Also read DIR (the repository), for the joins, but report only findings located in the
+    /// PATHS given: what a pre-commit hook passes.
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<String>,
     /// Also walk hidden files and directories (`.azure/`, `.deploy/`).
     #[arg(long)]
     pub hidden: bool,

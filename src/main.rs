@@ -101,7 +101,8 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         list.iter().map(|a| a.value.clone()).collect()
     };
     let config = ScanConfig {
-        paths: args.paths.clone(),
+        paths: args.context.iter().chain(&args.paths).cloned().collect(),
+        report_only: args.context.as_ref().map(|_| args.paths.clone()),
         max_file_size: args
             .max_file_size
             .or(config.max_file_size)
