@@ -347,7 +347,7 @@ pub fn scan_candidates(
     report.suppressed.retain(|(f, _)| shown(f));
     if let Some(mut baseline) = config.baseline.clone() {
         let before = findings.len();
-        findings.retain(|f| !baseline.take(f));
+        findings.retain(|f| !baseline.take(f, &report.paths[f.primary.file]));
         report.baselined = before - findings.len();
     }
     let paths = &report.paths;

@@ -142,6 +142,18 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     });
+    // A baseline that accepts nothing is most likely stale or for other files, and otherwise
+    // every old finding would come back as new without a word.
+    if let (Some(path), Some(b)) = (&args.baseline, &config.baseline)
+        && !b.is_empty()
+        && report.baselined == 0
+    {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: none of the {} entries of the baseline {path} matched a finding: its paths are relative to its own directory, so check that it was written for these files (or write it again with --write-baseline)",
+            b.len()
+        );
+    }
     let selected = match app::select_rules(registry, &config) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
