@@ -28,7 +28,7 @@ pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
     (
         "fic.audience-not-default",
         audience_not_default::check,
-        Reach::Scan,
+        Reach::File,
     ),
     (
         "fic.claims-expression-invalid",
