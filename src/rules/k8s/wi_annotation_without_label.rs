@@ -29,9 +29,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if !matches!(wi_evidence(ctx, &pod), (None, None)) {
             continue;
         }
-        let present: Vec<&str> = POD_ANNOTATIONS
-            .iter()
-            .copied()
+        // `use` written as an annotation is the usual slip behind the others, so it leads.
+        let present: Vec<&str> = std::iter::once(WI_USE)
+            .chain(POD_ANNOTATIONS.iter().copied())
             .filter(|k| pod.template.annotation(k).is_some())
             .collect();
         let Some(first) = present.first() else {
@@ -42,6 +42,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .map(|k| format!("`{k}`"))
             .collect::<Vec<_>>()
             .join(", ");
+        let as_annotation = if *first == WI_USE {
+            " (`use` is set as an annotation, which the webhook does not read)"
+        } else {
+            ""
+        };
         let mut f = ctx.finding(
             pod.object.loc(
                 &pod.template.path(&["metadata", "annotations", first]),
@@ -49,7 +54,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             ),
             "no effect without the label",
             format!(
-                "the pod template of {} has the Workload Identity annotation{} {names} but no `{WI_USE}` label: the webhook mutates only labelled pods, so {} nothing",
+                "the pod template of {} has the Workload Identity annotation{} {names} but no `{WI_USE}` label{as_annotation}: the webhook mutates only labelled pods, so {} nothing",
                 pod.object.describe(),
                 if present.len() > 1 { "s" } else { "" },
                 if present.len() > 1 { "they do" } else { "it does" },
