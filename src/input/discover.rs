@@ -163,7 +163,10 @@ fn walk(root: &Path, exclude: Option<&Arc<PathFilter>>, options: Walk, out: &mut
     let mut found = std::mem::take(&mut *found.lock().unwrap_or_else(|e| e.into_inner()));
     if !(options.hidden && options.no_ignore) {
         let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|e| e.into_inner()));
-        let left_out = left_out(root, exclude, seen);
+        let mut left_out = left_out(root, exclude, seen);
+        // A path the first walk could not read is reported already, with its error.
+        let reported: HashSet<&str> = found.iter().map(|c| c.display.as_str()).collect();
+        left_out.retain(|l| !reported.contains(display_path(&l.path).as_str()));
         found.extend(tracked_or_skipped(root, left_out));
     }
     found.sort_by(|a, b| (&a.display, &a.origin).cmp(&(&b.display, &b.origin)));
