@@ -773,17 +773,14 @@ fn query_digits(query: &str) -> Option<&str> {
 /// Users paste codes the way error messages and logs show them, so the prefix, case, whitespace,
 /// the colon that follows the code and the message after it must not matter.
 pub fn lookup(query: &str) -> Option<&'static Code> {
-    let digits = query_digits(query)?;
-    CODES
-        .iter()
-        .find(|c| c.code.get(PREFIX.len()..) == Some(digits))
+    find(CODES, |c| c.code, query)
 }
 
-fn lookup_unrelated(query: &str) -> Option<&'static Unrelated> {
+fn find<T>(table: &'static [T], code: fn(&T) -> &str, query: &str) -> Option<&'static T> {
     let digits = query_digits(query)?;
-    UNRELATED
+    table
         .iter()
-        .find(|c| c.code.get(PREFIX.len()..) == Some(digits))
+        .find(|c| code(c).get(PREFIX.len()..) == Some(digits))
 }
 
 /// `explain` takes rule ids and codes in one argument; rule ids are kebab-case words, so a number
@@ -803,7 +800,7 @@ pub fn explain(query: &str) -> Result<String, String> {
     if let Some(code) = lookup(query) {
         return Ok(page(code));
     }
-    if let Some(code) = lookup_unrelated(query) {
+    if let Some(code) = find(UNRELATED, |c| c.code, query) {
         let mut out = String::new();
         let _ = writeln!(out, "{}: {}", code.code, code.title);
         let _ = writeln!(out);
