@@ -126,30 +126,38 @@ fn walk(root: &Path, exclude: Option<&Arc<PathFilter>>, options: Walk, out: &mut
         .git_global(!options.no_ignore)
         .git_exclude(!options.no_ignore)
         .threads(threads);
-    if let Some(exclude) = exclude {
-        let (exclude, found) = (Arc::clone(exclude), Arc::clone(&found));
-        builder.filter_entry(move |entry| {
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            // Only what would be read (or walked) is worth a line in the report.
-            if !is_dir && !has_input_extension(entry.path()) {
-                return true;
+    let (exclude_in, found_in) = (exclude.cloned(), Arc::clone(&found));
+    builder.filter_entry(move |entry| {
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        // git's own directory holds no inputs, even with `--hidden`.
+        if is_dir && entry.depth() > 0 && entry.file_name() == ".git" {
+            return false;
+        }
+        // Only what would be read (or walked) is worth a line in the report.
+        if !is_dir && !has_input_extension(entry.path()) {
+            return true;
+        }
+        let Some(exclude) = &exclude_in else {
+            return true;
+        };
+        match exclude.matched(entry.path(), is_dir) {
+            Some(pattern) => {
+                found_in
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(excluded(display_path(entry.path()), &pattern));
+                false
             }
-            match exclude.matched(entry.path(), is_dir) {
-                Some(pattern) => {
-                    found
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(excluded(display_path(entry.path()), &pattern));
-                    false
-                }
-                None => true,
-            }
-        });
-    }
+            None => true,
+        }
+    });
     builder.build_parallel().run(|| {
         let (found, seen) = (&found, &seen);
         Box::new(move |entry| {
-            if let Ok(e) = &entry {
+            // Only what the second walk asks about: directories and input files.
+            if let Ok(e) = &entry
+                && (e.file_type().is_some_and(|t| t.is_dir()) || has_input_extension(e.path()))
+            {
                 seen.lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(e.path().to_path_buf());
@@ -199,13 +207,13 @@ fn left_out(
     let root_buf = root.to_path_buf();
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if !is_dir && !has_input_extension(entry.path()) {
+            return false;
+        }
         if entry.depth() == 0 || seen.contains(entry.path()) {
             return true;
         }
         if is_dir && entry.file_name() == ".git" {
-            return false;
-        }
-        if !is_dir && !has_input_extension(entry.path()) {
             return false;
         }
         if exclude
