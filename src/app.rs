@@ -42,6 +42,11 @@ pub struct ScanConfig {
     pub config: Config,
     /// `scan.exclude` of the config.
     pub exclude: Option<Arc<PathFilter>>,
+    /// Whether directory walks include hidden and ignored paths.
+    pub walk: discover::Walk,
+    /// Report only findings whose primary location is in these paths (files, or directories
+    /// that contain it); the other paths are read for the joins only. `None`: report all.
+    pub report_only: Option<Vec<String>>,
     /// Findings recorded here are not reported (counted as baselined).
     pub baseline: Option<Baseline>,
     /// Show a progress bar on stderr (when it is a terminal) once the scan takes over a second.
@@ -133,7 +138,8 @@ pub fn select_rules<'r>(
 pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanError> {
     // An unknown rule id is the first thing to say, before any path is looked at.
     select_rules(registry, config)?;
-    let (mut candidates, io_errors) = discover::discover(&config.paths, config.exclude.as_ref());
+    let (mut candidates, io_errors) =
+        discover::discover(&config.paths, config.exclude.as_ref(), config.walk);
     if let Some(name) = &config.stdin_name {
         for c in &mut candidates {
             if matches!(c.origin, discover::Origin::Stdin) {
@@ -339,13 +345,19 @@ pub fn scan_candidates(
             f.severity = severity;
         }
     }
-    findings.retain(|f| f.finding.severity >= config.min_severity);
-    report
-        .suppressed
-        .retain(|(f, _)| f.finding.severity >= config.min_severity);
+    let paths = &report.paths;
+    let shown = |f: &Resolved| {
+        f.finding.severity >= config.min_severity
+            && config
+                .report_only
+                .as_ref()
+                .is_none_or(|only| within(&paths[f.primary.file], only))
+    };
+    findings.retain(|f| shown(f));
+    report.suppressed.retain(|(f, _)| shown(f));
     if let Some(mut baseline) = config.baseline.clone() {
         let before = findings.len();
-        findings.retain(|f| !baseline.take(f));
+        findings.retain(|f| !baseline.take(f, &report.paths[f.primary.file]));
         report.baselined = before - findings.len();
     }
     let paths = &report.paths;
@@ -362,6 +374,23 @@ pub fn scan_candidates(
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.io_errors.sort();
     Ok(report)
+}
+
+/// Whether a reported path is one of `only` or under one of them, written as the user gave them
+/// (`./k8s/a.yaml`, `k8s/`, `.`).
+fn within(path: &str, only: &[String]) -> bool {
+    let clean = |p: &str| {
+        let p = p.trim_start_matches("./").trim_end_matches('/');
+        if p == "." {
+            String::new()
+        } else {
+            p.to_string()
+        }
+    };
+    let path = clean(path);
+    only.iter().map(|o| clean(o)).any(|o| {
+        o.is_empty() || path == o || path.strip_prefix(&o).is_some_and(|r| r.starts_with('/'))
+    })
 }
 
 /// One finding per rule and primary location (aliases can show the same node twice).

@@ -143,6 +143,17 @@ pub struct CheckArgs {
     /// Also report unrecognized documents and list skipped files.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Also read DIR (the repository), for the joins, but report only findings located in the
+    /// PATHS given: what a pre-commit hook passes.
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<String>,
+    /// Also walk hidden files and directories (`.azure/`, `.deploy/`).
+    #[arg(long)]
+    pub hidden: bool,
+    /// Also walk paths that .gitignore, .ignore or git's exclude files match (files git tracks
+    /// are read either way).
+    #[arg(long)]
+    pub no_ignore: bool,
     /// Colour in text output. `auto` colours a terminal, unless NO_COLOR is set; FORCE_COLOR or
     /// CLICOLOR_FORCE (not empty, not `0`) colour any output.
     #[arg(long, value_enum, default_value = "auto")]

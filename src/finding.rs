@@ -155,6 +155,9 @@ pub struct Resolved {
     pub primary: Placed,
     pub related: Vec<Placed>,
     pub fingerprint: String,
+    /// The fingerprint without the file's path: with the path made relative to a baseline, it
+    /// identifies the finding whatever directory wiflint runs from.
+    pub place_key: String,
     /// One per file the labels are in, the primary's first.
     pub excerpts: Vec<Excerpt>,
 }
@@ -338,7 +341,8 @@ pub fn resolve_all<'f>(
                 finding,
                 primary,
                 related,
-                fingerprint: slot.fingerprint,
+                fingerprint: slot.fingerprint.0,
+                place_key: slot.fingerprint.1,
                 excerpts,
             }
         })
@@ -350,7 +354,7 @@ pub fn resolve_all<'f>(
 struct Slot {
     primary: Option<Placed>,
     related: Vec<Option<Placed>>,
-    fingerprint: String,
+    fingerprint: (String, String),
     excerpts: Vec<Excerpt>,
 }
 
@@ -358,7 +362,7 @@ struct Slot {
 /// fingerprint), (finding, excerpt).
 struct Visit {
     placed: Vec<(usize, usize, Placed)>,
-    fingerprints: Vec<(usize, String)>,
+    fingerprints: Vec<(usize, (String, String))>,
     excerpts: Vec<(usize, Excerpt)>,
 }
 
@@ -394,9 +398,10 @@ fn place(label: &Label, file_id: FileId, file: Option<&InputFile>) -> Placed {
 /// inside it) and the offending text. Line numbers and messages are left out, so inserting a
 /// document above or rewording a message keeps baselines valid. FNV-1a, which unlike std's hasher
 /// is stable across releases and platforms.
-fn fingerprint(finding: &Finding, primary: &Placed, file: Option<&InputFile>) -> String {
+/// Also returns the same hash without the path, [`Resolved::place_key`].
+fn fingerprint(finding: &Finding, primary: &Placed, file: Option<&InputFile>) -> (String, String) {
     let Some(file) = file else {
-        return String::new();
+        return (String::new(), String::new());
     };
     let path = file
         .source
@@ -415,14 +420,20 @@ fn fingerprint(finding: &Finding, primary: &Placed, file: Option<&InputFile>) ->
         Target::Span(_) => String::new(),
     };
     let value = file.source.text.get(primary.span.range()).unwrap_or("");
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [finding.rule.as_str(), path, &place, value] {
-        for b in part.bytes().chain(std::iter::once(0)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+    let hash = |parts: &[&str]| {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in parts {
+            for b in part.bytes().chain(std::iter::once(0)) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
         }
-    }
-    format!("{h:016x}")
+        format!("{h:016x}")
+    };
+    (
+        hash(&[finding.rule.as_str(), path, &place, value]),
+        hash(&[finding.rule.as_str(), &place, value]),
+    )
 }
 
 /// `Deployment/orders/api` for a Kubernetes object at the root of its document.

@@ -184,7 +184,8 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         list.iter().map(|a| a.value.clone()).collect()
     };
     let config = ScanConfig {
-        paths: args.paths.clone(),
+        paths: args.context.iter().chain(&args.paths).cloned().collect(),
+        report_only: args.context.as_ref().map(|_| args.paths.clone()),
         max_file_size: args
             .max_file_size
             .or(config.max_file_size)
@@ -208,6 +209,10 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
             .collect(),
         min_severity: severity(args.severity),
         exclude,
+        walk: wiflint::input::discover::Walk {
+            hidden: args.hidden,
+            no_ignore: args.no_ignore,
+        },
         baseline,
         progress: std::io::stderr().is_terminal(),
         no_excerpts: args.format != Format::Text || args.statistics,
@@ -232,6 +237,18 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
             return fail(&e.to_string());
         }
     });
+    // A baseline that accepts nothing is most likely stale or for other files, and otherwise
+    // every old finding would come back as new without a word.
+    if let (Some(path), Some(b)) = (&args.baseline, &config.baseline)
+        && !b.is_empty()
+        && report.baselined == 0
+    {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: none of the {} entries of the baseline {path} matched a finding: its paths are relative to its own directory, so check that it was written for these files (or write it again with --write-baseline)",
+            b.len()
+        );
+    }
     let selected = match app::select_rules(registry, &config) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),

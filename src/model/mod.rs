@@ -295,7 +295,7 @@ impl<'a> Model<'a> {
             .next()
             .unwrap_or("")
             .to_ascii_lowercase();
-        let Some(api_path) = lone_response_path(&file_name) else {
+        let Some(api_path) = lone_response_path(&file_name, data.node) else {
             return false;
         };
         add_response(&mut self.vaults[0], &api_path, at.clone());
@@ -396,8 +396,14 @@ impl<'a> Model<'a> {
     }
 }
 
-/// The Vault API path a lone `vault read` response answers, by the documented file names.
-fn lone_response_path(file_name: &str) -> Option<String> {
+/// Fields only the Azure secrets engine's `<mount>/config` returns together.
+const AZURE_CONFIG_FIELDS: &[&str] = &["subscription_id", "tenant_id", "identity_token_audience"];
+
+/// The Vault API path a lone `vault read` response answers, by the documented file names. A
+/// mount other than `azure/` saves its config as `<mount>-config.json` (`azure-dev-config.json`
+/// for `azure-dev/`); that name alone could be any engine's, so it counts only with the Azure
+/// plugin's fields, and the rules then use it only for a mount the mount table lists as `azure`.
+fn lone_response_path(file_name: &str, data: &crate::document::Node) -> Option<String> {
     let stem = file_name
         .strip_suffix(".json")
         .or_else(|| file_name.strip_suffix(".yaml"))
@@ -406,10 +412,18 @@ fn lone_response_path(file_name: &str) -> Option<String> {
         "azure-config" => Some("azure/config".into()),
         "identity-oidc-config" => Some("identity/oidc/config".into()),
         "sys-mounts" => Some("sys/mounts".into()),
-        _ => stem
-            .strip_prefix("identity-oidc-key-")
-            .filter(|k| !k.is_empty())
-            .map(|k| format!("identity/oidc/key/{k}")),
+        _ => {
+            if let Some(key) = stem.strip_prefix("identity-oidc-key-") {
+                return (!key.is_empty()).then(|| format!("identity/oidc/key/{key}"));
+            }
+            let mount = stem.strip_suffix("-config").filter(|m| !m.is_empty())?;
+            let azure = AZURE_CONFIG_FIELDS
+                .iter()
+                .filter(|k| data.get(k).is_some())
+                .count()
+                >= 2;
+            azure.then(|| format!("{mount}/config"))
+        }
     }
 }
 

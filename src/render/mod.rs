@@ -106,6 +106,7 @@ fn statistics(report: &Report, quiet: bool) -> String {
 /// `2 errors, 1 warning in 14 files (3 skipped)`.
 pub fn summary(report: &Report) -> String {
     use crate::finding::Severity;
+    use crate::input::discover::{HIDDEN, IGNORED};
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut parts = Vec::new();
     for (sev, word) in [
@@ -120,8 +121,25 @@ pub fn summary(report: &Report) -> String {
     }
     let mut s = format!("{} in {}", parts.join(", "), plural(report.checked, "file"));
     let mut aside = Vec::new();
-    if !report.skipped.is_empty() {
-        aside.push(format!("{} skipped", report.skipped.len()));
+    // Paths the walk left out are the user's choice to change, so they are counted apart, each
+    // with the flag that brings them in.
+    let left_out = |reason: &str| {
+        report
+            .skipped
+            .iter()
+            .filter(|s| s.reason.ends_with(reason))
+            .count()
+    };
+    let (ignored, hidden) = (left_out(IGNORED), left_out(HIDDEN));
+    let other = report.skipped.len() - ignored - hidden;
+    if other > 0 {
+        aside.push(format!("{other} skipped"));
+    }
+    if ignored > 0 {
+        aside.push(format!("{ignored} ignored by .gitignore"));
+    }
+    if hidden > 0 {
+        aside.push(format!("{hidden} hidden"));
     }
     if !report.suppressed.is_empty() {
         aside.push(format!("{} suppressed", report.suppressed.len()));
@@ -131,6 +149,15 @@ pub fn summary(report: &Report) -> String {
     }
     if !aside.is_empty() {
         s.push_str(&format!(" ({})", aside.join(", ")));
+    }
+    let flags: Vec<&str> = [(ignored, "--no-ignore"), (hidden, "--hidden")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(_, flag)| flag)
+        .collect();
+    if !flags.is_empty() {
+        let them = if ignored + hidden == 1 { "it" } else { "them" };
+        s.push_str(&format!("; {} to scan {them}", flags.join(" and ")));
     }
     s
 }

@@ -6,7 +6,8 @@
 //! scan is not mistaken for an all-clear.
 //!
 //! The facts come from `domain-facts.md` §2. Microsoft does not document several of these codes, so
-//! every entry carries its source and how sure it is, and hearsay is marked UNVERIFIED. The table is
+//! every entry carries its source (a link or a named document) and how sure it is, and hearsay is
+//! marked "unconfirmed", in words a user reads without knowing wiflint's notes. The table is
 //! hand-written data, not derived from the rule registry, because the codes are Entra's, not ours;
 //! the rule ids it names are cross-checked against the registry there, which keeps this module free
 //! of crate dependencies.
@@ -45,7 +46,7 @@ const PREFIX: &str = "AADSTS";
 
 /// Printed under every page and the unknown-code list: even documented texts may drift.
 const NOTE: &str = "Microsoft says error codes and their texts \"are subject to change at any \
-    time\" (entra-docs docs/identity-platform/reference-error-codes.md).";
+    time\" (https://learn.microsoft.com/entra/identity-platform/reference-error-codes).";
 
 const REFERENCE_URL: &str =
     "https://learn.microsoft.com/entra/identity-platform/reference-error-codes";
@@ -117,11 +118,11 @@ const MI_AS_FIC_MEANING: &str = "An app registration trusts a managed identity t
     issuer (the managed-identity-as-credential setup), and the presented token breaks one of its \
     conditions. Third-party notes tie AADSTS700226, AADSTS700227 and AADSTS700236 to a token that \
     is not a managed identity token, a forbidden audience, and a token from another tenant; which \
-    code means which is UNVERIFIED.";
+    code means which is unconfirmed.";
 
-const MI_AS_FIC_SOURCE: &str = "Third-party notes only (public code search); UNVERIFIED, including \
-    the wording and which code is which. The setup's conditions: [MI-AS-FIC] entra-docs \
-    docs/workload-id/workload-identity-federation-config-app-trust-managed-identity.md.";
+const MI_AS_FIC_SOURCE: &str = "Third-party notes only; unconfirmed, including the wording and which \
+    code is which. The setup's conditions: Microsoft's \"Configure an application to trust a managed \
+    identity\" (https://learn.microsoft.com/entra/workload-id/workload-identity-federation-config-app-trust-managed-identity).";
 
 pub static CODES: &[Code] = &[
     Code {
@@ -136,7 +137,53 @@ pub static CODES: &[Code] = &[
                 ask an administrator which policy applied.",
             rules: &[],
         }],
-        source: "[AWI] docs/book/src/known-issues.md (Azure/azure-workload-identity).",
+        source: "Azure Workload Identity's \"Known Issues\" page \
+            (https://azure.github.io/azure-workload-identity/docs/known-issues.html).",
+    },
+    Code {
+        code: "AADSTS50027",
+        title: "InvalidJwtToken: invalid JWT token",
+        meaning: "Entra rejected the presented token itself. Microsoft lists these reasons: no \
+            nonce or sub claim, subject identifier mismatch, a duplicate claim, an unexpected \
+            issuer or audience, a token outside its valid time range, a malformed token, or an \
+            external token that failed signature verification.",
+        causes: &[
+            Cause {
+                text: "The token's audience is not the one the credential expects, e.g. a \
+                    ServiceAccount token for the API server rather than the projected workload \
+                    identity token.",
+                rules: &["audience-not-default", "token-file-path-hardcoded"],
+            },
+            Cause {
+                text: "The issuer signs with another algorithm than RS256, which Microsoft has not \
+                    tested.",
+                rules: &["vault-signing-key-not-rs256"],
+            },
+            Cause {
+                text: "The token's signature does not verify against the keys the issuer publishes \
+                    (keys rotated, or a discovery document that serves another issuer's keys). \
+                    Check `<issuer>/.well-known/openid-configuration` and its `jwks_uri` against \
+                    the token's `kid`.",
+                rules: &[],
+            },
+        ],
+        source: "Microsoft's error code reference \
+            (https://learn.microsoft.com/entra/identity-platform/reference-error-codes).",
+    },
+    Code {
+        code: "AADSTS53003",
+        title: "BlockedByConditionalAccess: access has been blocked by Conditional Access policies",
+        meaning: "A Conditional Access policy denied the token. Conditional Access for workload \
+            identities applies to service principals, so the federated exchange itself can be \
+            right while a location or risk policy blocks the identity.",
+        causes: &[Cause {
+            text: "A Conditional Access policy covers the app or managed identity, e.g. one that \
+                allows only named locations that exclude the cluster's egress addresses. Check the \
+                service principal sign-in logs for the policy that applied.",
+            rules: &[],
+        }],
+        source: "Microsoft's error code reference \
+            (https://learn.microsoft.com/entra/identity-platform/reference-error-codes).",
     },
     Code {
         code: "AADSTS70011",
@@ -178,10 +225,83 @@ pub static CODES: &[Code] = &[
                 rules: &[],
             },
         ],
-        source: "[AWI] docs/book/src/troubleshooting.md (AKS trailing-slash example); propagation: \
-            [ENTRA-CONS] \"Time for federated credential changes to propagate\" and [AWI] \
-            docs/book/src/faq.md. Not in the official error table read (entra-docs \
-            reference-error-codes.md, commit 04f65548).",
+        source: "Azure Workload Identity's \"Troubleshooting\" page (AKS trailing-slash example, \
+            https://azure.github.io/azure-workload-identity/docs/troubleshooting.html); propagation: \
+            Microsoft's \"Important considerations and restrictions for federated identity \
+            credentials\" (https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations). \
+            Not in Microsoft's error code reference.",
+    },
+    Code {
+        code: "AADSTS70023",
+        title: "External OIDC Provider token must have a lifetime of less than or equal to 1.01:00:00",
+        meaning: "The presented token's lifetime (`exp` minus `iat`) is longer than Entra accepts \
+            from an external issuer: at most 1 day and 1 hour (25 hours). Entra checks the \
+            lifetime the issuer granted, not the time left.",
+        causes: &[
+            Cause {
+                text: "A Vault azure mount's `identity_token_ttl` is longer than 25 hours.",
+                rules: &["vault-token-ttl-invalid"],
+            },
+            Cause {
+                text: "Another issuer mints long-lived tokens, or the workload presents a legacy \
+                    or long-lived ServiceAccount token instead of the projected one (the webhook \
+                    caps its token at 86400 s). Check the `iat` and `exp` of the token the \
+                    workload presents.",
+                rules: &[],
+            },
+        ],
+        source: "Entra's message, verbatim, in https://github.com/MicrosoftDocs/azure-docs/issues/86916. \
+            Not in Microsoft's error code reference.",
+    },
+    Code {
+        code: "AADSTS70025",
+        title: "The client has no configured federated identity credentials",
+        meaning: "The app registration or managed identity that the client id names has no \
+            federated identity credential at all, so no token can be exchanged for it. Entra's \
+            message reads \"The client '<name>' has no configured federated identity \
+            credentials.\"",
+        causes: &[
+            Cause {
+                text: "The ServiceAccount's `client-id` names an identity with no credential, or \
+                    another identity than the one that holds the credentials.",
+                rules: &[
+                    "service-account-without-credential",
+                    "client-id-env-mismatch",
+                ],
+            },
+            Cause {
+                text: "The credential was created moments ago and has not propagated yet, or was \
+                    created on another identity. Check `az identity federated-credential list` \
+                    (or the app's federated credentials) for the identity whose client id the \
+                    workload uses.",
+                rules: &[],
+            },
+        ],
+        source: "Entra's message as users quote it; Microsoft's lookup page: \
+            https://login.microsoftonline.com/error?code=70025. Not in Microsoft's error code \
+            reference.",
+    },
+    Code {
+        code: "AADSTS90002",
+        title: "InvalidTenantName: the tenant name wasn't found in the data store",
+        meaning: "The token request went to a tenant Entra does not know in this cloud. \
+            Microsoft notes that this often comes from a cross-cloud app used against the wrong \
+            cloud.",
+        causes: &[
+            Cause {
+                text: "The ServiceAccount's `tenant-id` annotation is neither a GUID nor a domain \
+                    name, or is empty and suppresses the cluster's tenant.",
+                rules: &["tenant-id-invalid", "tenant-id-empty"],
+            },
+            Cause {
+                text: "The tenant id is well formed but wrong, or belongs to another cloud than \
+                    the authority host the pod uses (`AZURE_AUTHORITY_HOST`). Check the tenant id \
+                    with `az account show --query tenantId` in the identity's cloud.",
+                rules: &[],
+            },
+        ],
+        source: "Microsoft's error code reference \
+            (https://learn.microsoft.com/entra/identity-platform/reference-error-codes).",
     },
     Code {
         code: "AADSTS90061",
@@ -199,7 +319,7 @@ pub static CODES: &[Code] = &[
             Cause {
                 text: "The issuer is not an absolute `https://` URL. A HashiCorp support article \
                     says Entra needs an issuer with a publicly trusted certificate; that Entra \
-                    enforces https itself is UNVERIFIED.",
+                    enforces https itself is unconfirmed.",
                 rules: &["issuer-not-https"],
             },
             Cause {
@@ -210,8 +330,26 @@ pub static CODES: &[Code] = &[
                 rules: &[],
             },
         ],
-        source: "[AWI] docs/book/src/troubleshooting.md; publicly trusted CA: \
-            support.hashicorp.com/hc/en-us/articles/44981193143955.",
+        source: "Azure Workload Identity's \"Troubleshooting\" page \
+            (https://azure.github.io/azure-workload-identity/docs/troubleshooting.html); publicly \
+            trusted CA: https://support.hashicorp.com/hc/en-us/articles/44981193143955.",
+    },
+    Code {
+        code: "AADSTS500011",
+        title: "InvalidResourceServicePrincipalNotFound: the resource principal was not found in \
+            the tenant",
+        meaning: "The exchange itself succeeded far enough for Entra to look up the resource the \
+            workload asked a token for, and that resource has no service principal in the tenant.",
+        causes: &[Cause {
+            text: "The application requests a scope for a resource that is not in the tenant, a \
+                misspelt resource URI, or a malformed scope (one SDK release requested \
+                `api://AzureADTokenExchange./default`). Check the scope string the application \
+                passes, and that the resource exists in the identity's tenant.",
+            rules: &[],
+        }],
+        source: "Microsoft's error code reference \
+            (https://learn.microsoft.com/entra/identity-platform/reference-error-codes); the SDK \
+            example: https://github.com/AzureAD/microsoft-identity-web/issues/2793.",
     },
     Code {
         code: "AADSTS700016",
@@ -247,7 +385,8 @@ pub static CODES: &[Code] = &[
             },
         ],
         source: "entra-docs docs/identity-platform/reference-error-codes.md (official error \
-            table); where the client id and tenant come from: [AWI] pkg/webhook/webhook.go.",
+            table); where the client id and tenant come from: the Azure Workload Identity webhook \
+            (https://github.com/Azure/azure-workload-identity, pkg/webhook/webhook.go).",
     },
     Code {
         code: "AADSTS700024",
@@ -270,17 +409,41 @@ pub static CODES: &[Code] = &[
         source: "Third-party reports only; not in the official error table read. Semi-verified.",
     },
     Code {
+        code: "AADSTS700027",
+        title: "Client assertion failed signature validation",
+        meaning: "Entra could not verify the presented token's signature with the keys the \
+            issuer publishes.",
+        causes: &[
+            Cause {
+                text: "The Vault OIDC key signs with an algorithm other than RS256.",
+                rules: &["vault-signing-key-not-rs256"],
+            },
+            Cause {
+                text: "The issuer's published keys do not include the key that signed the token: \
+                    a rotated key, a cached discovery document, or a self-hosted issuer whose \
+                    `jwks_uri` serves other keys. Check the token's `kid` against \
+                    `<issuer>/.well-known/openid-configuration` and its `jwks_uri`.",
+                rules: &[],
+            },
+        ],
+        source: "Microsoft's error code reference \
+            (https://learn.microsoft.com/entra/identity-platform/reference-error-codes).",
+    },
+    Code {
         code: "AADSTS700211",
         title: "No matching federated identity record found for presented assertion issuer",
         meaning: "The issuer-specific form of AADSTS70021: no federated credential's issuer equals \
-            the token's `iss`, exactly. UNVERIFIED: known from third-party reports only.",
+            the token's `iss`, exactly. Entra's message reads \"No matching federated identity \
+            record found for presented assertion issuer '<issuer>'. Please check your federated \
+            identity credential Subject, Audience and Issuer against the presented assertion.\"",
         causes: &[
             ISSUER_SLASH,
             ISSUER_OTHER,
             ISSUER_WHITESPACE,
             ISSUER_OIDC_DISABLED,
         ],
-        source: "Third-party reports only (public code search). UNVERIFIED.",
+        source: "Verbatim message quoted in https://github.com/Azure/azure-workload-identity/issues/1200. \
+            Not in Microsoft's error code reference.",
     },
     Code {
         code: "AADSTS700212",
@@ -308,9 +471,9 @@ pub static CODES: &[Code] = &[
                 rules: &["token-file-path-hardcoded"],
             },
         ],
-        source: "Verbatim message in a public test fixture (public code search). Semi-verified. \
-            Not in the official error table read (entra-docs reference-error-codes.md, commit \
-            04f65548).",
+        source: "Verbatim message in public reports, e.g. \"No matching federated identity record \
+            found for presented assertion audience '<aud>'\". Semi-verified. Not in Microsoft's \
+            error code reference.",
     },
     Code {
         code: "AADSTS700213",
@@ -362,8 +525,12 @@ pub static CODES: &[Code] = &[
                 ],
             },
         ],
-        source: "Many third-party reports (public code search). Semi-verified. Not in the official \
-            error table read (entra-docs reference-error-codes.md, commit 04f65548).",
+        source: "Entra's message, verbatim: \"No matching federated identity record found for \
+            presented assertion subject '<subject>'. Please note that the matching is done using a \
+            case-sensitive comparison. Check your federated identity credential Subject, Audience \
+            and Issuer against the presented assertion.\" (quoted in \
+            https://github.com/microsoft/terraform-provider-fabric/issues/23 and \
+            https://github.com/dotnet/maui/pull/31978). Not in Microsoft's error code reference.",
     },
     Code {
         code: "AADSTS700222",
@@ -379,9 +546,12 @@ pub static CODES: &[Code] = &[
                 managed-identity-as-credential shape.",
             rules: &["entra-issuer-unsupported"],
         }],
-        source: "[ENTRA-CONS] \"Microsoft Entra issuers aren't supported\" (commit 915544ef); the \
-            exception: [MI-AS-FIC]. Not in the official error table read (entra-docs \
-            reference-error-codes.md, commit 04f65548).",
+        source: "Microsoft's \"Important considerations and restrictions for federated identity \
+            credentials\", section \"Microsoft Entra issuers aren't supported\" \
+            (https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations); \
+            the exception: \"Configure an application to trust a managed identity\" \
+            (https://learn.microsoft.com/entra/workload-id/workload-identity-federation-config-app-trust-managed-identity). \
+            Not in Microsoft's error code reference.",
     },
     Code {
         code: "AADSTS700223",
@@ -393,7 +563,7 @@ pub static CODES: &[Code] = &[
     Code {
         code: "AADSTS700226",
         title: "Only MSI tokens may be used as Federated Identity Credentials for AAD issuer \
-            (wording UNVERIFIED)",
+            (wording unconfirmed)",
         meaning: MI_AS_FIC_MEANING,
         causes: MI_AS_FIC,
         source: MI_AS_FIC_SOURCE,
@@ -401,7 +571,7 @@ pub static CODES: &[Code] = &[
     Code {
         code: "AADSTS700227",
         title: "Managed identity used as a federated credential in a way Entra refuses \
-            (UNVERIFIED)",
+            (unconfirmed)",
         meaning: MI_AS_FIC_MEANING,
         causes: MI_AS_FIC,
         source: MI_AS_FIC_SOURCE,
@@ -424,7 +594,7 @@ pub static CODES: &[Code] = &[
     Code {
         code: "AADSTS700236",
         title: "Managed identity used as a federated credential in a way Entra refuses \
-            (UNVERIFIED)",
+            (unconfirmed)",
         meaning: MI_AS_FIC_MEANING,
         causes: MI_AS_FIC,
         source: MI_AS_FIC_SOURCE,
@@ -459,14 +629,54 @@ pub static CODES: &[Code] = &[
         ],
         source: "entra-docs docs/identity-platform/reference-error-codes.md (official error \
             table). Credential order: Azure Identity SDK docs (the secret taking precedence is \
-            lightly verified). Vault: [VAULT-AZ] provider.go, client.go.",
+            lightly verified). Vault: the Azure secrets plugin's provider.go and client.go \
+            (https://github.com/hashicorp/vault-plugin-secrets-azure).",
+    },
+    Code {
+        code: "AADSTS7000222",
+        title: "InvalidClientSecretExpiredKeysProvided: the provided client secret keys are expired",
+        meaning: "The request authenticated with a client secret, not a federated token, and the \
+            secret has expired. With workload identity this means a secret-based credential ran \
+            instead of federation.",
+        causes: &[
+            Cause {
+                text: "A container of a workload identity pod sets `AZURE_CLIENT_SECRET` (or \
+                    another credential variable), so `DefaultAzureCredential` uses it before it \
+                    tries WorkloadIdentityCredential.",
+                rules: &["client-secret-env", "plaintext-client-secret"],
+            },
+            Cause {
+                text: "On a Vault server, the `AZURE_CLIENT_SECRET` environment variable overrides \
+                    the Azure plugin's stored configuration. Check the Vault server's environment.",
+                rules: &[],
+            },
+        ],
+        source: "Microsoft's error code reference \
+            (https://learn.microsoft.com/entra/identity-platform/reference-error-codes).",
+    },
+    Code {
+        code: "AADSTS7000229",
+        title: "The client application is missing service principal in the tenant",
+        meaning: "The app registration exists but has no service principal (enterprise \
+            application) in the tenant the token was requested from, so Entra cannot issue it a \
+            token. Entra's message reads \"The client application <appId> is missing service \
+            principal in the tenant <tenant>.\"",
+        causes: &[Cause {
+            text: "The app registration was created without a service principal, or in another \
+                tenant. Check with `az ad sp show --id <appId>`, and create it with \
+                `az ad sp create --id <appId>`.",
+            rules: &[],
+        }],
+        source: "Entra's message as quoted in \
+            https://github.com/Azure/Commercial-Marketplace-SaaS-Accelerator/issues/830. Not in \
+            Microsoft's error code reference.",
     },
     Code {
         code: "AADSTS7002131",
         title: "No matching federated identity record or credential expression for presented \
             assertion",
         meaning: "The token matched no flexible federated credential's \
-            `claimsMatchingExpression` (nor any subject). UNVERIFIED: known from third-party \
+            `claimsMatchingExpression` (nor any subject). Unconfirmed: known from third-party \
             troubleshooting notes only.",
         causes: &[
             Cause {
@@ -483,24 +693,133 @@ pub static CODES: &[Code] = &[
                 rules: &[],
             },
         ],
-        source: "Third-party troubleshooting notes only. UNVERIFIED.",
+        source: "Third-party troubleshooting notes only; unconfirmed.",
+    },
+    Code {
+        code: "AADSTS7002138",
+        title: "No matching federated identity record found for presented assertion subject \
+            (case-sensitive matching)",
+        meaning: "The token's `sub` matches no credential's subject under case-sensitive \
+            comparison. Entra made the match case-sensitive in 2025, so a subject that differs \
+            only in case (a GitHub organisation, repository or environment name) stopped working.",
+        causes: &[
+            Cause {
+                text: "A Kubernetes subject has uppercase letters; namespace and ServiceAccount \
+                    names are lowercase, so it can never match.",
+                rules: &["subject-format-invalid"],
+            },
+            Cause {
+                text: "A GitHub or other subject differs from the token's `sub` only in case. \
+                    Check the Subject quoted in the error message against the credential, character by character.",
+                rules: &[],
+            },
+        ],
+        source: "Microsoft's breaking-change notice \"Federated identity credentials now use \
+            case-sensitive matching\" \
+            (https://learn.microsoft.com/entra/identity-platform/reference-breaking-changes); the \
+            code as reported in https://github.com/Azure/login/issues/517. Not in Microsoft's \
+            error code reference.",
     },
 ];
 
-/// Users paste codes the way error messages and logs show them, so the prefix, case, whitespace
-/// and the colon that follows the code in `AADSTS70021: No matching …` must not matter.
+/// A code users meet while setting up workload identity that the exchange itself never returns:
+/// answering "unknown code" would send them looking in the wrong place.
+#[derive(Debug)]
+pub struct Unrelated {
+    pub code: &'static str,
+    pub title: &'static str,
+    /// Where the error comes from instead, and what to look at.
+    pub instead: &'static str,
+}
+
+pub static UNRELATED: &[Unrelated] = &[
+    Unrelated {
+        code: "AADSTS50020",
+        title: "UserUnauthorized: the user account from the identity provider does not exist in \
+            the tenant",
+        instead: "It is returned when a user signs in interactively with an account that is not \
+            a member or guest of the tenant, e.g. `az login` or a portal sign-in to the wrong \
+            directory. A workload identity exchange has no user. Check which account and tenant \
+            the interactive sign-in used.",
+    },
+    Unrelated {
+        code: "AADSTS65001",
+        title: "DelegationDoesNotExist: the user or administrator hasn't consented to use the \
+            application",
+        instead: "It is returned when a token is requested on behalf of a user (delegated \
+            permissions) and nobody has consented. A workload identity exchange is an app-only \
+            client-credentials request with no user, so it does not need consent; if a workload \
+            sees this, it is asking for a delegated token (e.g. an on-behalf-of flow). Check the \
+            flow the application uses and grant consent to the permissions it asks for.",
+    },
+];
+
+/// A whole pasted error (`AADSTS70021: No matching …`, or a JSON body from a log) names its code
+/// somewhere inside; the first `AADSTS<digits>` is the one Entra reported. A bare code may also
+/// come without the prefix or with the colon that follows it.
+fn query_digits(query: &str) -> Option<&str> {
+    if let Some(d) = digits(query) {
+        return Some(d);
+    }
+    let lower = query.to_ascii_lowercase();
+    let at = lower.find(&PREFIX.to_ascii_lowercase())? + PREFIX.len();
+    let rest = query.get(at..)?;
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    rest.get(..end).filter(|d| !d.is_empty())
+}
+
+/// Users paste codes the way error messages and logs show them, so the prefix, case, whitespace,
+/// the colon that follows the code and the message after it must not matter.
 pub fn lookup(query: &str) -> Option<&'static Code> {
-    let digits = digits(query)?;
-    CODES
+    find(CODES, |c| c.code, query)
+}
+
+fn find<T>(table: &'static [T], code: fn(&T) -> &str, query: &str) -> Option<&'static T> {
+    let digits = query_digits(query)?;
+    table
         .iter()
-        .find(|c| c.code.get(PREFIX.len()..) == Some(digits))
+        .find(|c| code(c).get(PREFIX.len()..) == Some(digits))
 }
 
 /// `explain` takes rule ids and codes in one argument; rule ids are kebab-case words, so a number
-/// or the `AADSTS` prefix is enough to route the query here, where an unknown code still gets a
-/// useful answer rather than "no such rule".
+/// or the `AADSTS` prefix anywhere (a pasted message) is enough to route the query here, where an
+/// unknown code still gets a useful answer rather than "no such rule".
 pub fn looks_like_code(query: &str) -> bool {
-    strip_code_prefix(normalize(query)).is_some() || digits(query).is_some()
+    strip_code_prefix(normalize(query)).is_some()
+        || digits(query).is_some()
+        || query
+            .to_ascii_lowercase()
+            .contains(&PREFIX.to_ascii_lowercase())
+}
+
+/// The answer for a code: its page, a pointer elsewhere for a code the exchange never returns,
+/// or (as the error) the list of codes wiflint knows.
+pub fn explain(query: &str) -> Result<String, String> {
+    if let Some(code) = lookup(query) {
+        return Ok(page(code));
+    }
+    if let Some(code) = find(UNRELATED, |c| c.code, query) {
+        let mut out = String::new();
+        let _ = writeln!(out, "{}: {}", code.code, code.title);
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "This is not a workload identity exchange error: no federated credential, \
+             ServiceAccount or Vault setting causes it, and no wiflint rule detects it."
+        );
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{}", code.instead);
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Source: Microsoft's error code reference ({REFERENCE_URL})."
+        );
+        let _ = writeln!(out, "Note: {NOTE}");
+        return Ok(out);
+    }
+    Err(unknown(query))
 }
 
 /// Rule-less causes are rendered with their manual check, so no cause leaves the user without
@@ -537,10 +856,13 @@ pub fn page(code: &Code) -> String {
 pub fn unknown(query: &str) -> String {
     let width = CODES.iter().map(|c| c.code.len()).max().unwrap_or(0);
     let mut out = String::new();
+    let asked = match query_digits(query) {
+        Some(d) if digits(query).is_none() => format!("{PREFIX}{d}"),
+        _ => query.trim().to_string(),
+    };
     let _ = writeln!(
         out,
-        "`{}` is not in wiflint's table of AADSTS codes. Known codes:",
-        query.trim()
+        "`{asked}` is not in wiflint's table of AADSTS codes. Known codes:"
     );
     for code in CODES {
         let _ = writeln!(out, "  {:<width$}  {}", code.code, code.title);
@@ -573,11 +895,21 @@ mod tests {
     use super::*;
 
     /// The facts file's note on which codes Microsoft's own table leaves out.
-    const NOT_IN_OFFICIAL_TABLE: &str = "Not in the official error table read (entra-docs \
-        reference-error-codes.md, commit 04f65548).";
+    const NOT_IN_OFFICIAL_TABLE: &str = "Not in Microsoft's error code reference.";
 
-    /// Every code in `domain-facts.md` §2, grouped rows split into one code each.
+    /// Every code in `domain-facts.md` §2, grouped rows split into one code each, then the codes
+    /// issue 13 added (sources in their entries).
     const FACTS_SECTION_2: &[&str] = &[
+        "AADSTS70025",
+        "AADSTS7002138",
+        "AADSTS70023",
+        "AADSTS700027",
+        "AADSTS50027",
+        "AADSTS7000229",
+        "AADSTS7000222",
+        "AADSTS90002",
+        "AADSTS500011",
+        "AADSTS53003",
         "AADSTS70021",
         "AADSTS700211",
         "AADSTS700212",
@@ -632,11 +964,49 @@ mod tests {
             "700210",
             "AADSTS 70021",
             "70021x",
-            "AADSTS70021::",
             "issuer-trailing-slash",
             "AADSTS-70021",
         ] {
             assert!(lookup(q).is_none(), "{q:?}");
+        }
+    }
+
+    #[test]
+    fn lookup_finds_the_code_in_a_pasted_message() {
+        let pasted = "AADSTS70021: No matching federated identity record found for presented \
+            assertion. Assertion Issuer: 'https://example'.";
+        assert_eq!(lookup(pasted).map(|c| c.code), Some("AADSTS70021"));
+        let json = r#"{"error":"invalid_client","error_description":"AADSTS700213: No matching"}"#;
+        assert_eq!(lookup(json).map(|c| c.code), Some("AADSTS700213"));
+        assert!(looks_like_code(pasted) && looks_like_code(json));
+        assert!(lookup("no code here").is_none());
+    }
+
+    #[test]
+    fn unrelated_codes_say_so() {
+        for q in [
+            "AADSTS65001",
+            "50020",
+            "AADSTS65001: The user or administrator",
+        ] {
+            let text = explain(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+            assert!(
+                text.contains("not a workload identity exchange error"),
+                "{text}"
+            );
+        }
+        for u in UNRELATED {
+            assert!(CODES.iter().all(|c| c.code != u.code), "{}", u.code);
+        }
+    }
+
+    #[test]
+    fn pages_speak_to_users() {
+        for code in CODES {
+            let text = page(code);
+            for word in ["UNVERIFIED", "[AWI]", "[ENTRA", "[MI-AS", "[VAULT", "seed"] {
+                assert!(!text.contains(word), "{}: {word}", code.code);
+            }
         }
     }
 
@@ -667,6 +1037,11 @@ mod tests {
         let text = unknown(" AADSTS99999: ");
         assert!(
             text.starts_with("`AADSTS99999:` is not in wiflint's table"),
+            "{text}"
+        );
+        let text = unknown("AADSTS99999: something failed");
+        assert!(
+            text.starts_with("`AADSTS99999` is not in wiflint's table"),
             "{text}"
         );
         for code in CODES {
@@ -741,14 +1116,13 @@ mod tests {
     #[test]
     fn unverified_codes_say_so() {
         for want in [
-            "AADSTS700211",
             "AADSTS7002131",
             "AADSTS700226",
             "AADSTS700227",
             "AADSTS700236",
         ] {
             let code = lookup(want).unwrap_or_else(|| panic!("{want} missing"));
-            assert!(code.source.contains("UNVERIFIED"), "{want}");
+            assert!(code.source.contains("unconfirmed"), "{want}");
         }
     }
 

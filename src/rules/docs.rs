@@ -30,10 +30,9 @@ pub fn list(registry: &Registry, json: bool) -> String {
 /// The page for one rule, as `explain` prints it and `docs/rules/<id>.md` stores it.
 pub fn page(rule: &super::Rule) -> String {
     format!(
-        "# {}\n\nSeverity: {} · Template: `{}`\n\n{}\n\n{}",
+        "# {}\n\nSeverity: {}\n\n{}\n\n{}",
         rule.id,
         rule.severity,
-        rule.template,
         rule.summary,
         rule.docs.trim_end()
     ) + "\n"
@@ -42,9 +41,7 @@ pub fn page(rule: &super::Rule) -> String {
 /// A rule's page, or an AADSTS code's: what it means and which rules detect its causes.
 pub fn explain(registry: &Registry, id: &str) -> Result<String, String> {
     if super::aadsts::looks_like_code(id) {
-        return super::aadsts::lookup(id)
-            .map(super::aadsts::page)
-            .ok_or_else(|| super::aadsts::unknown(id));
+        return super::aadsts::explain(id);
     }
     match registry.get(id) {
         Some(rule) => Ok(page(rule)),

@@ -13,7 +13,7 @@ fn text_on_examples_exits_1_with_summary() {
         .stdout(predicate::str::contains("error[wi-label-not-true]"))
         .stdout(predicate::str::contains("examples/broken/api.yaml:14:38"))
         .stdout(predicate::str::ends_with(
-            "13 errors, 3 warnings in 10 files\n",
+            "12 errors, 4 warnings in 10 files\n",
         ));
 }
 
@@ -88,8 +88,8 @@ fn json_shape_is_version_1() {
     assert_eq!(v["version"], 1);
     assert_eq!(v["tool"]["name"], "wiflint");
     assert_eq!(v["summary"]["files"], 10);
-    assert_eq!(v["summary"]["errors"], 13);
-    assert_eq!(v["summary"]["warnings"], 3);
+    assert_eq!(v["summary"]["errors"], 12);
+    assert_eq!(v["summary"]["warnings"], 4);
     let first = &v["findings"][0];
     assert_eq!(first["rule"], "wi-label-not-true");
     assert_eq!(first["location"]["path"], "examples/broken/api.yaml");
@@ -367,4 +367,129 @@ fn man_page_is_roff_with_every_check_option() {
             "{sub}"
         );
     }
+}
+
+#[test]
+fn explain_a_pasted_message_and_codes_from_elsewhere() {
+    wiflint()
+        .args([
+            "explain",
+            "AADSTS70023: External OIDC Provider token must have a lifetime of less than or equal to 1.01:00:00. Token issued at 1643126692.",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::starts_with("AADSTS70023: "))
+        .stdout(predicates::str::contains("vault-token-ttl-invalid"));
+    wiflint()
+        .args(["explain", "AADSTS65001"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains(
+            "not a workload identity exchange error",
+        ));
+    // What users read has no notes of wiflint's own.
+    for code in [
+        "AADSTS700211",
+        "AADSTS700222",
+        "AADSTS7000222",
+        "AADSTS70025",
+    ] {
+        wiflint()
+            .args(["explain", code])
+            .assert()
+            .code(0)
+            .stdout(predicates::str::contains("UNVERIFIED").not())
+            .stdout(predicates::str::contains("[AWI]").not());
+    }
+}
+
+/// A git in `dir` that reads no user or system configuration.
+fn git(dir: &std::path::Path, args: &[&str]) -> bool {
+    std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Hidden and ignored paths are counted and listed, the flags bring them in, and a file git
+/// tracks is read even under an ignored directory.
+#[test]
+fn hidden_and_ignored_paths_are_accounted_for() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    let manifest = std::fs::read_to_string(
+        "testdata/rules/wi-annotation-without-label/fail-proxy-without-label.yaml",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for path in [
+        "k8s/app.yaml",
+        "deploy/a.yaml",
+        "deploy/b.yaml",
+        ".azure/c.yaml",
+        "generated.yaml",
+    ] {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(root)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, &manifest).unwrap_or_else(|e| panic!("{e}"));
+    }
+    std::fs::write(root.join(".gitignore"), "deploy/\ngenerated.yaml\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run = |args: &[&str]| {
+        let out = wiflint()
+            .current_dir(root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args(["check", "--color", "never"])
+            .args(args)
+            .arg(".")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // Without git: nothing is tracked.
+    let text = run(&[]);
+    assert!(
+        text.ends_with(
+            "in 1 file (2 ignored by .gitignore, 1 hidden); --no-ignore and --hidden to scan them; --verbose lists the skipped files\n"
+        ),
+        "{text}"
+    );
+    let text = run(&["--verbose"]);
+    for line in [
+        "skipped .azure/: hidden directory; --hidden to scan it",
+        "skipped deploy/: directory ignored by .gitignore; --no-ignore to scan it",
+        "skipped generated.yaml: ignored by .gitignore; --no-ignore to scan it",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["--format", "json"])).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["summary"]["skipped"], 3, "{json}");
+    assert!(run(&["--hidden", "--no-ignore"]).ends_with("in 5 files\n"));
+    assert!(run(&["--hidden"]).contains("in 2 files (2 ignored by .gitignore)"));
+    // In a git work tree, a tracked file under an ignored directory is read.
+    if !git(root, &["init", "-q"]) {
+        #[allow(clippy::print_stderr, reason = "a skipped case says so")]
+        {
+            eprintln!("git is not installed: the tracked-file case is not tested");
+        }
+        return;
+    }
+    assert!(git(root, &["add", "-f", "deploy/a.yaml", "k8s/app.yaml"]));
+    let text = run(&["--verbose"]);
+    assert!(
+        text.contains("skipped deploy/: directory ignored by .gitignore, except the files git tracks in it (scanned)"),
+        "{text}"
+    );
+    assert!(text.contains("deploy/a.yaml:"), "{text}");
+    assert!(
+        text.contains("in 2 files (2 ignored by .gitignore, 1 hidden)"),
+        "{text}"
+    );
 }

@@ -65,47 +65,89 @@ fn local_hook() -> serde_json::Value {
     hook
 }
 
+fn ok(out: Output) -> Output {
+    assert!(out.status.success(), "{}", text(&out));
+    out
+}
+
+/// A git repository in a temporary home with the hook installed and its config committed.
+struct Repo {
+    home: tempfile::TempDir,
+    repo: std::path::PathBuf,
+    tools: &'static Path,
+    version: Output,
+}
+
+impl Repo {
+    fn git(&self, args: &[&str]) -> Output {
+        run(git(&self.repo, self.home.path(), self.tools).args(args))
+    }
+
+    fn write(&self, to: &str, content: &str) {
+        let to = self.repo.join(to);
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(&to, content).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+    }
+
+    fn new(tools: &'static Path) -> Self {
+        let pre_commit = tools.join("venv/bin/pre-commit");
+        let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let repo = home.path().join("repo");
+        std::fs::create_dir(&repo).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(home.path().join("gitconfig"), "").unwrap_or_else(|e| panic!("{e}"));
+        let version = ok(run(Command::new(&pre_commit).arg("--version")));
+        let this = Repo {
+            home,
+            repo,
+            tools,
+            version,
+        };
+        this.setup(&pre_commit);
+        this
+    }
+
+    fn setup(&self, pre_commit: &Path) {
+        let (repo, home, tools) = (&self.repo, &self.home, self.tools);
+        let git = |args: &[&str]| self.git(args);
+        ok(git(&["init", "-q", "-b", "main"]));
+        ok(git(&["config", "user.name", "wiflint test"]));
+        ok(git(&["config", "user.email", "test@wiflint.invalid"]));
+        ok(git(&["config", "commit.gpgsign", "false"]));
+
+        // A config file is YAML; JSON is YAML, and serde_json quotes every value exactly.
+        let config = serde_json::json!({
+            "repos": [{"repo": "local", "hooks": [local_hook()]}]
+        });
+        std::fs::write(
+            repo.join(".pre-commit-config.yaml"),
+            serde_json::to_string_pretty(&config).unwrap_or_default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        ok(run(Command::new(pre_commit)
+            .arg("install")
+            .current_dir(repo)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", home.path().join("gitconfig"))
+            .env("PRE_COMMIT_HOME", tools.join("pre-commit-home"))));
+        ok(git(&["add", ".pre-commit-config.yaml"]));
+        // The config itself is YAML that wiflint reads and finds nothing in.
+        let first = ok(git(&["commit", "-m", "pre-commit config"]));
+        assert!(text(&first).contains("wiflint"), "{}", text(&first));
+    }
+}
+
 #[test]
 fn pre_commit_hook_blocks_broken_commits_and_passes_fixed_ones() {
     let Some(tools) = tools::python("pre_commit_hook_blocks_broken_commits_and_passes_fixed_ones")
     else {
         return;
     };
-    let pre_commit = tools.join("venv/bin/pre-commit");
-    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let repo = home.path().join("repo");
-    std::fs::create_dir(&repo).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(home.path().join("gitconfig"), "").unwrap_or_else(|e| panic!("{e}"));
-    let git = |args: &[&str]| run(git(&repo, home.path(), tools).args(args));
-    let ok = |out: Output| {
-        assert!(out.status.success(), "{}", text(&out));
-        out
-    };
-    ok(git(&["init", "-q", "-b", "main"]));
-    ok(git(&["config", "user.name", "wiflint test"]));
-    ok(git(&["config", "user.email", "test@wiflint.invalid"]));
-    ok(git(&["config", "commit.gpgsign", "false"]));
-
-    // A config file is YAML; JSON is YAML, and serde_json quotes every value exactly.
-    let config = serde_json::json!({
-        "repos": [{"repo": "local", "hooks": [local_hook()]}]
-    });
-    std::fs::write(
-        repo.join(".pre-commit-config.yaml"),
-        serde_json::to_string_pretty(&config).unwrap_or_default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let version = ok(run(Command::new(&pre_commit).arg("--version")));
-    ok(run(Command::new(&pre_commit)
-        .arg("install")
-        .current_dir(&repo)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", home.path().join("gitconfig"))
-        .env("PRE_COMMIT_HOME", tools.join("pre-commit-home"))));
-    ok(git(&["add", ".pre-commit-config.yaml"]));
-    // The config itself is YAML that wiflint reads and finds nothing in.
-    let first = ok(git(&["commit", "-m", "pre-commit config"]));
-    assert!(text(&first).contains("wiflint"), "{}", text(&first));
+    let r = Repo::new(tools);
+    let (repo, version) = (&r.repo, &r.version);
+    let git = |args: &[&str]| r.git(args);
+    let write = |to: &str, content: &str| r.write(to, content);
 
     // Broken: a manifest with a `"True"` label, an unparseable Vault server config (HCL) and a
     // truncated credential export (JSON): each filter type reaches wiflint.
@@ -115,13 +157,6 @@ fn pre_commit_hook_blocks_broken_commits_and_passes_fixed_ones() {
             std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
         }
         std::fs::copy(Path::new(ROOT).join(from), &to).unwrap_or_else(|e| panic!("{from}: {e}"));
-    };
-    let write = |to: &str, content: &str| {
-        let to = repo.join(to);
-        if let Some(dir) = to.parent() {
-            std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
-        }
-        std::fs::write(&to, content).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
     };
     copy("examples/broken/api.yaml", "k8s/api.yaml");
     write(
@@ -165,8 +200,52 @@ fn pre_commit_hook_blocks_broken_commits_and_passes_fixed_ones() {
     assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), "2", "{out}");
     #[allow(clippy::print_stderr, reason = "visible with --nocapture")]
     {
-        eprintln!("{}blocked commit:\n{}", text(&version), text(&blocked));
+        eprintln!("{}blocked commit:\n{}", text(version), text(&blocked));
     }
+}
+
+/// pre-commit splits a long file list into several runs, `require_serial` or not. A pod in the
+/// first run's files and its ServiceAccount in the last run's must still be joined: the missing
+/// client-id is reported (in the ServiceAccount's file) and no run says the ServiceAccount does not
+/// exist.
+#[test]
+fn pre_commit_hook_joins_across_split_runs() {
+    let Some(tools) = tools::python("pre_commit_hook_joins_across_split_runs") else {
+        return;
+    };
+    let r = Repo::new(tools);
+    r.write(
+        "aaa/orders-api.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders-api\n  namespace: orders\n\
+         spec:\n  selector:\n    matchLabels: {app: orders-api}\n  template:\n    metadata:\n\
+         \x20     labels:\n        app: orders-api\n        azure.workload.identity/use: \"true\"\n\
+         \x20   spec:\n      serviceAccountName: orders-api\n      containers:\n\
+         \x20       - name: api\n          image: ghcr.io/contoso/orders-api:1.4.2\n",
+    );
+    r.write(
+        "zzz/orders-api-sa.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: orders-api\n  namespace: orders\n",
+    );
+    // Enough long paths that pre-commit's command lines (at most 128 KiB each) cannot hold them.
+    let filler = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: orders\ndata:\n  level: info\n";
+    for i in 0..2500 {
+        r.write(
+            &format!("mmm/team-{i:04}/a-rather-long-directory-name-for-the-settings/settings.yaml"),
+            filler,
+        );
+    }
+    ok(r.git(&["add", "-A"]));
+    let blocked = r.git(&["commit", "-m", "many files"]);
+    let out = text(&blocked);
+    assert!(!blocked.status.success(), "the commit went through:\n{out}");
+    let runs = out
+        .lines()
+        .filter(|l| l.contains(" warning") && l.contains(" in ") && l.contains(" files"))
+        .count();
+    assert!(runs >= 2, "pre-commit did not split the list:\n{out}");
+    assert!(out.contains("error[client-id-missing]"), "{out}");
+    assert!(out.contains("zzz/orders-api-sa.yaml"), "{out}");
+    assert!(!out.contains("service-account-not-found"), "{out}");
 }
 
 /// pre-commit's own schema checks: our `.pre-commit-hooks.yaml` as a hook repository manifest,

@@ -48,6 +48,17 @@ fn every_rule_has_docs_and_fixtures() {
             rule.id,
             rule.origin
         );
+        // Docs speak to users: no citation keys of wiflint's own notes, no working words.
+        let page = wiflint::rules::docs::page(rule);
+        for word in ["UNVERIFIED", "seed", "Template:", "domain facts", "§"] {
+            assert!(!page.contains(word), "{}: docs say `{word}`", rule.id);
+        }
+        let bare_key = page.split('[').skip(1).any(|rest| {
+            rest.split_once(']').is_some_and(|(key, _)| {
+                key.len() > 1 && key.bytes().all(|b| b.is_ascii_uppercase() || b == b'-')
+            })
+        });
+        assert!(!bare_key, "{}: docs cite a bare `[KEY]`", rule.id);
         let cases = cases(&rule.id);
         assert!(
             cases.iter().any(|c| c.starts_with("fail")),

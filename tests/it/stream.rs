@@ -146,7 +146,8 @@ fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
 
 /// Streamed with every file read again, with about half of them held, and with all held.
 fn assert_same_scan(dir: &Path) -> usize {
-    let (candidates, _) = discover::discover(&[dir.display().to_string()], None);
+    let (candidates, _) =
+        discover::discover(&[dir.display().to_string()], None, Default::default());
     let whole = whole(&candidates);
     let size: u64 = walk_size(dir);
     for hold in [0, size / 2, u64::MAX] {
@@ -202,7 +203,8 @@ fn streamed_scan_equals_a_whole_scan_on_fixtures_and_examples() {
     let mut joined = BTreeSet::new();
     for dir in dirs("testdata/rules") {
         for case in std::iter::once(dir.clone()).chain(dirs_in(&dir)) {
-            let (candidates, _) = discover::discover(&[case.display().to_string()], None);
+            let (candidates, _) =
+                discover::discover(&[case.display().to_string()], None, Default::default());
             joined.extend(self::joined(&candidates));
         }
     }

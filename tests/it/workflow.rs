@@ -413,6 +413,46 @@ fn baselines_survive_edits_elsewhere_and_catch_new_findings() {
         n - 1
     );
 
+    // From another working directory (a subdirectory, and the parent with the repository's own
+    // name in every path), the baseline's paths still name the same files.
+    repo.write(
+        "k8s/api.yaml",
+        &repo.read("k8s/api.yaml").replacen(
+            "azure.workload.identity/use: \"yes\"",
+            "azure.workload.identity/use: \"True\"",
+            1,
+        ),
+    );
+    let mut cmd = super::wiflint();
+    cmd.current_dir(repo.path("k8s"))
+        .args(["check", "..", "--baseline", "../baseline.json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(format!("{n} in the baseline)")));
+    let name = repo
+        .dir
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let name = name.unwrap_or_default();
+    let mut cmd = super::wiflint();
+    let baseline = format!("{name}/baseline.json");
+    cmd.current_dir(repo.path(".."))
+        .args(["check", name.as_str(), "--baseline", baseline.as_str()])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning").not());
+    // A baseline that matches nothing says so.
+    repo.write("other/pod.yaml", &repo.read("k8s/api.yaml"));
+    let mut cmd = super::wiflint();
+    cmd.current_dir(repo.path("other"))
+        .args(["check", "pod.yaml", "--baseline", "../baseline.json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "warning: none of the {n} entries of the baseline ../baseline.json matched a finding"
+        )));
+
     repo.write("bad.json", "{\"version\": 1, \"findings\": [}");
     repo.run(&["check", ".", "--baseline", "bad.json"])
         .code(2)

@@ -1,6 +1,7 @@
 //! The Workload Identity webhook projects ServiceAccount tokens for one audience,
 //! `api://AzureADTokenExchange` unless its `--audience` says otherwise, whatever the cloud; a
-//! credential with another audience never matches the token's `aud` (AADSTS700212).
+//! credential with another audience never matches the token's `aud` (AADSTS700212). The
+//! `…USGov`/`…China` audiences belong to managed-identity-as-credential, not to AKS tokens.
 
 use crate::finding::Finding;
 use crate::model::azure::{Field, is_expression};
@@ -14,25 +15,6 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let mut accepted: Vec<&str> = ctx.param_strs("audiences");
     if accepted.is_empty() {
         accepted.push(DEFAULT_AUDIENCE);
-    }
-    // Microsoft pairs the sovereign audiences with their clouds: accept them when a cluster in
-    // scope runs there.
-    let locations: Vec<String> = ctx
-        .model
-        .clusters
-        .iter()
-        .filter_map(|c| c.location())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let usgov = locations
-        .iter()
-        .any(|l| l.starts_with("usgov") || l.starts_with("usdod"));
-    let china = locations.iter().any(|l| l.starts_with("china"));
-    if usgov {
-        accepted.push(USGOV_AUDIENCE);
-    }
-    if china {
-        accepted.push(CHINA_AUDIENCE);
     }
     let expected = accepted.first().copied().unwrap_or(DEFAULT_AUDIENCE);
     for cred in &ctx.model.credentials {
@@ -53,14 +35,12 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if is_expression(aud) || accepted.contains(&aud) {
             continue;
         }
-        let why = match aud {
-            USGOV_AUDIENCE => {
-                " (Microsoft pairs it with US Government clouds, but no AKS export in scope is in a `usgov*`/`usdod*` region, and the webhook's audience does not change with the cloud)"
-            }
-            CHINA_AUDIENCE => {
-                " (Microsoft pairs it with Azure China, but no AKS export in scope is in a `china*` region, and the webhook's audience does not change with the cloud)"
-            }
-            _ => "",
+        // The sovereign audiences look right for a US Government or China cluster, but Microsoft
+        // documents them for Entra-issued managed identity tokens only.
+        let why = if aud == USGOV_AUDIENCE || aud == CHINA_AUDIENCE {
+            " (that audience is for a managed identity used as a credential, whose Entra-issued tokens carry the cloud's exchange audience; the webhook's ServiceAccount tokens carry `api://AzureADTokenExchange` in every cloud, US Government and China included)"
+        } else {
+            ""
         };
         let accepted_list = accepted
             .iter()

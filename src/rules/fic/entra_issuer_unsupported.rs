@@ -1,11 +1,12 @@
 //! Entra accepts a credential whose issuer is Entra itself, then refuses every Entra-issued token
 //! at exchange (AADSTS700222). The one exception is a managed identity used as the credential of an
 //! app registration: issuer `https://login.microsoftonline.com/<tenant>/v2.0`, subject the managed
-//! identity's object id.
+//! identity's object id, on an app registration (Microsoft documents it for apps only), in the
+//! public cloud or a sovereign one (`login.microsoftonline.us`, `login.chinacloudapi.cn`).
 
 use super::shorten;
 use crate::finding::Finding;
-use crate::model::azure::Field;
+use crate::model::azure::{Field, Owner};
 use crate::model::k8s::is_guid;
 use crate::rules::Ctx;
 
@@ -14,9 +15,17 @@ const DEFAULT_HOSTS: &[&str] = &[
     "login.windows.net",
     "login.microsoft.com",
     "sts.windows.net",
+    "login.microsoftonline.us",
+    "login.chinacloudapi.cn",
 ];
 
-const MI_HOST: &str = "login.microsoftonline.com";
+/// The Entra authority hosts of the public, US Government and China clouds: the hosts whose
+/// `/<tenant>/v2.0` issuer a managed identity's token carries in that cloud.
+const MI_HOSTS: &[&str] = &[
+    "login.microsoftonline.com",
+    "login.microsoftonline.us",
+    "login.chinacloudapi.cn",
+];
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let mut hosts = ctx.param_strs("hosts");
@@ -39,9 +48,31 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let tenant = tenant(issuer);
-        let mi_issuer = tenant.map(|t| format!("https://{MI_HOST}/{t}/v2.0"));
+        let mi_host = MI_HOSTS
+            .iter()
+            .find(|h| **h == host)
+            .copied()
+            .unwrap_or(MI_HOSTS[0]);
+        let mi_issuer = tenant.map(|t| format!("https://{mi_host}/{t}/v2.0"));
         let subject = cred.field("subject");
         let guid_subject = subject.str().is_some_and(|(_, s)| is_guid(s));
+        // ARM ids and templates name a user-assigned identity as the owner; Graph exports are apps.
+        let on_identity = matches!(cred.owner, Owner::Identity(_) | Owner::Template(..));
+        if mi_issuer.as_deref() == Some(issuer) && on_identity {
+            out.push(
+                ctx.finding(
+                    at.loc(),
+                    "Entra issuer on a managed identity",
+                    format!(
+                        "{} has the managed-identity-as-credential issuer, but it belongs to {}: Microsoft documents a managed identity as a credential only on an app registration, and on a managed identity an Entra issuer is refused at exchange with AADSTS700222 (AAD-issued tokens may not be used for federated identity flows)",
+                        cred.describe(),
+                        cred.owner_label()
+                    ),
+                )
+                .help("add this credential to the app registration that should trust the managed identity (`az ad app federated-credential create`), or use the issuer of the workload's real token provider"),
+            );
+            continue;
+        }
         if mi_issuer.as_deref() == Some(issuer) {
             match &subject {
                 // A subject known only at deployment may well be the managed identity's id.
@@ -78,7 +109,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             at.loc(),
             "Microsoft Entra issuer",
             format!(
-                "the issuer of {} is a Microsoft Entra issuer (`{entra}`): Entra creates the credential but refuses Entra-issued tokens at exchange with AADSTS700222 (AAD-issued tokens may not be used for federated identity flows); the only supported Entra issuer is a managed identity used as an app's credential, issuer `https://{MI_HOST}/<tenant-id>/v2.0` with the managed identity's object id as subject",
+                "the issuer of {} is a Microsoft Entra issuer (`{entra}`): Entra creates the credential but refuses Entra-issued tokens at exchange with AADSTS700222 (AAD-issued tokens may not be used for federated identity flows); the only supported Entra issuer is a managed identity used as an app registration's credential, issuer `https://{mi_host}/<tenant-id>/v2.0` with the managed identity's object id as subject",
                 cred.describe()
             ),
         );

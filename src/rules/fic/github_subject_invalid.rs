@@ -2,9 +2,14 @@
 //! `…:ref:refs/heads|tags/<name>`, `…:pull_request`, and the immutable
 //! `repo:<owner>@<id>/<repo>@<id>:…`); Entra compares the subject exactly, so any other form never
 //! matches (AADSTS700213). Microsoft docs misprint the pull-request form as `:pull-request`.
+//!
+//! An organisation or repository may customise the subject template, and its tokens then carry
+//! other `claim:value` pairs (`repository_owner:contoso:workflow:deploy`). A subject that such a
+//! template can produce is only a warning: wiflint cannot see the template. One no template can
+//! produce (an unknown claim, a branch without `refs/heads/`) stays an error.
 
 use super::{is_github_issuer, shorten};
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::model::azure::k8s_subject_problem;
 use crate::rules::Ctx;
 
@@ -38,20 +43,37 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             );
             continue;
         }
-        if let Some(problem) = problem(subject) {
+        let Some(problem) = problem(subject) else {
+            continue;
+        };
+        let Some(why) = custom_template(subject) else {
             out.push(
+                ctx.finding(
+                    at.loc(),
+                    "not GitHub's default subject",
+                    format!(
+                        "the subject of {} is `{}`: it {problem}, so it is none of GitHub's default subjects; a customised subject claim template can produce it, but without one the exchange fails with AADSTS700213",
+                        cred.describe(),
+                        shorten(subject, 120)
+                    ),
+                )
+                .severity(Severity::Warning)
+                .help("check it against the template: `gh api repos/<owner>/<repo>/actions/oidc/customization/sub` (or `orgs/<org>/…`) shows the claim keys GitHub puts in the subject, in order"),
+            );
+            continue;
+        };
+        out.push(
                 ctx.finding(
                     at.loc(),
                     "not a GitHub Actions subject",
                     format!(
-                        "the subject of {} is `{}`: it {problem}; GitHub Actions tokens carry {FORMS}, and Entra compares the subject exactly, so the exchange fails with AADSTS700213",
+                        "the subject of {} is `{}`: it {problem}; GitHub Actions tokens carry {FORMS}, and no customised subject template produces it ({why}); Entra compares the subject exactly, so the exchange fails with AADSTS700213",
                         cred.describe(),
                         shorten(subject, 120)
                     ),
                 )
                 .help("copy the subject GitHub documents for the workflow's trigger (environment, branch, tag or pull request); if your organisation customised the subject claim template, use that exact form"),
             );
-        }
     }
 }
 
@@ -101,6 +123,73 @@ fn problem(subject: &str) -> Option<String> {
     })
 }
 
+/// GitHub's OIDC token claims a customised subject template may include, plus `repo` and the
+/// `context` parts (`environment`, `ref`, `pull_request`) of the default template.
+const CLAIMS: &[&str] = &[
+    "actor",
+    "actor_id",
+    "base_ref",
+    "context",
+    "enterprise",
+    "enterprise_id",
+    "environment",
+    "event_name",
+    "head_ref",
+    "job_workflow_ref",
+    "job_workflow_sha",
+    "ref",
+    "ref_protected",
+    "ref_type",
+    "repo",
+    "repository",
+    "repository_id",
+    "repository_owner",
+    "repository_owner_id",
+    "repository_visibility",
+    "run_attempt",
+    "run_id",
+    "run_number",
+    "runner_environment",
+    "sha",
+    "workflow",
+    "workflow_ref",
+    "workflow_sha",
+];
+
+/// Why a customised subject template could not produce the subject: it is a sequence of
+/// `claim:value` pairs (and the bare `pull_request` context) whose claims GitHub defines, a
+/// `repo` value is `<owner>/<repo>` and a `ref` value a full `refs/…` name.
+fn custom_template(subject: &str) -> Option<String> {
+    let mut parts = subject.split(':');
+    let mut seen = false;
+    while let Some(key) = parts.next() {
+        if key == "pull_request" {
+            seen = true;
+            continue;
+        }
+        if !CLAIMS.contains(&key) {
+            return Some(format!(
+                "`{}` is not a GitHub token claim",
+                shorten(key, 40)
+            ));
+        }
+        let Some(value) = parts.next().filter(|v| !v.is_empty()) else {
+            return Some(format!("claim `{key}` has no value"));
+        };
+        let bad = match key {
+            // The name-based or immutable `<owner>/<repo>` of the default template.
+            "repo" => problem(&format!("repo:{value}:pull_request")).is_some(),
+            "ref" => !value.starts_with("refs/"),
+            _ => false,
+        };
+        if bad {
+            return Some(format!("`{key}:{}` is malformed", shorten(value, 60)));
+        }
+        seen = true;
+    }
+    (!seen).then(|| "it is empty".into())
+}
+
 fn numeric(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -133,6 +222,26 @@ mod tests {
             "repo:contoso/orders-api:ref:refs/pull/1/merge",
         ] {
             assert!(problem(bad).is_some(), "{bad}");
+        }
+        // What a customised template produces: a warning, not an error.
+        for custom in [
+            "job_workflow_ref:contoso/ci/.github/workflows/deploy.yml@refs/heads/main",
+            "repository_owner:contoso:workflow:deploy",
+            "repo:contoso/orders-api",
+            "repository_owner_id:1342004:repository_id:783301458:ref:refs/heads/main",
+            "repo:contoso/orders-api:ref:refs/pull/1/merge",
+        ] {
+            assert!(problem(custom).is_some(), "{custom}");
+            assert_eq!(custom_template(custom), None, "{custom}");
+        }
+        for malformed in [
+            "contoso/orders-api:pull_request",
+            "repo:orders-api:pull_request",
+            "repo:contoso/orders-api:ref:main",
+            "repo:contoso/orders-api:branch:main",
+            "repo:contoso/orders-api:environment:",
+        ] {
+            assert!(custom_template(malformed).is_some(), "{malformed}");
         }
     }
 }

@@ -28,7 +28,7 @@ pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
     (
         "fic.audience-not-default",
         audience_not_default::check,
-        Reach::Scan,
+        Reach::File,
     ),
     (
         "fic.claims-expression-invalid",
@@ -77,9 +77,24 @@ pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
 /// The GitHub Actions issuer as GitHub's tokens carry it (no trailing slash).
 const GITHUB_ISSUER: &str = "https://token.actions.githubusercontent.com";
 
-/// The GitHub Actions issuer, with or without the trailing slash some Microsoft examples add.
+/// The GitHub Actions issuer, with or without the trailing slash some Microsoft examples add; an
+/// enterprise's customised issuer `…githubusercontent.com/<enterprise>`; or a GitHub Enterprise
+/// Server's `https://<host>/_services/token`, whose tokens carry the same subjects.
 fn is_github_issuer(issuer: &str) -> bool {
-    issuer.strip_suffix('/').unwrap_or(issuer) == GITHUB_ISSUER
+    let issuer = issuer.strip_suffix('/').unwrap_or(issuer);
+    if issuer == GITHUB_ISSUER {
+        return true;
+    }
+    if let Some(slug) = issuer
+        .strip_prefix(GITHUB_ISSUER)
+        .and_then(|r| r.strip_prefix('/'))
+    {
+        return !slug.is_empty() && !slug.contains(['/', '?', '#']);
+    }
+    issuer
+        .strip_prefix("https://")
+        .and_then(|r| r.strip_suffix("/_services/token"))
+        .is_some_and(|host| !host.is_empty() && !host.contains(['/', '?', '#', ' ']))
 }
 
 /// Credential groups by owner, owners in a stable order, credentials in scan (document) order.
@@ -130,7 +145,12 @@ mod tests {
         assert!(!is_github_issuer(
             "https://token.actions.githubusercontent.com//"
         ));
-        assert!(!is_github_issuer("https://ghe.contoso.com/_services/token"));
+        assert!(is_github_issuer("https://ghe.contoso.com/_services/token"));
+        assert!(is_github_issuer(
+            "https://token.actions.githubusercontent.com/contoso"
+        ));
+        assert!(!is_github_issuer("https://ghe.contoso.com/other/token"));
+        assert!(!is_github_issuer("https:///_services/token"));
         assert_eq!(shorten("abcdef", 3), "abc…");
         assert_eq!(shorten("abc", 3), "abc");
     }

@@ -42,7 +42,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             )
             .help(
                 "use a dump bundle (`wiflint vault-dump-script`), or name the file after its path: \
-                 `azure-config.json`, `identity-oidc-config.json`, `identity-oidc-key-<name>.json`",
+                 `azure-config.json` (or `<mount>-config.json`), `identity-oidc-config.json`, \
+                 `identity-oidc-key-<name>.json`",
             ),
         );
     }

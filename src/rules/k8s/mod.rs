@@ -14,6 +14,7 @@ mod service_account_not_found;
 mod skip_containers_unknown;
 mod token_expiration_invalid;
 mod token_file_path_hardcoded;
+mod wi_annotation_without_label;
 mod wi_label_missing;
 mod wi_label_not_true;
 mod wi_label_on_workload_metadata;
@@ -87,6 +88,11 @@ pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
         "k8s.token-file-path-hardcoded",
         token_file_path_hardcoded::check,
         Reach::File,
+    ),
+    (
+        "k8s.wi-annotation-without-label",
+        wi_annotation_without_label::check,
+        Reach::Scan,
     ),
     ("k8s.wi-label-missing", wi_label_missing::check, Reach::Scan),
     (

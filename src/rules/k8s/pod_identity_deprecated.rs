@@ -1,16 +1,18 @@
-//! AAD Pod Identity is retired; its objects and labels mean a migration to Workload Identity is
-//! due (or half done).
+//! AAD Pod Identity was deprecated on 2022-10-24 and its repository archived on 2023-10-02; its
+//! objects, labels and the AKS add-on mean a migration to Workload Identity is due (or half done).
 
 use crate::document::{Part, Path};
 use crate::finding::Finding;
 use crate::rules::Ctx;
 
 const KINDS: &[&str] = &[
+    "AzureAssignedIdentity",
     "AzureIdentity",
     "AzureIdentityBinding",
     "AzurePodIdentityException",
 ];
 const LABEL: &str = "aadpodidbinding";
+const RETIRED: &str = "AAD Pod Identity was deprecated on 2022-10-24 and its project archived on 2023-10-02 (github.com/Azure/aad-pod-identity)";
 const HELP: &str = "migrate to Azure Workload Identity: a ServiceAccount with `azure.workload.identity/client-id`, a federated credential for it, and the `azure.workload.identity/use: \"true\"` pod label";
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -21,7 +23,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     object.loc(&Path::root().key("kind"), Part::Value),
                     "AAD Pod Identity",
                     format!(
-                        "{} is an AAD Pod Identity object; AAD Pod Identity is retired",
+                        "{} is an AAD Pod Identity object; {RETIRED}",
                         object.describe()
                     ),
                 )
@@ -39,12 +41,39 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     object.loc(&labels.key(LABEL), Part::Entry),
                     "AAD Pod Identity binding",
                     format!(
-                        "{} uses the AAD Pod Identity label `{LABEL}`; AAD Pod Identity is retired",
+                        "{} uses the AAD Pod Identity label `{LABEL}`; {RETIRED}",
                         object.describe()
                     ),
                 )
                 .help(HELP),
             );
         }
+    }
+    // The AKS pod-managed identity add-on runs the same components.
+    for cluster in &ctx.model.clusters {
+        let Some(enabled) = cluster
+            .props
+            .get("podIdentityProfile")
+            .and_then(|p| p.get("enabled"))
+        else {
+            continue;
+        };
+        if enabled.node.as_bool() != Some(true) {
+            continue;
+        }
+        out.push(
+            ctx.finding(
+                enabled.loc(),
+                "pod-managed identity add-on",
+                format!(
+                    "{} has the pod-managed identity add-on enabled (`podIdentityProfile.enabled`), which runs AAD Pod Identity; {RETIRED}",
+                    cluster.describe()
+                ),
+            )
+            .help(format!(
+                "migrate its workloads to Azure Workload Identity, then `az aks update --resource-group <group> --name {} --disable-pod-identity`",
+                cluster.name().unwrap_or("<cluster>")
+            )),
+        );
     }
 }

@@ -1,10 +1,15 @@
 //! Webhook v1.6.0 moved the token file; code or manifests that hardcode either path break on
-//! the next upgrade, and AZURE_FEDERATED_TOKEN_FILE set by hand is never corrected.
+//! the next upgrade, and AZURE_FEDERATED_TOKEN_FILE set by hand is never corrected. Pointed at
+//! the default ServiceAccount token it fails for another reason than a path: that token's
+//! audience is the API server (AADSTS700212) and its lifetime may exceed Entra's limit.
 
 use super::pods;
 use crate::document::{Node, Part};
 use crate::finding::Finding;
 use crate::rules::Ctx;
+
+/// The token every pod gets from the kubelet, unless automounting is off.
+const DEFAULT_SA_TOKEN: &str = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
 const PATHS: &[&str] = &[
     "/var/run/secrets/azure/tokens/azure-identity-token",
@@ -16,13 +21,24 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         for (path, container, env) in pod.template.env() {
             let name = env.get_str("name").unwrap_or("");
             if name == "AZURE_FEDERATED_TOKEN_FILE" {
+                let value = env.get("value").and_then(Node::text).unwrap_or("");
+                let why = if value.trim_end_matches('/') == DEFAULT_SA_TOKEN {
+                    format!(
+                        "to the default ServiceAccount token `{DEFAULT_SA_TOKEN}`: its audience is the API server, not `api://AzureADTokenExchange`, so Entra refuses it with AADSTS700212, and its lifetime can exceed the 1 day 1 hour Entra accepts (AADSTS70023); the webhook never overwrites the variable"
+                    )
+                } else {
+                    "itself; the webhook never overwrites it, so the SDK reads this path instead of the token the webhook projects, whose path changed in webhook v1.6.0".to_string()
+                };
                 out.push(
                     ctx.finding(
                         pod.object.loc(&path.key("name"), Part::Value),
                         "set by hand",
-                        format!("container `{container}` of {} sets AZURE_FEDERATED_TOKEN_FILE itself; the webhook never overwrites it, and the path changed in webhook v1.6.0", pod.object.describe()),
+                        format!(
+                            "container `{container}` of {} sets AZURE_FEDERATED_TOKEN_FILE {why}",
+                            pod.object.describe()
+                        ),
                     )
-                    .help("remove it and let the webhook inject the right path"),
+                    .help("remove it and let the webhook inject the path of the projected token"),
                 );
             } else if let Some(p) = env.get("value").and_then(Node::text).and_then(hardcoded) {
                 out.push(hardcoded_finding(

@@ -1,36 +1,52 @@
 //! A ServiceAccount set up for Workload Identity (a client-id, or a federated credential that
 //! trusts it) is useless to pods the webhook never mutates.
 
-use super::{pods, sa_annotation};
+use super::{Pod, pods, sa_annotation};
 use crate::document::Part;
 use crate::finding::Finding;
+use crate::model::azure::Credential;
 use crate::model::k8s::{WI_CLIENT_ID, WI_USE, value_text};
 use crate::rules::Ctx;
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    for pod in pods(ctx) {
-        if pod.template.is_wi() || pod.template.is_patch() {
-            continue;
-        }
-        // `wi-label-on-workload-metadata` explains this one.
-        if pod.object.kind != "Pod"
+/// A pod template without the label whose cause another rule explains or that is not meant to
+/// be complete: it carries the label on the workload instead (`wi-label-on-workload-metadata`),
+/// or it is a strategic-merge patch.
+pub(super) fn label_explained_elsewhere(pod: &Pod<'_, '_>) -> bool {
+    pod.template.is_wi()
+        || pod.template.is_patch()
+        || (pod.object.kind != "Pod"
             && pod
                 .object
                 .metadata_map("labels")
                 .and_then(|l| l.entry(WI_USE))
-                .is_some()
-        {
+                .is_some())
+}
+
+/// What says the pod is meant for Workload Identity: its ServiceAccount's non-empty client-id,
+/// else a federated credential that trusts that ServiceAccount.
+pub(super) fn wi_evidence<'c, 'a>(
+    ctx: &'c Ctx<'a>,
+    pod: &Pod<'c, 'a>,
+) -> (Option<usize>, Option<&'c Credential<'a>>) {
+    let client_id = sa_annotation(ctx, pod.sa_objects, WI_CLIENT_ID)
+        .filter(|(_, e)| !value_text(&e.value).trim().is_empty())
+        .map(|(sa, _)| sa);
+    let credential = ctx
+        .index
+        .credentials_naming(pod.ns, pod.sa.name)
+        .first()
+        .map(|&c| &ctx.model.credentials[c]);
+    (client_id, credential)
+}
+
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    for pod in pods(ctx) {
+        if label_explained_elsewhere(&pod) {
             continue;
         }
-        let client_id = sa_annotation(ctx, pod.sa_objects, WI_CLIENT_ID)
-            .filter(|(_, e)| !value_text(&e.value).trim().is_empty());
-        let credential = ctx
-            .index
-            .credentials_naming(pod.ns, pod.sa.name)
-            .first()
-            .map(|&c| &ctx.model.credentials[c]);
+        let (client_id, credential) = wi_evidence(ctx, &pod);
         let evidence = match (client_id, credential) {
-            (Some((sa_index, _)), _) => (
+            (Some(sa_index), _) => (
                 ctx.model.objects[sa_index].loc(
                     &crate::document::Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]),
                     Part::Entry,
@@ -88,6 +104,17 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 ),
                 "an annotation, not a label",
             );
+        }
+        for key in super::wi_annotation_without_label::POD_ANNOTATIONS {
+            if pod.template.annotation(key).is_some() {
+                f = f.related(
+                    pod.object.loc(
+                        &pod.template.path(&["metadata", "annotations", key]),
+                        Part::Entry,
+                    ),
+                    "no effect without the label",
+                );
+            }
         }
         if manual_proxy {
             f = f.severity(crate::finding::Severity::Note);

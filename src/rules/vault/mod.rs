@@ -183,8 +183,10 @@ pub(crate) fn azure_mounts<'a>(ctx: &Ctx<'a>) -> Vec<MountRef<'a>> {
 }
 
 /// The `<mount>/config` responses of a Vault that belong to the Azure secrets engine: those of
-/// `azure` mounts, and those whose mount is not in the scanned mount table but that have the
-/// plugin's fields (a lone `azure-config.json`).
+/// `azure` mounts, and those with the plugin's fields whose mount the scanned mount table does not
+/// list: in a bundle (which names the path), or a lone `azure-config.json`. A lone
+/// `<mount>-config.json` of another name counts only for a listed `azure` mount: the file name is
+/// all that ties it to one.
 pub(crate) fn azure_configs<'a>(
     scope: &'a Scope<'a>,
 ) -> Vec<(&'a str, &'a At<'a>, Option<&'a Mount<'a>>)> {
@@ -195,7 +197,10 @@ pub(crate) fn azure_configs<'a>(
             let mount = scope.mounts.iter().find(|m| &m.path == path);
             let azure = match mount {
                 Some(m) => is_azure(m),
-                None => data.node.get("identity_token_audience").is_some(),
+                None => {
+                    (scope.bundle.is_some() || path == "azure/")
+                        && data.node.get("identity_token_audience").is_some()
+                }
             };
             azure.then_some((path.as_str(), data, mount))
         })

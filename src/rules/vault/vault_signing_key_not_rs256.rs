@@ -45,7 +45,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 alg_at.loc(),
                 "Entra supports RS256",
                 format!(
-                    "the OIDC key `{name}` that signs the plugin tokens of {} uses `{alg}`; Entra supports issuers that sign with RS256 (other algorithms are untested)",
+                    "the OIDC key `{name}` that signs the plugin tokens of {} uses `{alg}`; Microsoft supports issuers that sign with RS256; other algorithms \"may work, but haven't been tested\"",
                     users.join(", ")
                 ),
             )

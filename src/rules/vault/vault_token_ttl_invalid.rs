@@ -1,7 +1,8 @@
-//! A plugin token must be verifiable for as long as it is valid: Vault keeps a rotated key's
-//! public half for `verification_ttl`, and for its own OIDC roles it refuses a token TTL longer
-//! than that. A token TTL of zero or less leaves nothing to exchange. (That the plugin token TTL
-//! is bound the same way is UNVERIFIED: the Enterprise code is not public.)
+//! Entra refuses an external token whose lifetime exceeds 1 day 1 hour (AADSTS70023), whatever
+//! Vault allows, so that is the limit that breaks the exchange. A plugin token must also be
+//! verifiable for as long as it is valid: Vault keeps a rotated key's public half for
+//! `verification_ttl`, and for its own OIDC roles it refuses a token TTL longer than that. A token
+//! TTL of zero or less leaves nothing to exchange.
 
 use super::{audience_set, azure_configs, describe_mount, key_for, parse_ttl, show_secs};
 use crate::finding::Finding;
@@ -9,6 +10,9 @@ use crate::rules::Ctx;
 
 /// The plugin's default `identity_token_ttl` (one hour).
 const DEFAULT_TTL: i64 = 3600;
+
+/// Entra's limit on an external OIDC token's lifetime: "less than or equal to 1.01:00:00".
+const ENTRA_MAX_LIFETIME: i64 = 25 * 3600;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for scope in &ctx.model.vaults {
@@ -51,6 +55,25 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                             show_secs(ttl)
                         ),
                     )
+                    .help(format!(
+                        "`vault write {path}config identity_token_ttl=1h` (the default is one hour)"
+                    )),
+                );
+                continue;
+            }
+            if ttl > ENTRA_MAX_LIFETIME
+                && let Some(at) = &ttl_at
+            {
+                out.push(
+                    ctx.finding(
+                        at.loc(),
+                        "longer than Entra accepts",
+                        format!(
+                            "`identity_token_ttl` of {what} is {}: Entra accepts external tokens with a lifetime of at most 1 day 1 hour (90000 s), so every exchange fails with AADSTS70023 (External OIDC Provider token must have a lifetime of less than or equal to 1.01:00:00)",
+                            show_secs(ttl)
+                        ),
+                    )
+                    .mismatch(format!("<= {ENTRA_MAX_LIFETIME}"), ttl.to_string())
                     .help(format!(
                         "`vault write {path}config identity_token_ttl=1h` (the default is one hour)"
                     )),
