@@ -163,8 +163,8 @@ pub fn scan_candidates(
         .enumerate()
         .map(|(id, candidate)| {
             let checked = match input::read(candidate, config.max_file_size) {
-                Outcome::Read(file) => match input::helm_skip_reason(&file) {
-                    Some(reason) => Checked::Skipped(reason.into()),
+                Outcome::Read(file) => match input::skip_reason(&file) {
+                    Some(reason) => Checked::Skipped(reason),
                     None => Checked::Read(Box::new(check_file(
                         id,
                         file,
@@ -468,7 +468,16 @@ fn check_file(
     let open = |_| Some(Opened::Held(&file));
     let mut findings = finding::resolve_all(raw, open, !config.no_excerpts);
     let invalid = findings.split_off(rules_found);
-    let unrecognized_only = !file.explicit && file.error.is_none() && !model.recognized[0];
+    let mut unrecognized_only = !file.explicit && file.error.is_none() && !model.recognized[0];
+    if unrecognized_only {
+        // A duplicate key is judged only in wiflint inputs: a `package.json` or Helm
+        // `values.yaml` with one is its own tool's business. A file that still has findings
+        // (a literal secret) is checked, so the summary never counts findings in no file.
+        findings.retain(|f| f.finding.rule != "duplicate-key");
+        unrecognized_only = findings
+            .iter()
+            .all(|f| f.finding.rule == "unrecognized-input");
+    }
     let size = file.source.text.len() as u64;
     let held = matches!(candidate.origin, discover::Origin::Stdin)
         || hold

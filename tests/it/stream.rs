@@ -137,7 +137,7 @@ fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
         .iter()
         .map(
             |c| match input::read(c, input::load::DEFAULT_MAX_FILE_SIZE) {
-                Outcome::Read(f) if input::helm_skip_reason(&f).is_none() => f,
+                Outcome::Read(f) if input::skip_reason(&f).is_none() => f,
                 _ => InputFile::empty(c.display.clone()),
             },
         )
