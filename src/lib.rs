@@ -15,6 +15,7 @@ pub mod index;
 pub mod input;
 pub mod manual;
 pub mod model;
+pub mod placeholder;
 pub mod render;
 pub mod rules;
 pub mod suppress;
