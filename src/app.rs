@@ -260,7 +260,7 @@ pub fn scan_candidates(
 
     // Rules that join files, over the facts of all of them.
     let model = Model::build(&facts);
-    let index = Index::build(&model, &config.options.default_namespace);
+    let index = Index::build(&model, &facts, &config.options);
     let mut raw: Vec<finding::Finding> = scan_rules
         .par_iter()
         .flat_map_iter(|rule| {
@@ -444,7 +444,7 @@ fn check_file(
 ) -> CheckedFile {
     let one = std::slice::from_ref(&file);
     let model = Model::build(one);
-    let index = Index::build(&model, &config.options.default_namespace);
+    let index = Index::build(&model, one, &config.options);
     let mut raw: Vec<finding::Finding> = rules
         .iter()
         .flat_map(|rule| {

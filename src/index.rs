@@ -9,8 +9,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+use crate::input::InputFile;
 use crate::model::Model;
 use crate::model::azure::Owner;
+use crate::rules::Options;
 
 /// `namespace → name → V`: a two-level map so that lookups take `&str` keys.
 #[derive(Debug)]
@@ -48,21 +50,94 @@ impl<V: Default> NsMap<V> {
     }
 }
 
+/// `(namespace, name) → indices`, where the namespace may be unknown ([`UNKNOWN_NS`]): an
+/// object that names none, with no Kustomize `namespace:` or configured default, goes wherever
+/// it is applied. Such an object matches its name in every namespace, and a lookup in an
+/// unknown namespace matches the name in every namespace.
+#[derive(Debug, Default)]
+pub struct NsIndex {
+    exact: NsMap<Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl NsIndex {
+    pub fn insert(&mut self, ns: &str, name: &str, i: usize) {
+        self.exact.entry(ns, name).push(i);
+        match self.by_name.get_mut(name) {
+            Some(list) => list.push(i),
+            None => {
+                self.by_name.insert(name.to_string(), vec![i]);
+            }
+        }
+    }
+
+    /// Adds to every known namespace's lists the entries of unknown namespace with the same
+    /// name, so that lookups return slices.
+    fn finish(&mut self) {
+        let Some(unknown) = self.exact.0.remove(UNKNOWN_NS) else {
+            return;
+        };
+        for names in self.exact.0.values_mut() {
+            for (name, list) in names.iter_mut() {
+                if let Some(extra) = unknown.get(name) {
+                    list.extend_from_slice(extra);
+                    list.sort_unstable();
+                    list.dedup();
+                }
+            }
+        }
+        self.exact.0.insert(UNKNOWN_NS.to_string(), unknown);
+    }
+
+    pub fn get(&self, ns: &str, name: &str) -> &[usize] {
+        let list = if ns == UNKNOWN_NS {
+            self.by_name.get(name)
+        } else {
+            self.exact
+                .get(ns, name)
+                .or_else(|| self.exact.get(UNKNOWN_NS, name))
+        };
+        list.map_or(&[], Vec::as_slice)
+    }
+
+    /// The names recorded in a namespace (and in unknown ones), in no particular order.
+    pub fn names<'s>(&'s self, ns: &str) -> impl Iterator<Item = &'s str> + 's {
+        let unknown = (ns != UNKNOWN_NS).then_some(UNKNOWN_NS);
+        self.exact
+            .names(ns)
+            .chain(unknown.into_iter().flat_map(|u| self.exact.names(u)))
+    }
+}
+
+/// The namespace of an object that names none and that nothing in the scan places: unknown.
+pub const UNKNOWN_NS: &str = "";
+
+/// How messages name a namespace.
+pub fn describe_ns(ns: &str) -> String {
+    if ns == UNKNOWN_NS {
+        "namespace unknown: the manifest names none".to_string()
+    } else {
+        format!("namespace `{ns}`")
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Index {
+    /// Per object: its namespace, [`UNKNOWN_NS`] when nothing in the scan says it.
+    namespaces: Vec<Option<Box<str>>>,
     /// (namespace, name) → object indices of ServiceAccounts (overlays can declare one twice).
-    pub service_accounts: NsMap<Vec<usize>>,
+    pub service_accounts: NsIndex,
     /// Namespaces in which at least one ServiceAccount was scanned.
     pub sa_namespaces: HashSet<String>,
     /// (namespace, ServiceAccount) → pod template indices that run as it.
-    pub templates_by_sa: NsMap<Vec<usize>>,
+    pub templates_by_sa: NsIndex,
     /// Namespaces with a WI-labelled strategic-merge patch that names no ServiceAccount: such a
     /// patch may be meant for any ServiceAccount there.
     pub patched_wi_namespaces: HashSet<String>,
     /// Owner → credential indices, in scan order.
     pub credentials_by_owner: HashMap<Owner, Vec<usize>>,
     /// (namespace, ServiceAccount) of an exact Kubernetes subject → credential indices.
-    pub credentials_by_subject: NsMap<Vec<usize>>,
+    pub credentials_by_subject: NsIndex,
     /// Lower-cased client id (`clientId` / `appId`) → identity indices.
     pub identities_by_client_id: HashMap<String, Vec<usize>>,
     /// Accessor → (Vault scope, mount index).
@@ -72,27 +147,38 @@ pub struct Index {
 }
 
 impl Index {
-    pub fn build(model: &Model<'_>, default_ns: &str) -> Self {
-        let mut index = Index::default();
+    pub fn build(model: &Model<'_>, files: &[InputFile], options: &Options) -> Self {
+        let mut index = Index {
+            namespaces: model
+                .objects
+                .iter()
+                .map(|o| {
+                    let own = o.namespace().map(Into::into);
+                    own.or_else(|| {
+                        let path = files.get(o.file).map(|f| f.source.path.as_str());
+                        options.namespace_of_file(path.unwrap_or("")).map(Into::into)
+                    })
+                })
+                .collect(),
+            ..Index::default()
+        };
         for &i in &model.service_accounts {
             let sa = &model.objects[i];
             let Some(name) = sa.name() else { continue };
-            let ns = sa.namespace(default_ns);
-            if !index.sa_namespaces.contains(ns) {
-                index.sa_namespaces.insert(ns.to_string());
-            }
-            index.service_accounts.entry(ns, name).push(i);
+            let ns = index.ns(i).to_string();
+            index.service_accounts.insert(&ns, name, i);
+            index.sa_namespaces.insert(ns);
         }
         for (t, template) in model.templates.iter().enumerate() {
-            let ns = model.objects[template.object].namespace(default_ns);
+            let ns = index.ns(template.object).to_string();
             let sa = template.service_account();
             if template.is_patch() && sa.path.is_none() {
                 if template.is_wi() {
-                    index.patched_wi_namespaces.insert(ns.to_string());
+                    index.patched_wi_namespaces.insert(ns);
                 }
                 continue;
             }
-            index.templates_by_sa.entry(ns, sa.name).push(t);
+            index.templates_by_sa.insert(&ns, sa.name, t);
         }
         for (c, cred) in model.credentials.iter().enumerate() {
             index
@@ -101,7 +187,7 @@ impl Index {
                 .or_default()
                 .push(c);
             if let Some((ns, sa)) = cred.k8s_subject() {
-                index.credentials_by_subject.entry(ns, sa).push(c);
+                index.credentials_by_subject.insert(ns, sa, c);
             }
         }
         for (i, identity) in model.identities.iter().enumerate() {
@@ -124,24 +210,30 @@ impl Index {
                 }
             }
         }
+        index.service_accounts.finish();
+        index.templates_by_sa.finish();
+        index.credentials_by_subject.finish();
         index
     }
 
+    /// The namespace of an object: its own, the one the scan places it in (a Kustomize
+    /// `namespace:`, the configured default), or [`UNKNOWN_NS`].
+    pub fn ns(&self, object: usize) -> &str {
+        self.namespaces
+            .get(object)
+            .and_then(Option::as_deref)
+            .unwrap_or(UNKNOWN_NS)
+    }
+
     pub fn credentials_naming(&self, ns: &str, name: &str) -> &[usize] {
-        self.credentials_by_subject
-            .get(ns, name)
-            .map_or(&[], Vec::as_slice)
+        self.credentials_by_subject.get(ns, name)
     }
 
     pub fn service_accounts(&self, ns: &str, name: &str) -> &[usize] {
-        self.service_accounts
-            .get(ns, name)
-            .map_or(&[], Vec::as_slice)
+        self.service_accounts.get(ns, name)
     }
 
     pub fn templates_using(&self, ns: &str, name: &str) -> &[usize] {
-        self.templates_by_sa
-            .get(ns, name)
-            .map_or(&[], Vec::as_slice)
+        self.templates_by_sa.get(ns, name)
     }
 }

@@ -66,16 +66,24 @@ pub struct Rule {
 /// Settings that change what rules conclude (not which rules run).
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// The namespace of objects that name none.
-    pub default_namespace: String,
+    /// The namespace of objects that name none and that no Kustomize `namespace:` places, when
+    /// set explicitly; else such objects' namespace is unknown.
+    pub default_namespace: Option<String>,
     /// Report inputs that match no known shape even when found by walking a directory.
     pub verbose: bool,
+}
+
+impl Options {
+    /// The namespace the scan places a file's objects in when they name none.
+    pub fn namespace_of_file(&self, _path: &str) -> Option<&str> {
+        self.default_namespace.as_deref()
+    }
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
-            default_namespace: "default".into(),
+            default_namespace: None,
             verbose: false,
         }
     }
@@ -137,8 +145,13 @@ impl Ctx<'_> {
             .collect()
     }
 
-    pub fn default_ns(&self) -> &str {
-        &self.options.default_namespace
+}
+
+impl<'a> Ctx<'a> {
+    /// The directory of a scanned file (where a per-app folder keeps its manifests and exports).
+    pub fn dir_of(&self, file: usize) -> &'a str {
+        let path = self.files.get(file).map_or("", |f| f.source.path.as_str());
+        path.rsplit_once(['/', '\\']).map_or("", |(d, _)| d)
     }
 }
 

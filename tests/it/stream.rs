@@ -46,7 +46,7 @@ fn whole(candidates: &[discover::Candidate]) -> Vec<String> {
     let files = read(candidates);
     let model = Model::build(&files);
     let options = rules::Options::default();
-    let index = Index::build(&model, &options.default_namespace);
+    let index = Index::build(&model, &files, &options);
     let mut raw = Vec::new();
     for rule in registry
         .rules
@@ -100,7 +100,7 @@ fn joined(candidates: &[discover::Candidate]) -> BTreeSet<String> {
     let files = read(candidates);
     let run = |files: &[InputFile], rule| {
         let model = Model::build(files);
-        let index = Index::build(&model, &options.default_namespace);
+        let index = Index::build(&model, files, &options);
         let ctx = Ctx {
             files,
             model: &model,

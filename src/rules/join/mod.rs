@@ -63,8 +63,6 @@ struct Orphans<'a> {
 
 impl<'a> Orphans<'a> {
     fn new(ctx: &Ctx<'a>) -> Self {
-        let options: &'a crate::rules::Options = ctx.options;
-        let default_ns: &'a str = &options.default_namespace;
         let all: Vec<Orphan<'a>> = ctx
             .model
             .service_accounts
@@ -72,7 +70,7 @@ impl<'a> Orphans<'a> {
             .filter_map(|&i| {
                 let object = &ctx.model.objects[i];
                 let name = object.name()?;
-                let ns = object.namespace(default_ns);
+                let ns = ctx.index.ns(i);
                 (needs_credential(ctx, i) && ctx.index.credentials_naming(ns, name).is_empty())
                     .then(|| Orphan {
                         sa: i,
@@ -109,7 +107,7 @@ impl<'a> Orphans<'a> {
                 if let Some(name) = object.name() {
                     orphans
                         .templates_by_object
-                        .entry((object.namespace(default_ns), name))
+                        .entry((ctx.index.ns(template.object), name))
                         .or_default()
                         .push(t);
                 }
@@ -286,7 +284,7 @@ pub(crate) fn used_by_wi_pod(ctx: &Ctx<'_>, sa: usize) -> bool {
     let object = &ctx.model.objects[sa];
     object.name().is_some_and(|name| {
         ctx.index
-            .templates_using(object.namespace(ctx.default_ns()), name)
+            .templates_using(ctx.index.ns(sa), name)
             .iter()
             .any(|&t| ctx.model.templates[t].is_wi())
     })

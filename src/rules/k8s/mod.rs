@@ -119,7 +119,7 @@ pub(crate) struct Pod<'c, 'a> {
 pub(crate) fn pods<'c, 'a>(ctx: &'c Ctx<'a>) -> impl Iterator<Item = Pod<'c, 'a>> + 'c {
     ctx.model.templates.iter().map(move |template| {
         let object = &ctx.model.objects[template.object];
-        let ns = object.namespace(ctx.default_ns());
+        let ns = ctx.index.ns(template.object);
         let sa = template.service_account();
         let sa_objects = ctx.index.service_accounts(ns, sa.name);
         Pod {

@@ -42,7 +42,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         };
         // A value every pod overrides never takes effect.
         let users = sa.name().map_or(&[][..], |n| {
-            ctx.index.templates_using(sa.namespace(ctx.default_ns()), n)
+            ctx.index.templates_using(ctx.index.ns(i), n)
         });
         if !users.is_empty()
             && users
