@@ -154,6 +154,10 @@ pub fn scan_candidates(
     io_errors: Vec<String>,
 ) -> Result<Report, ScanError> {
     let rules = select_rules(registry, config)?;
+    let options = Options {
+        kustomize: Arc::new(crate::kustomize::Layout::of(candidates)),
+        ..config.options.clone()
+    };
     let (file_rules, scan_rules): (Vec<&Rule>, Vec<&Rule>) =
         rules.iter().partition(|r| r.reach == Reach::File);
     let progress = Progress::new(config.progress, candidates.len());
@@ -172,6 +176,7 @@ pub fn scan_candidates(
                         &file_rules,
                         registry,
                         config,
+                        &options,
                         &hold,
                     ))),
                 },
@@ -260,7 +265,7 @@ pub fn scan_candidates(
 
     // Rules that join files, over the facts of all of them.
     let model = Model::build(&facts);
-    let index = Index::build(&model, &facts, &config.options);
+    let index = Index::build(&model, &facts, &options);
     let mut raw: Vec<finding::Finding> = scan_rules
         .par_iter()
         .flat_map_iter(|rule| {
@@ -268,7 +273,7 @@ pub fn scan_candidates(
                 files: &facts,
                 model: &model,
                 index: &index,
-                options: &config.options,
+                options: &options,
                 rule,
             };
             rules::run(rule, &ctx)
@@ -440,11 +445,12 @@ fn check_file(
     rules: &[&Rule],
     registry: &Registry,
     config: &ScanConfig,
+    options: &Options,
     hold: &AtomicU64,
 ) -> CheckedFile {
     let one = std::slice::from_ref(&file);
     let model = Model::build(one);
-    let index = Index::build(&model, one, &config.options);
+    let index = Index::build(&model, one, options);
     let mut raw: Vec<finding::Finding> = rules
         .iter()
         .flat_map(|rule| {
@@ -452,7 +458,7 @@ fn check_file(
                 files: one,
                 model: &model,
                 index: &index,
-                options: &config.options,
+                options,
                 rule,
             };
             rules::run(rule, &ctx)

@@ -13,6 +13,7 @@ pub mod document;
 pub mod finding;
 pub mod index;
 pub mod input;
+pub mod kustomize;
 pub mod manual;
 pub mod model;
 pub mod placeholder;

@@ -112,6 +112,7 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
                 .clone()
                 .or_else(|| config.default_namespace.clone()),
             verbose: args.verbose,
+            ..Options::default()
         },
         select: if args.select.is_empty() {
             values(&config.select)

@@ -69,14 +69,18 @@ pub struct Options {
     /// The namespace of objects that name none and that no Kustomize `namespace:` places, when
     /// set explicitly; else such objects' namespace is unknown.
     pub default_namespace: Option<String>,
+    /// What the scan's kustomizations say about its files.
+    pub kustomize: std::sync::Arc<crate::kustomize::Layout>,
     /// Report inputs that match no known shape even when found by walking a directory.
     pub verbose: bool,
 }
 
 impl Options {
     /// The namespace the scan places a file's objects in when they name none.
-    pub fn namespace_of_file(&self, _path: &str) -> Option<&str> {
-        self.default_namespace.as_deref()
+    pub fn namespace_of_file(&self, path: &str) -> Option<&str> {
+        self.kustomize
+            .namespace(path)
+            .or(self.default_namespace.as_deref())
     }
 }
 
@@ -84,6 +88,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             default_namespace: None,
+            kustomize: std::sync::Arc::default(),
             verbose: false,
         }
     }
@@ -152,6 +157,15 @@ impl<'a> Ctx<'a> {
     pub fn dir_of(&self, file: usize) -> &'a str {
         let path = self.files.get(file).map_or("", |f| f.source.path.as_str());
         path.rsplit_once(['/', '\\']).map_or("", |(d, _)| d)
+    }
+
+    /// Whether an object is a part that an overlay completes (a Kustomize patch or a patched
+    /// base's resource): what it leaves out cannot be judged.
+    pub fn is_part(&self, object: usize) -> bool {
+        let file = self.model.objects[object].file;
+        self.files
+            .get(file)
+            .is_some_and(|f| self.options.kustomize.is_part(&f.source.path))
     }
 }
 

@@ -5,6 +5,7 @@ mod action;
 mod cli;
 mod docs;
 mod nasty;
+mod precision;
 mod precommit;
 mod readme;
 mod realworld;

@@ -19,7 +19,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 .and_then(|a| a.get(WI_CLIENT_ID))
                 .is_some_and(|v| !value_text(v).trim().is_empty())
         });
-        if with_value || !seen.insert(pod.sa_objects[0]) {
+        // An overlay may add the client id to a base or patch it leaves out.
+        let parts = pod.sa_objects.iter().all(|&i| ctx.is_part(i));
+        if with_value || parts || !seen.insert(pod.sa_objects[0]) {
             continue;
         }
         let sa = &ctx.model.objects[pod.sa_objects[0]];

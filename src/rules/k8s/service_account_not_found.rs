@@ -19,7 +19,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         .map(|&i| ctx.dir_of(ctx.model.objects[i].file))
         .collect();
     for pod in pods(ctx) {
-        if !pod.template.is_wi() || !pod.sa_known() || !pod.sa_objects.is_empty() {
+        if !pod.template.is_wi()
+            || !pod.sa_known()
+            || !pod.sa_objects.is_empty()
+            || ctx.is_part(pod.template.object)
+        {
             continue;
         }
         // The implicit ServiceAccount is named by no key: point at the pod spec's key.

@@ -9,7 +9,7 @@ use crate::rules::Ctx;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for pod in pods(ctx) {
-        if pod.template.is_wi() || pod.template.is_patch() {
+        if pod.template.is_wi() || pod.template.is_patch() || ctx.is_part(pod.template.object) {
             continue;
         }
         // `wi-label-on-workload-metadata` explains this one.

@@ -1,0 +1,74 @@
+//! Issue 13 from the command line: the scan assumes nothing the files do not say, and its joins
+//! do not depend on the order files are found in.
+
+use predicates::prelude::*;
+
+use super::wiflint;
+
+const UNKNOWN_NS: &str = "testdata/rules/subject-service-account-not-found/pass-namespace-unknown";
+
+#[test]
+fn a_manifest_without_namespace_matches_a_subject_in_any_namespace() {
+    wiflint()
+        .args(["check", UNKNOWN_NS, "--color", "never"])
+        .assert()
+        .code(0)
+        .stdout("0 errors, 0 warnings in 2 files\n");
+}
+
+#[test]
+fn an_explicit_default_namespace_is_assumed() {
+    // The old behaviour, asked for: the manifests are taken to be in `default`.
+    wiflint()
+        .args([
+            "check",
+            UNKNOWN_NS,
+            "--color",
+            "never",
+            "--default-namespace",
+            "default",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[subject-service-account-not-found]",
+        ))
+        .stdout(predicate::str::contains(
+            "did you mean `system:serviceaccount:default:orders-api`?",
+        ));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let config = dir.path().join("wiflint.toml");
+    std::fs::write(&config, "[kubernetes]\ndefault-namespace = \"default\"\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    wiflint()
+        .args(["check", UNKNOWN_NS, "--config"])
+        .arg(&config)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn files_that_are_no_inputs_are_skipped_not_errors() {
+    for dir in [
+        "testdata/rules/unparseable-input/pass-not-an-input",
+        "testdata/rules/duplicate-key/pass-not-an-input",
+        "testdata/rules/unparseable-input/pass-jinja-template",
+        "testdata/rules/label-value-not-string/pass-helm-chart-template",
+    ] {
+        wiflint()
+            .args(["check", dir, "--color", "never"])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("0 errors, 0 warnings in 0 files"))
+            .stdout(predicate::str::contains("skipped"));
+    }
+    // Named explicitly, a file is checked whatever it looks like.
+    wiflint()
+        .args([
+            "check",
+            "testdata/rules/unparseable-input/pass-not-an-input/tsconfig.json",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[unparseable-input]"));
+}
