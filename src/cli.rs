@@ -94,7 +94,8 @@ pub struct CheckArgs {
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: Level,
-    /// Namespace of objects that name none [default: default, or the config's].
+    /// Namespace of objects that name none and no kustomization places [default: the config's,
+    /// else unknown: they match a ServiceAccount or subject of their name in any namespace].
     #[arg(long, value_name = "NAMESPACE")]
     pub default_namespace: Option<String>,
     /// Largest file read, in bytes [default: 16 MiB, or the config's].

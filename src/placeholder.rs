@@ -11,7 +11,7 @@
 /// What a placeholder is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Placeholder {
-    /// Substituted by a tool; names the tool's syntax.
+    /// Substituted by a tool; says by which.
     Tool(&'static str),
     /// Written for a person to replace; says how it reads.
     Person(&'static str),
@@ -57,13 +57,13 @@ fn tool_token(t: &str) -> Option<&'static str> {
             .is_some_and(|i| t[i + open.len()..].contains(close))
     };
     if enclosed("${", "}") {
-        Some("`${…}` (envsubst or a shell)")
+        Some("substituted by envsubst or a shell")
     } else if enclosed("$(", ")") {
-        Some("`$(…)` (a pipeline or Kubernetes variable)")
+        Some("substituted by a pipeline or Kubernetes")
     } else if enclosed("{{", "}}") {
-        Some("`{{ … }}` (a Helm or Go template)")
+        Some("rendered by Helm or another Go template")
     } else if enclosed("#{", "}#") {
-        Some("`#{…}#` (pipeline token replacement)")
+        Some("substituted by pipeline token replacement")
     } else if t.len() > 4
         && t.starts_with("__")
         && t.ends_with("__")
@@ -71,7 +71,7 @@ fn tool_token(t: &str) -> Option<&'static str> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
     {
-        Some("`__…__` (pipeline token replacement)")
+        Some("substituted by pipeline token replacement")
     } else {
         None
     }

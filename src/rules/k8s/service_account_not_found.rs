@@ -61,7 +61,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             )
         } else {
             format!(
-                "{subject} is not among the scanned ServiceAccounts: the webhook denies the pod when it does not exist"
+                "{subject} is not among the scanned ServiceAccounts of {}: the webhook denies the pod when it does not exist",
+                if pod.ns == UNKNOWN_NS { "its directory" } else { "that namespace" }
             )
         };
         let mut f = ctx.finding(loc, "no such ServiceAccount", message);
