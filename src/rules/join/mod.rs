@@ -225,19 +225,34 @@ impl Join {
                 })
                 .collect()
         };
-        // One credential per ServiceAccount: the nearest subject, then the first in scan order.
-        let mut best: HashMap<usize, (usize, usize)> = HashMap::new();
+        // One credential per ServiceAccount. When several look meant for it, the others are
+        // usually deliberate credentials for other clusters or environments, and a fix on them
+        // would break those: prefer the credential kept in the ServiceAccount's folder, then one
+        // whose issuer is a cluster of this scan, then the nearest subject, then scan order.
+        let home = home_issuers(ctx);
+        let rank = |c: usize, m: &MeantFor, distance: usize| {
+            let cred = &creds[c];
+            let sa_file = ctx.model.objects[m.sa].file;
+            let elsewhere = ctx.dir_of(cred.at.file) != ctx.dir_of(sa_file);
+            let foreign = !home.is_empty()
+                && !cred
+                    .issuer_str()
+                    .is_some_and(|i| home.contains(&normal_issuer(i)));
+            (elsewhere, foreign, !same_region(cred), distance, c)
+        };
+        let mut best: HashMap<usize, (bool, bool, bool, usize, usize)> = HashMap::new();
         for (c, m) in meant.iter().enumerate() {
             if let Some((m, distance)) = m {
-                let slot = best.entry(m.sa).or_insert((*distance, c));
-                if *distance < slot.0 {
-                    *slot = (*distance, c);
+                let key = rank(c, m, *distance);
+                let slot = best.entry(m.sa).or_insert(key);
+                if key < *slot {
+                    *slot = key;
                 }
             }
         }
         for (c, m) in meant.iter_mut().enumerate() {
             if m.as_ref()
-                .is_some_and(|(m, _)| best.get(&m.sa).map(|b| b.1) != Some(c))
+                .is_some_and(|(m, _)| best.get(&m.sa).map(|b| b.4) != Some(c))
             {
                 *m = None;
             }
@@ -262,6 +277,55 @@ impl Join {
     pub(crate) fn is_anchored(&self, owner: &Owner) -> bool {
         self.anchors.contains_key(owner)
     }
+}
+
+/// The issuers of the clusters the scanned manifests run in: those of scanned AKS exports, and
+/// those of credentials that name a scanned ServiceAccount exactly (normalized).
+fn home_issuers(ctx: &Ctx<'_>) -> HashSet<String> {
+    let clusters = ctx
+        .model
+        .clusters
+        .iter()
+        .filter_map(|c| c.issuer().map(|(_, i)| i));
+    let matched = ctx.model.credentials.iter().filter_map(|c| {
+        let (ns, sa) = c.k8s_subject()?;
+        (!ctx.index.service_accounts(ns, sa).is_empty())
+            .then(|| c.issuer_str())
+            .flatten()
+    });
+    clusters.chain(matched).map(normal_issuer).collect()
+}
+
+/// Whether an AKS issuer's region (`<region>.oic.prod-aks.azure.com`) is named by the resource
+/// group of the credential's identity (`rg-orders-westeurope`): a credential for the identity's
+/// own cluster, rather than one added for a cluster elsewhere. A naming convention, so it only
+/// breaks ties.
+fn same_region(cred: &Credential<'_>) -> bool {
+    let Some(region) = cred
+        .issuer_str()
+        .and_then(|i| i.strip_prefix("https://"))
+        .and_then(|host| host.split_once(".oic.prod-aks.azure.com"))
+        .map(|(region, _)| region.to_ascii_lowercase())
+        .filter(|r| !r.is_empty() && !r.contains('/'))
+    else {
+        return false;
+    };
+    let id = cred.at.node.get_str("id").unwrap_or("").to_ascii_lowercase();
+    let group = cred
+        .at
+        .node
+        .get_str("resourceGroup")
+        .map(str::to_ascii_lowercase)
+        .or_else(|| {
+            id.split_once("/resourcegroups/")
+                .map(|(_, rest)| rest.split('/').next().unwrap_or("").to_string())
+        });
+    group.is_some_and(|g| g.contains(&region))
+}
+
+/// An issuer compared without case or its trailing `/` (`issuer-trailing-slash` is another rule's).
+fn normal_issuer(issuer: &str) -> String {
+    issuer.trim().trim_end_matches('/').to_ascii_lowercase()
 }
 
 /// The non-empty client-id annotation of a scanned ServiceAccount, lower-cased.

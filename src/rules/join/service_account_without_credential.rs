@@ -17,8 +17,16 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let join = join(ctx);
-    // ServiceAccounts that a misspelt subject was meant for are reported there.
-    let explained: HashSet<usize> = join.meant.iter().flatten().map(|m| m.sa).collect();
+    // ServiceAccounts that a misspelt subject was meant for are reported there, whichever of
+    // their declarations it names (one cause, one finding).
+    let explained: HashSet<(&str, &str)> = join
+        .meant
+        .iter()
+        .flatten()
+        .map(|m| (m.ns.as_str(), m.name.as_str()))
+        .collect();
+    // A ServiceAccount declared in several files is reported once.
+    let mut reported: HashSet<(&str, &str)> = HashSet::new();
     // The directory of each file, computed once.
     let dirs: Vec<&str> = (0..ctx.files.len()).map(|f| ctx.dir_of(f)).collect();
     // Credential exports by directory: those kept beside a manifest (the usual per-app folder).
@@ -41,7 +49,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let Some(client) = client_id(ctx, sa_index).filter(|c| is_guid(c)) else {
             continue;
         };
-        if !wi_pod || explained.contains(&sa_index) {
+        if !wi_pod || explained.contains(&(ns, name)) || !reported.insert((ns, name)) {
             continue;
         }
         // Of unknown namespace, any credential for its name may be the one (a note says so).
@@ -99,18 +107,31 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 (candidates, "the scanned exports".to_string())
             }
         };
-        let subjects: Vec<&str> = candidates
-            .iter()
-            .filter_map(|&c| creds[c].subject_str())
-            .collect();
         let ns_prefix = format!("system:serviceaccount:{ns}:");
         let help = format!(
             "create one: `az identity federated-credential create --identity-name <identity> \
              --resource-group <group> --name {name} --issuer <cluster OIDC issuer> --subject {expected} \
              --audiences api://AzureADTokenExchange`"
         );
-        let nearest = closest(&expected, &subjects)
-            .or_else(|| subjects.iter().copied().find(|s| s.starts_with(&ns_prefix)));
+        // The nearest subject among the credentials kept beside the ServiceAccount (its app's
+        // folder) first, then among all: another app's credential is rarely the one to fix.
+        // The nearest subject among the credentials kept beside the ServiceAccount (its app's
+        // folder) first, then among all: another app's credential is rarely the one to fix.
+        let near = |pool: Vec<usize>| -> Option<usize> {
+            let subjects: Vec<&str> = pool.iter().filter_map(|&c| creds[c].subject_str()).collect();
+            let best = closest(&expected, &subjects)
+                .or_else(|| subjects.iter().copied().find(|s| s.starts_with(&ns_prefix)))?;
+            pool.into_iter()
+                .find(|&c| creds[c].subject_str() == Some(best))
+        };
+        let nearest = near(
+            candidates
+                .iter()
+                .copied()
+                .filter(|c| beside.contains(c))
+                .collect(),
+        )
+        .or_else(|| near(candidates.clone()));
         let mut finding = ctx
             .finding(
                 loc,
@@ -123,14 +144,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 ),
             )
             .help(help);
-        let related = nearest
-            .and_then(|n| {
-                candidates
-                    .iter()
-                    .find(|&&c| creds[c].subject_str() == Some(n))
-            })
-            .or(candidates.first());
-        if let Some(&c) = related {
+        let related = nearest.or(candidates.first().copied());
+        if let Some(c) = related {
             let cred = &creds[c];
             if let Some((at, found)) = cred.subject() {
                 finding = finding.related(at.loc(), "the nearest credential subject");

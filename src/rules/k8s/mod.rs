@@ -19,7 +19,7 @@ mod wi_label_not_true;
 mod wi_label_on_workload_metadata;
 mod wi_marker_on_service_account;
 
-use crate::model::k8s::{Object, PodTemplate, SaRef};
+use crate::model::k8s::{Object, PodTemplate, SaRef, value_text};
 use crate::rules::{Ctx, NativeFn, Reach};
 
 pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
@@ -140,16 +140,23 @@ impl Pod<'_, '_> {
     }
 }
 
-/// The first scanned ServiceAccount object (of possibly several overlays) carrying an annotation.
+/// The first scanned ServiceAccount object (of possibly several overlays) carrying an annotation
+/// with a value, else the first carrying it empty: which declaration is scanned first must not
+/// decide whether a value is seen.
 pub(crate) fn sa_annotation<'a>(
     ctx: &Ctx<'a>,
     sa_objects: &[usize],
     key: &str,
 ) -> Option<(usize, &'a crate::document::Entry)> {
-    sa_objects.iter().find_map(|&i| {
-        ctx.model.objects[i]
-            .metadata_map("annotations")
-            .and_then(|a| a.entry(key))
-            .map(|e| (i, e))
-    })
+    let carrying = || {
+        sa_objects.iter().filter_map(|&i| {
+            ctx.model.objects[i]
+                .metadata_map("annotations")
+                .and_then(|a| a.entry(key))
+                .map(|e| (i, e))
+        })
+    };
+    carrying()
+        .find(|(_, e)| !value_text(&e.value).trim().is_empty())
+        .or_else(|| carrying().next())
 }

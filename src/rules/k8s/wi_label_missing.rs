@@ -22,8 +22,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let client_id = sa_annotation(ctx, pod.sa_objects, WI_CLIENT_ID)
-            .filter(|(_, e)| !value_text(&e.value).trim().is_empty());
+        // An empty client-id still says the ServiceAccount is meant for Workload Identity.
+        let client_id = sa_annotation(ctx, pod.sa_objects, WI_CLIENT_ID);
+        let empty = client_id.is_some_and(|(_, e)| value_text(&e.value).trim().is_empty());
         let credential = ctx
             .index
             .credentials_naming(pod.ns, pod.sa.name)
@@ -35,7 +36,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     &crate::document::Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]),
                     Part::Entry,
                 ),
-                "which has a client-id",
+                if empty {
+                    "which has an empty client-id annotation (meant for Workload Identity)"
+                } else {
+                    "which has a client-id"
+                },
                 "client-id set on the ServiceAccount",
             ),
             (None, Some(cred)) => match cred.subject() {
@@ -91,6 +96,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         }
         if manual_proxy {
             f = f.severity(crate::finding::Severity::Note);
+        } else if empty && credential.is_none() {
+            // The intent is plain, the identity not: `client-id-missing` follows once labelled.
+            f = f.severity(crate::finding::Severity::Warning);
         }
         out.push(f.help(format!(
             "add `{WI_USE}: \"true\"` to `{}`",
