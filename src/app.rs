@@ -476,10 +476,8 @@ fn check_file(
     let invalid = findings.split_off(rules_found);
     let mut unrecognized_only = !file.explicit && file.error.is_none() && !model.recognized[0];
     if unrecognized_only {
-        // A duplicate key is judged only in wiflint inputs: a `package.json` or Helm
-        // `values.yaml` with one is its own tool's business. A file that still has findings
-        // (a literal secret) is checked, so the summary never counts findings in no file.
-        findings.retain(|f| f.finding.rule != "duplicate-key");
+        // A file with findings (a literal secret) is checked, so the summary never counts
+        // findings in no file.
         unrecognized_only = findings
             .iter()
             .all(|f| f.finding.rule == "unrecognized-input");

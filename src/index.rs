@@ -156,7 +156,9 @@ impl Index {
                     let own = o.namespace().map(Into::into);
                     own.or_else(|| {
                         let path = files.get(o.file).map(|f| f.source.path.as_str());
-                        options.namespace_of_file(path.unwrap_or("")).map(Into::into)
+                        options
+                            .namespace_of_file(path.unwrap_or(""))
+                            .map(Into::into)
                     })
                 })
                 .collect(),

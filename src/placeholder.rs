@@ -34,9 +34,16 @@ pub fn classify(value: &str) -> Option<Placeholder> {
         Some(Placeholder::Person("a redacted placeholder"))
     } else if t.len() > 1 && t.chars().all(|c| c == '0' || c == '-') {
         Some(Placeholder::Person("an all-zero placeholder"))
-    } else if ["your-", "your_", "replace-me", "replace_me", "changeme", "change-me"]
-        .iter()
-        .any(|p| lower.starts_with(p))
+    } else if [
+        "your-",
+        "your_",
+        "replace-me",
+        "replace_me",
+        "changeme",
+        "change-me",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
     {
         Some(Placeholder::Person("a placeholder to replace"))
     } else if t.len() > 1

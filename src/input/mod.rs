@@ -129,16 +129,23 @@ pub fn skip_reason(file: &InputFile) -> Option<String> {
     if file.syntax == Syntax::Yaml && text.contains("{{") {
         return Some(HELM_HINT.into());
     }
-    (!file.explicit && !looks_like_input(text)).then(|| {
+    // Only JSON with comments, which its own tool accepts: broken YAML and pathological
+    // files stay errors.
+    (!file.explicit
+        && file.syntax == Syntax::Json
+        && !looks_like_input(text)
+        && document::json::is_jsonc(text))
+    .then(|| {
         format!(
-            "not a wiflint input ({}; its own tool may accept it): name it explicitly to have it checked",
+            "not a wiflint input (JSON with comments or trailing commas, which its own tool accepts: {}): name it explicitly to have it checked",
             error.message
         )
     })
 }
 
 const HELM_CHART_HINT: &str = "Helm chart template (in `templates/` beside a `Chart.yaml`): lint the rendered output instead, e.g. `helm template <chart> | wiflint check -`";
-const BLOCK_TEMPLATE_HINT: &str = "Jinja or Liquid template (`{% … %}` blocks): lint the rendered output instead";
+const BLOCK_TEMPLATE_HINT: &str =
+    "Jinja or Liquid template (`{% … %}` blocks): lint the rendered output instead";
 
 /// Whether the path lies in the `templates/` directory (or below it) of a Helm chart: a
 /// directory with a `Chart.yaml` holds it.

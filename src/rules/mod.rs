@@ -149,7 +149,6 @@ impl Ctx<'_> {
             .filter_map(Node::text)
             .collect()
     }
-
 }
 
 impl<'a> Ctx<'a> {

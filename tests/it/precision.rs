@@ -72,3 +72,58 @@ fn files_that_are_no_inputs_are_skipped_not_errors() {
         .code(1)
         .stdout(predicate::str::contains("error[unparseable-input]"));
 }
+
+/// (rule, severity, file name) of every finding, for comparing scans of renamed copies.
+fn findings_of(dir: &std::path::Path) -> Vec<(String, String, String)> {
+    let out = wiflint()
+        .args(["check", "--format", "json"])
+        .arg(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let mut found: Vec<(String, String, String)> = v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let path = f["location"]["path"].as_str().unwrap_or("");
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["severity"].as_str().unwrap_or("").to_string(),
+                path.rsplit('/').next().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_service_account_declared_twice_is_judged_the_same_in_either_order() {
+    let fixture = std::path::Path::new("testdata/rules/wi-label-missing/fail-sa-declared-twice");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    // The copy with the GUID is now found first.
+    for (from, to) in [("1-base", "2-base"), ("2-prod", "1-prod")] {
+        let target = dir.path().join(to);
+        std::fs::create_dir_all(&target).unwrap_or_else(|e| panic!("{e}"));
+        for entry in std::fs::read_dir(fixture.join(from))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            std::fs::copy(entry.path(), target.join(entry.file_name()))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let original = findings_of(fixture);
+    assert_eq!(
+        original,
+        vec![(
+            "wi-label-missing".to_string(),
+            "error".to_string(),
+            "deployment.yaml".to_string()
+        )]
+    );
+    assert_eq!(findings_of(dir.path()), original);
+}

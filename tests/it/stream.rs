@@ -45,7 +45,11 @@ fn whole(candidates: &[discover::Candidate]) -> Vec<String> {
     let registry = super::registry();
     let files = read(candidates);
     let model = Model::build(&files);
-    let options = rules::Options::default();
+    // As a scan sets them: what the kustomizations among the candidates say.
+    let options = rules::Options {
+        kustomize: std::sync::Arc::new(wiflint::kustomize::Layout::of(candidates)),
+        ..rules::Options::default()
+    };
     let index = Index::build(&model, &files, &options);
     let mut raw = Vec::new();
     for rule in registry
@@ -96,7 +100,11 @@ fn streamed(candidates: &[discover::Candidate], hold: u64) -> Vec<String> {
 /// alone: those the inputs exercise across files.
 fn joined(candidates: &[discover::Candidate]) -> BTreeSet<String> {
     let registry = super::registry();
-    let options = rules::Options::default();
+    // As a scan sets them: what the kustomizations among the candidates say.
+    let options = rules::Options {
+        kustomize: std::sync::Arc::new(wiflint::kustomize::Layout::of(candidates)),
+        ..rules::Options::default()
+    };
     let files = read(candidates);
     let run = |files: &[InputFile], rule| {
         let model = Model::build(files);

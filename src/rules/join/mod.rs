@@ -310,7 +310,12 @@ fn same_region(cred: &Credential<'_>) -> bool {
     else {
         return false;
     };
-    let id = cred.at.node.get_str("id").unwrap_or("").to_ascii_lowercase();
+    let id = cred
+        .at
+        .node
+        .get_str("id")
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let group = cred
         .at
         .node

@@ -118,7 +118,10 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         // The nearest subject among the credentials kept beside the ServiceAccount (its app's
         // folder) first, then among all: another app's credential is rarely the one to fix.
         let near = |pool: Vec<usize>| -> Option<usize> {
-            let subjects: Vec<&str> = pool.iter().filter_map(|&c| creds[c].subject_str()).collect();
+            let subjects: Vec<&str> = pool
+                .iter()
+                .filter_map(|&c| creds[c].subject_str())
+                .collect();
             let best = closest(&expected, &subjects)
                 .or_else(|| subjects.iter().copied().find(|s| s.starts_with(&ns_prefix)))?;
             pool.into_iter()

@@ -61,7 +61,10 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .is_some();
         // A client id written as a label is the thing to move: point at it.
         let (loc, label) = if in_labels && what == "no" {
-            (label_loc.clone(), "a label, not an annotation: move it to `annotations`")
+            (
+                label_loc.clone(),
+                "a label, not an annotation: move it to `annotations`",
+            )
         } else {
             (loc, label)
         };

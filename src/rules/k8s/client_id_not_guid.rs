@@ -2,8 +2,8 @@
 
 use crate::document::{Part, Path};
 use crate::finding::{Finding, Severity};
-use crate::placeholder::{Placeholder, classify};
 use crate::model::k8s::{WI_CLIENT_ID, is_guid, value_text};
+use crate::placeholder::{Placeholder, classify};
 use crate::rules::Ctx;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {

@@ -62,7 +62,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         } else {
             format!(
                 "{subject} is not among the scanned ServiceAccounts of {}: the webhook denies the pod when it does not exist",
-                if pod.ns == UNKNOWN_NS { "its directory" } else { "that namespace" }
+                if pod.ns == UNKNOWN_NS {
+                    "its directory"
+                } else {
+                    "that namespace"
+                }
             )
         };
         let mut f = ctx.finding(loc, "no such ServiceAccount", message);
@@ -77,4 +81,3 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         out.push(f);
     }
 }
-
