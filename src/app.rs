@@ -173,11 +173,13 @@ pub fn scan_candidates(
                         id,
                         file,
                         candidate,
-                        &file_rules,
-                        registry,
-                        config,
-                        &options,
-                        &hold,
+                        &FilePass {
+                            rules: &file_rules,
+                            registry,
+                            config,
+                            options: &options,
+                            hold: &hold,
+                        },
                     ))),
                 },
                 Outcome::Skipped { reason, .. } => Checked::Skipped(reason),
@@ -437,17 +439,32 @@ fn hash(text: &str) -> u64 {
     h
 }
 
+/// What the first pass over every file shares.
+struct FilePass<'p> {
+    /// The rules that need only one file.
+    rules: &'p [&'p Rule],
+    registry: &'p Registry,
+    config: &'p ScanConfig,
+    /// The config's options, with what the scan's kustomizations say.
+    options: &'p Options,
+    /// Bytes left to hold files whole.
+    hold: &'p AtomicU64,
+}
+
 /// The first pass over one file (as file 0 of its own model, then renumbered `id`).
 fn check_file(
     id: FileId,
     file: InputFile,
     candidate: &discover::Candidate,
-    rules: &[&Rule],
-    registry: &Registry,
-    config: &ScanConfig,
-    options: &Options,
-    hold: &AtomicU64,
+    pass: &FilePass<'_>,
 ) -> CheckedFile {
+    let FilePass {
+        rules,
+        registry,
+        config,
+        options,
+        hold,
+    } = *pass;
     let one = std::slice::from_ref(&file);
     let model = Model::build(one);
     let index = Index::build(&model, one, options);

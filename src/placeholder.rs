@@ -69,14 +69,13 @@ fn tool_token(t: &str) -> Option<&'static str> {
         Some("substituted by a pipeline or Kubernetes")
     } else if enclosed("{{", "}}") {
         Some("rendered by Helm or another Go template")
-    } else if enclosed("#{", "}#") {
-        Some("substituted by pipeline token replacement")
-    } else if t.len() > 4
-        && t.starts_with("__")
-        && t.ends_with("__")
-        && t[2..t.len() - 2]
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    } else if enclosed("#{", "}#")
+        || (t.len() > 4
+            && t.starts_with("__")
+            && t.ends_with("__")
+            && t[2..t.len() - 2]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'))
     {
         Some("substituted by pipeline token replacement")
     } else {

@@ -64,7 +64,7 @@ pub struct Rule {
 }
 
 /// Settings that change what rules conclude (not which rules run).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     /// The namespace of objects that name none and that no Kustomize `namespace:` places, when
     /// set explicitly; else such objects' namespace is unknown.
@@ -84,15 +84,6 @@ impl Options {
     }
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            default_namespace: None,
-            kustomize: std::sync::Arc::default(),
-            verbose: false,
-        }
-    }
-}
 
 /// Everything a rule may look at.
 pub struct Ctx<'a> {
