@@ -84,7 +84,6 @@ impl Options {
     }
 }
 
-
 /// Everything a rule may look at.
 pub struct Ctx<'a> {
     pub files: &'a [InputFile],

@@ -127,3 +127,42 @@ fn a_service_account_declared_twice_is_judged_the_same_in_either_order() {
     );
     assert_eq!(findings_of(dir.path()), original);
 }
+
+#[test]
+fn unrelated_repositories_in_one_scan_do_not_join() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    // Repository `orders` runs as a ServiceAccount created elsewhere; repository `billing`
+    // happens to declare one of that name, without a client id.
+    write(
+        "orders/k8s/app.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders-api\n  namespace: default\nspec:\n  template:\n    metadata:\n      labels:\n        azure.workload.identity/use: \"true\"\n    spec:\n      serviceAccountName: workload-identity-sa\n      containers:\n        - name: api\n          image: ghcr.io/contoso/orders-api:1.4.2\n",
+    );
+    write(
+        "billing/k8s/sa.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: workload-identity-sa\n  namespace: default\n",
+    );
+    let joined = findings_of(dir.path());
+    assert!(
+        joined.iter().any(|f| f.0 == "client-id-missing"),
+        "without repositories, one scan is one scope: {joined:?}"
+    );
+    for repo in ["orders", "billing"] {
+        std::fs::create_dir_all(dir.path().join(repo).join(".git"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(
+        findings_of(dir.path()),
+        vec![(
+            "service-account-not-found".to_string(),
+            "note".to_string(),
+            "app.yaml".to_string()
+        )]
+    );
+}

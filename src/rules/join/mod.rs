@@ -6,8 +6,10 @@ mod issuer_cluster_mismatch;
 mod service_account_without_credential;
 mod subject_service_account_not_found;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use crate::index::display_ns;
 use crate::model::azure::{Credential, Owner};
 use crate::model::k8s::{WI_CLIENT_ID, is_guid, value_text};
 use crate::rules::{Ctx, NativeFn, Reach, levenshtein};
@@ -170,10 +172,10 @@ impl Join {
         let creds = &ctx.model.credentials;
         let mut anchors: HashMap<Owner, HashSet<String>> = HashMap::new();
         for cred in creds {
-            let Some((ns, sa)) = cred.k8s_subject() else {
+            let Some((ns, sa)) = ctx.index.subject(cred) else {
                 continue;
             };
-            for &i in ctx.index.service_accounts(ns, sa) {
+            for &i in ctx.index.service_accounts(&ns, sa) {
                 // A placeholder client id (`client-id-not-guid`) names no identity.
                 if let Some(c) = client_id(ctx, i).filter(|c| is_guid(c)) {
                     anchors.entry(cred.owner.clone()).or_default().insert(c);
@@ -206,10 +208,10 @@ impl Join {
         // Per owner: the namespaces in which one of its credentials names a ServiceAccount that
         // is not scanned (such as `default`). There, that credential is the candidate mistake;
         // the owner's credentials for the same name in other namespaces are other environments.
-        let mut unmatched_ns: HashMap<&Owner, HashSet<&str>> = HashMap::new();
+        let mut unmatched_ns: HashMap<&Owner, HashSet<Cow<'_, str>>> = HashMap::new();
         for cred in creds {
-            if let Some((ns, sa)) = cred.k8s_subject()
-                && ctx.index.service_accounts(ns, sa).is_empty()
+            if let Some((ns, sa)) = ctx.index.subject(cred)
+                && ctx.index.service_accounts(&ns, sa).is_empty()
             {
                 unmatched_ns.entry(&cred.owner).or_default().insert(ns);
             }
@@ -288,8 +290,8 @@ fn home_issuers(ctx: &Ctx<'_>) -> HashSet<String> {
         .iter()
         .filter_map(|c| c.issuer().map(|(_, i)| i));
     let matched = ctx.model.credentials.iter().filter_map(|c| {
-        let (ns, sa) = c.k8s_subject()?;
-        (!ctx.index.service_accounts(ns, sa).is_empty())
+        let (ns, sa) = ctx.index.subject(c)?;
+        (!ctx.index.service_accounts(&ns, sa).is_empty())
             .then(|| c.issuer_str())
             .flatten()
     });
@@ -368,9 +370,10 @@ fn meant_for(
     cred: &Credential<'_>,
     orphans: &Orphans<'_>,
     anchors: Option<&HashSet<String>>,
-    unmatched_ns: Option<&HashSet<&str>>,
+    unmatched_ns: Option<&HashSet<Cow<'_, str>>>,
 ) -> Option<(MeantFor, usize)> {
-    let (ns, sa) = cred.k8s_subject()?;
+    let (ns, sa) = ctx.index.subject(cred)?;
+    let ns: &str = &ns;
     if sa == "default" || !ctx.index.service_accounts(ns, sa).is_empty() {
         return None;
     }
@@ -383,7 +386,7 @@ fn meant_for(
         (
             MeantFor {
                 sa: o.sa,
-                ns: o.ns.to_string(),
+                ns: display_ns(o.ns).to_string(),
                 name: o.name.to_string(),
                 how,
             },

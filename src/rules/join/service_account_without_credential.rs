@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::{client_id, join, used_by_wi_pod};
 use crate::document::{Part, Path};
 use crate::finding::{Finding, Severity};
-use crate::index::UNKNOWN_NS;
+use crate::index::{UNKNOWN_NS, display_ns};
 use crate::model::azure::{Credential, Owner, k8s_subject_problem};
 use crate::model::k8s::{WI_CLIENT_ID, is_guid};
 use crate::rules::{Ctx, closest};
@@ -43,13 +43,14 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for &sa_index in &ctx.model.service_accounts {
         let sa = &ctx.model.objects[sa_index];
         let Some(name) = sa.name() else { continue };
-        let ns = ctx.index.ns(sa_index);
+        let key = ctx.index.ns(sa_index);
+        let ns = display_ns(key);
         let wi_pod = used_by_wi_pod(ctx, sa_index);
         // A placeholder client id is `client-id-not-guid`'s: it names no identity to look up.
         let Some(client) = client_id(ctx, sa_index).filter(|c| is_guid(c)) else {
             continue;
         };
-        if !wi_pod || explained.contains(&(ns, name)) || !reported.insert((ns, name)) {
+        if !wi_pod || explained.contains(&(ns, name)) || !reported.insert((key, name)) {
             continue;
         }
         // Of unknown namespace, any credential for its name may be the one (a note says so).

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::pods;
 use crate::document::Part;
 use crate::finding::{Finding, Severity};
-use crate::index::{UNKNOWN_NS, describe_ns};
+use crate::index::{UNKNOWN_NS, describe_ns, display_ns};
 use crate::rules::{Ctx, closest};
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -15,7 +15,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         .model
         .service_accounts
         .iter()
-        .filter(|&&i| ctx.index.ns(i) == UNKNOWN_NS)
+        .filter(|&&i| display_ns(ctx.index.ns(i)) == UNKNOWN_NS)
         .map(|&i| ctx.dir_of(ctx.model.objects[i].file))
         .collect();
     for pod in pods(ctx) {
@@ -32,7 +32,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             None => pod.object.loc(&pod.template.path(&["spec"]), Part::Key),
         };
         let subject = format!("ServiceAccount `{}` ({})", pod.sa.name, describe_ns(pod.ns));
-        let in_scope = if pod.ns == UNKNOWN_NS {
+        let in_scope = if display_ns(pod.ns) == UNKNOWN_NS {
             unknown_dirs.contains(ctx.dir_of(pod.object.file))
         } else {
             ctx.index.sa_namespaces.contains(pod.ns)
@@ -62,7 +62,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         } else {
             format!(
                 "{subject} is not among the scanned ServiceAccounts of {}: the webhook denies the pod when it does not exist",
-                if pod.ns == UNKNOWN_NS {
+                if display_ns(pod.ns) == UNKNOWN_NS {
                     "its directory"
                 } else {
                     "that namespace"
