@@ -156,6 +156,7 @@ pub fn scan_candidates(
     let rules = select_rules(registry, config)?;
     let options = Options {
         kustomize: Arc::new(crate::kustomize::Layout::of(candidates)),
+        replaced: Arc::new(crate::placeholder::Replaced::of(candidates)),
         ..config.options.clone()
     };
     let (file_rules, scan_rules): (Vec<&Rule>, Vec<&Rule>) =

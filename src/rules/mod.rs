@@ -71,6 +71,8 @@ pub struct Options {
     pub default_namespace: Option<String>,
     /// What the scan's kustomizations say about its files.
     pub kustomize: std::sync::Arc<crate::kustomize::Layout>,
+    /// Texts that a script or pipeline of the scan replaces.
+    pub replaced: std::sync::Arc<crate::placeholder::Replaced>,
     /// Report inputs that match no known shape even when found by walking a directory.
     pub verbose: bool,
 }

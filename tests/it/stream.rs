@@ -48,6 +48,7 @@ fn whole(candidates: &[discover::Candidate]) -> Vec<String> {
     // As a scan sets them: what the kustomizations among the candidates say.
     let options = rules::Options {
         kustomize: std::sync::Arc::new(wiflint::kustomize::Layout::of(candidates)),
+        replaced: std::sync::Arc::new(wiflint::placeholder::Replaced::of(candidates)),
         ..rules::Options::default()
     };
     let index = Index::build(&model, &files, &options);
@@ -103,6 +104,7 @@ fn joined(candidates: &[discover::Candidate]) -> BTreeSet<String> {
     // As a scan sets them: what the kustomizations among the candidates say.
     let options = rules::Options {
         kustomize: std::sync::Arc::new(wiflint::kustomize::Layout::of(candidates)),
+        replaced: std::sync::Arc::new(wiflint::placeholder::Replaced::of(candidates)),
         ..rules::Options::default()
     };
     let files = read(candidates);

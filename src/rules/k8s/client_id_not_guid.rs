@@ -41,6 +41,21 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 );
                 continue;
             }
+            Some(Placeholder::Person(kind)) if ctx.options.replaced.contains(text) => {
+                out.push(
+                    ctx.finding(
+                        loc,
+                        "replaced by a script of the scan",
+                        format!(
+                            "`{WI_CLIENT_ID}` of ServiceAccount `{name}` is `{text}`, {kind} that a script or pipeline \
+                             in the scanned directories replaces before it is applied, so it is not checked"
+                        ),
+                    )
+                    .severity(Severity::Note)
+                    .help("check the manifest as the script writes it"),
+                );
+                continue;
+            }
             Some(Placeholder::Person(kind)) => format!("is not a GUID: it looks like {kind}"),
             None => "is not a GUID (8-4-4-4-12 hexadecimal digits)".to_string(),
         };

@@ -41,7 +41,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 } else {
                     "which has a client-id"
                 },
-                "client-id set on the ServiceAccount",
+                if empty {
+                    "empty client-id on the ServiceAccount"
+                } else {
+                    "client-id set on the ServiceAccount"
+                },
             ),
             (None, Some(cred)) => match cred.subject() {
                 Some((subject, _)) => (
