@@ -86,8 +86,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if in_labels && what != "no" {
             f = f.related(label_loc, "a label, not an annotation");
         }
-        out.push(f.help(format!(
+        out.push(pod.capped(f.help(format!(
             "annotate the ServiceAccount with `{WI_CLIENT_ID}: \"<the managed identity's client id>\"` (`az identity show --query clientId`)"
-        )));
+        ))));
     }
 }

@@ -104,9 +104,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             // The intent is plain, the identity not: `client-id-missing` follows once labelled.
             f = f.severity(crate::finding::Severity::Warning);
         }
-        out.push(f.help(format!(
+        out.push(pod.capped(f.help(format!(
             "add `{WI_USE}: \"true\"` to `{}`",
             pod.template.path(&["metadata", "labels"])
-        )));
+        ))));
     }
 }
