@@ -113,10 +113,10 @@ fn is_foreign_hcl(path: &str, text: &str) -> bool {
 }
 
 /// Why a read file is not checked, if it is not: a Helm chart template (even one that happens
-/// to parse, `{{ .Values.x }}` reads as a YAML flow mapping), a Jinja or Liquid template, or a
-/// file found by walking that fails to parse and does not look like a wiflint input (a
-/// `tsconfig.json` with comments is valid to its own tool; calling it broken would block a
-/// commit for nothing).
+/// to parse, `{{ .Values.x }}` reads as a YAML flow mapping), a Jinja or Liquid template, or
+/// JSON with comments found by walking that does not look like a wiflint input (a
+/// `tsconfig.json` is valid to its own tool; calling it broken would block a commit for
+/// nothing).
 pub fn skip_reason(file: &InputFile) -> Option<String> {
     let text = &file.source.text;
     if in_helm_templates(&file.source.path) {

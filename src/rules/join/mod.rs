@@ -230,7 +230,8 @@ impl Join {
         // One credential per ServiceAccount. When several look meant for it, the others are
         // usually deliberate credentials for other clusters or environments, and a fix on them
         // would break those: prefer the credential kept in the ServiceAccount's folder, then one
-        // whose issuer is a cluster of this scan, then the nearest subject, then scan order.
+        // whose issuer is a cluster of this scan, then one for its identity's region, then the
+        // nearest subject, then scan order.
         let home = home_issuers(ctx);
         let rank = |c: usize, m: &MeantFor, distance: usize| {
             let cred = &creds[c];
