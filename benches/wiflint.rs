@@ -145,7 +145,7 @@ fn rule_phase(c: &mut Criterion) {
     g.bench_function("model+index+all-rules/600-files", |b| {
         b.iter(|| {
             let model = Model::build(&files);
-            let index = Index::build(&model, &options.default_namespace);
+            let index = Index::build(&model, &files, &options);
             let mut n = 0;
             for rule in &registry.rules {
                 let ctx = Ctx {

@@ -170,6 +170,11 @@ pub fn scan_candidates(
     io_errors: Vec<String>,
 ) -> Result<Report, ScanError> {
     let rules = select_rules(registry, config)?;
+    let options = Options {
+        kustomize: Arc::new(crate::kustomize::Layout::of(candidates)),
+        replaced: Arc::new(crate::placeholder::Replaced::of(candidates)),
+        ..config.options.clone()
+    };
     let (file_rules, scan_rules): (Vec<&Rule>, Vec<&Rule>) =
         rules.iter().partition(|r| r.reach == Reach::File);
     let progress = Progress::new(config.progress, candidates.len());
@@ -179,16 +184,19 @@ pub fn scan_candidates(
         .enumerate()
         .map(|(id, candidate)| {
             let checked = match input::read(candidate, config.max_file_size) {
-                Outcome::Read(file) => match input::helm_skip_reason(&file) {
-                    Some(reason) => Checked::Skipped(reason.into()),
+                Outcome::Read(file) => match input::skip_reason(&file) {
+                    Some(reason) => Checked::Skipped(reason),
                     None => Checked::Read(Box::new(check_file(
                         id,
                         file,
                         candidate,
-                        &file_rules,
-                        registry,
-                        config,
-                        &hold,
+                        &FilePass {
+                            rules: &file_rules,
+                            registry,
+                            config,
+                            options: &options,
+                            hold: &hold,
+                        },
                     ))),
                 },
                 Outcome::Skipped { reason, .. } => Checked::Skipped(reason),
@@ -276,7 +284,7 @@ pub fn scan_candidates(
 
     // Rules that join files, over the facts of all of them.
     let model = Model::build(&facts);
-    let index = Index::build(&model, &config.options.default_namespace);
+    let index = Index::build(&model, &facts, &options);
     let mut raw: Vec<finding::Finding> = scan_rules
         .par_iter()
         .flat_map_iter(|rule| {
@@ -284,7 +292,7 @@ pub fn scan_candidates(
                 files: &facts,
                 model: &model,
                 index: &index,
-                options: &config.options,
+                options: &options,
                 rule,
             };
             rules::run(rule, &ctx)
@@ -471,19 +479,35 @@ fn hash(text: &str) -> u64 {
     h
 }
 
+/// What the first pass over every file shares.
+struct FilePass<'p> {
+    /// The rules that need only one file.
+    rules: &'p [&'p Rule],
+    registry: &'p Registry,
+    config: &'p ScanConfig,
+    /// The config's options, with what the scan's kustomizations say.
+    options: &'p Options,
+    /// Bytes left to hold files whole.
+    hold: &'p AtomicU64,
+}
+
 /// The first pass over one file (as file 0 of its own model, then renumbered `id`).
 fn check_file(
     id: FileId,
     file: InputFile,
     candidate: &discover::Candidate,
-    rules: &[&Rule],
-    registry: &Registry,
-    config: &ScanConfig,
-    hold: &AtomicU64,
+    pass: &FilePass<'_>,
 ) -> CheckedFile {
+    let FilePass {
+        rules,
+        registry,
+        config,
+        options,
+        hold,
+    } = *pass;
     let one = std::slice::from_ref(&file);
     let model = Model::build(one);
-    let index = Index::build(&model, &config.options.default_namespace);
+    let index = Index::build(&model, one, options);
     let mut raw: Vec<finding::Finding> = rules
         .iter()
         .flat_map(|rule| {
@@ -491,7 +515,7 @@ fn check_file(
                 files: one,
                 model: &model,
                 index: &index,
-                options: &config.options,
+                options,
                 rule,
             };
             rules::run(rule, &ctx)
@@ -507,7 +531,14 @@ fn check_file(
     let open = |_| Some(Opened::Held(&file));
     let mut findings = finding::resolve_all(raw, open, !config.no_excerpts);
     let invalid = findings.split_off(rules_found);
-    let unrecognized_only = !file.explicit && file.error.is_none() && !model.recognized[0];
+    let mut unrecognized_only = !file.explicit && file.error.is_none() && !model.recognized[0];
+    if unrecognized_only {
+        // A file with findings (a literal secret) is checked, so the summary never counts
+        // findings in no file.
+        unrecognized_only = findings
+            .iter()
+            .all(|f| f.finding.rule == "unrecognized-input");
+    }
     let size = file.source.text.len() as u64;
     let held = matches!(candidate.origin, discover::Origin::Stdin)
         || hold

@@ -119,7 +119,8 @@ pub struct CheckArgs {
     /// and exit without scanning.
     #[arg(long)]
     pub show_settings: bool,
-    /// Namespace of objects that name none [default: default, or the config's].
+    /// Namespace of objects that name none and no kustomization places [default: the config's,
+    /// else unknown: they match a ServiceAccount or subject of their name in any namespace].
     #[arg(long, value_name = "NAMESPACE")]
     pub default_namespace: Option<String>,
     /// Largest file read, in bytes [default: 16 MiB, or the config's].

@@ -194,9 +194,9 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
             default_namespace: args
                 .default_namespace
                 .clone()
-                .or_else(|| config.default_namespace.clone())
-                .unwrap_or_else(|| "default".into()),
+                .or_else(|| config.default_namespace.clone()),
             verbose: args.verbose,
+            ..Options::default()
         },
         select: if args.select.is_empty() {
             values(&config.select)

@@ -10,8 +10,20 @@ use jsonc_parser::{CollectOptions, ParseOptions};
 use super::ParseError;
 use super::tree::{Entry, Node, NodeKind, Span, Style, Typed};
 
-pub fn parse(text: &str) -> Result<Node, ParseError> {
-    let strict = ParseOptions {
+/// Whether the text is JSON with comments or trailing commas (`tsconfig.json`, VS Code
+/// settings): not JSON, but what its own tool reads.
+pub fn is_jsonc(text: &str) -> bool {
+    let lenient = ParseOptions {
+        allow_comments: true,
+        allow_trailing_commas: true,
+        ..strict_options()
+    };
+    jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &lenient)
+        .is_ok_and(|p| p.value.is_some())
+}
+
+fn strict_options() -> ParseOptions {
+    ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
         allow_trailing_commas: false,
@@ -22,7 +34,11 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         allow_bare_decimal_point_numbers: false,
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
-    };
+    }
+}
+
+pub fn parse(text: &str) -> Result<Node, ParseError> {
+    let strict = strict_options();
     let parsed =
         jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict).map_err(|e| {
             let r = e.range();

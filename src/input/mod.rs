@@ -112,10 +112,80 @@ fn is_foreign_hcl(path: &str, text: &str) -> bool {
     path.to_ascii_lowercase().ends_with(".hcl") && !text.contains("api_addr")
 }
 
-/// Whether a file that failed to parse is a Helm template to skip rather than an error.
-pub fn helm_skip_reason(file: &InputFile) -> Option<&'static str> {
-    (file.error.is_some() && file.syntax == Syntax::Yaml && file.source.text.contains("{{"))
-        .then_some(HELM_HINT)
+/// Why a read file is not checked, if it is not: a Helm chart template (even one that happens
+/// to parse, `{{ .Values.x }}` reads as a YAML flow mapping), a Jinja or Liquid template, or
+/// JSON with comments found by walking that does not look like a wiflint input (a
+/// `tsconfig.json` is valid to its own tool; calling it broken would block a commit for
+/// nothing).
+pub fn skip_reason(file: &InputFile) -> Option<String> {
+    let text = &file.source.text;
+    if in_helm_templates(&file.source.path) {
+        return Some(HELM_CHART_HINT.into());
+    }
+    if file.syntax == Syntax::Yaml && is_block_template(text) {
+        return Some(BLOCK_TEMPLATE_HINT.into());
+    }
+    let error = file.error.as_ref()?;
+    if file.syntax == Syntax::Yaml && text.contains("{{") {
+        return Some(HELM_HINT.into());
+    }
+    // Only JSON with comments, which its own tool accepts: broken YAML and pathological
+    // files stay errors.
+    (!file.explicit
+        && file.syntax == Syntax::Json
+        && !looks_like_input(text)
+        && document::json::is_jsonc(text))
+    .then(|| {
+        format!(
+            "not a wiflint input (JSON with comments or trailing commas, which its own tool accepts: {}): name it explicitly to have it checked",
+            error.message
+        )
+    })
+}
+
+const HELM_CHART_HINT: &str = "Helm chart template (in `templates/` beside a `Chart.yaml`): lint the rendered output instead, e.g. `helm template <chart> | wiflint check -`";
+const BLOCK_TEMPLATE_HINT: &str =
+    "Jinja or Liquid template (`{% … %}` blocks): lint the rendered output instead";
+
+/// Whether the path lies in the `templates/` directory (or below it) of a Helm chart: a
+/// directory with a `Chart.yaml` holds it.
+fn in_helm_templates(path: &str) -> bool {
+    let path = std::path::Path::new(path);
+    path.ancestors().skip(1).any(|dir| {
+        dir.file_name().is_some_and(|n| n == "templates")
+            && dir
+                .parent()
+                .is_some_and(|chart| chart.join("Chart.yaml").is_file())
+    })
+}
+
+/// A line that is a Jinja or Liquid block tag (`{% if … %}`, `{%- for … -%}`): no Kubernetes
+/// manifest, export or Vault file has one outside a string.
+fn is_block_template(text: &str) -> bool {
+    text.contains("{%")
+        && text.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with("{%") && l.trim_end().ends_with("%}")
+        })
+}
+
+/// Whether a file that does not parse clearly tries to be a wiflint input: it names a
+/// Kubernetes object, a federated credential, an identity, a cluster or Vault.
+fn looks_like_input(text: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "apiVersion",
+        "azure.workload.identity",
+        "federatedIdentityCredential",
+        "\"subject\"",
+        "subject:",
+        "\"issuer\"",
+        "oidcIssuerProfile",
+        "\"wiflint\"",
+        "vault-bundle",
+        "api_addr",
+        "\"accessor\"",
+    ];
+    MARKERS.iter().any(|m| text.contains(m))
 }
 
 /// JSON by extension or, for other names (stdin), by its first character. YAML would accept most

@@ -31,16 +31,13 @@ impl<'a> Object<'a> {
         self.node.get_path(&["metadata", "name"])?.as_str()
     }
 
-    /// `metadata.namespace`, or the default namespace the object would be applied to.
-    pub fn namespace<'d>(&self, default: &'d str) -> &'d str
-    where
-        'a: 'd,
-    {
+    /// `metadata.namespace`, when the object names one (else the scan decides: see
+    /// [`crate::index::Index::ns`]).
+    pub fn namespace(&self) -> Option<&'a str> {
         self.node
             .get_path(&["metadata", "namespace"])
             .and_then(Node::as_str)
             .filter(|s| !s.is_empty())
-            .unwrap_or(default)
     }
 
     pub fn loc(&self, rel: &Path, part: Part) -> Loc {

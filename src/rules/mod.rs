@@ -97,20 +97,25 @@ pub fn expand_areas(rules: &[Rule], names: &[String]) -> Vec<String> {
 }
 
 /// Settings that change what rules conclude (not which rules run).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// The namespace of objects that name none.
-    pub default_namespace: String,
+    /// The namespace of objects that name none and that no Kustomize `namespace:` places, when
+    /// set explicitly; else such objects' namespace is unknown.
+    pub default_namespace: Option<String>,
+    /// What the scan's kustomizations say about its files.
+    pub kustomize: std::sync::Arc<crate::kustomize::Layout>,
+    /// Texts that a script or pipeline of the scan replaces.
+    pub replaced: std::sync::Arc<crate::placeholder::Replaced>,
     /// Report inputs that match no known shape even when found by walking a directory.
     pub verbose: bool,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            default_namespace: "default".into(),
-            verbose: false,
-        }
+impl Options {
+    /// The namespace the scan places a file's objects in when they name none.
+    pub fn namespace_of_file(&self, path: &str) -> Option<&str> {
+        self.kustomize
+            .namespace(path)
+            .or(self.default_namespace.as_deref())
     }
 }
 
@@ -169,9 +174,22 @@ impl Ctx<'_> {
             .filter_map(Node::text)
             .collect()
     }
+}
 
-    pub fn default_ns(&self) -> &str {
-        &self.options.default_namespace
+impl<'a> Ctx<'a> {
+    /// The directory of a scanned file (where a per-app folder keeps its manifests and exports).
+    pub fn dir_of(&self, file: usize) -> &'a str {
+        let path = self.files.get(file).map_or("", |f| f.source.path.as_str());
+        path.rsplit_once(['/', '\\']).map_or("", |(d, _)| d)
+    }
+
+    /// Whether an object is a part that an overlay completes (a Kustomize patch or a patched
+    /// base's resource): what it leaves out cannot be judged.
+    pub fn is_part(&self, object: usize) -> bool {
+        let file = self.model.objects[object].file;
+        self.files
+            .get(file)
+            .is_some_and(|f| self.options.kustomize.is_part(&f.source.path))
     }
 }
 

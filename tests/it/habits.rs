@@ -162,7 +162,10 @@ fn exit_zero_quiet_and_statistics() {
     assert!(quiet.contains("error[wi-label-not-true]"));
     let (_, loud) = stdout(&["check", "examples/broken"]);
     let summary = loud.lines().last().unwrap_or("").to_string();
-    assert!(summary.contains(" errors, ") && summary.contains(" files"), "{summary}");
+    assert!(
+        summary.contains(" errors, ") && summary.contains(" files"),
+        "{summary}"
+    );
     assert!(!quiet.contains(&summary));
 
     let (code, stats) = stdout(&["check", "examples/broken", "--statistics"]);

@@ -7,6 +7,7 @@ mod dist;
 mod docs;
 mod habits;
 mod nasty;
+mod precision;
 mod precommit;
 mod readme;
 mod realworld;

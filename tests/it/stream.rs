@@ -45,8 +45,13 @@ fn whole(candidates: &[discover::Candidate]) -> Vec<String> {
     let registry = super::registry();
     let files = read(candidates);
     let model = Model::build(&files);
-    let options = rules::Options::default();
-    let index = Index::build(&model, &options.default_namespace);
+    // As a scan sets them: what the kustomizations among the candidates say.
+    let options = rules::Options {
+        kustomize: std::sync::Arc::new(wiflint::kustomize::Layout::of(candidates)),
+        replaced: std::sync::Arc::new(wiflint::placeholder::Replaced::of(candidates)),
+        ..rules::Options::default()
+    };
+    let index = Index::build(&model, &files, &options);
     let mut raw = Vec::new();
     for rule in registry
         .rules
@@ -96,11 +101,16 @@ fn streamed(candidates: &[discover::Candidate], hold: u64) -> Vec<String> {
 /// alone: those the inputs exercise across files.
 fn joined(candidates: &[discover::Candidate]) -> BTreeSet<String> {
     let registry = super::registry();
-    let options = rules::Options::default();
+    // As a scan sets them: what the kustomizations among the candidates say.
+    let options = rules::Options {
+        kustomize: std::sync::Arc::new(wiflint::kustomize::Layout::of(candidates)),
+        replaced: std::sync::Arc::new(wiflint::placeholder::Replaced::of(candidates)),
+        ..rules::Options::default()
+    };
     let files = read(candidates);
     let run = |files: &[InputFile], rule| {
         let model = Model::build(files);
-        let index = Index::build(&model, &options.default_namespace);
+        let index = Index::build(&model, files, &options);
         let ctx = Ctx {
             files,
             model: &model,
@@ -137,7 +147,7 @@ fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
         .iter()
         .map(
             |c| match input::read(c, input::load::DEFAULT_MAX_FILE_SIZE) {
-                Outcome::Read(f) if input::helm_skip_reason(&f).is_none() => f,
+                Outcome::Read(f) if input::skip_reason(&f).is_none() => f,
                 _ => InputFile::empty(c.display.clone()),
             },
         )

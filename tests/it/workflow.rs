@@ -566,10 +566,6 @@ fn init_writes_a_valid_starter_config_once() {
 /// A scan that takes over a second (standard input arrives late) shows progress on a terminal,
 /// and never when stderr is a pipe, as in CI.
 #[test]
-#[expect(
-    clippy::print_stderr,
-    reason = "a skipped check says why on the test harness's stderr"
-)]
 fn progress_only_on_a_terminal_and_only_for_slow_scans() {
     let bin = env!("CARGO_BIN_EXE_wiflint");
     let slow = format!(

@@ -10,6 +10,11 @@ use crate::rules::Ctx;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for (file, input) in ctx.files.iter().enumerate() {
+        // Judged only in wiflint inputs: a `package.json` or Helm `values.yaml` with a duplicate
+        // key, found by walking, is its own tool's business.
+        if !input.explicit && !ctx.model.recognized.get(file).copied().unwrap_or(false) {
+            continue;
+        }
         for (doc, root) in input.docs.iter().enumerate() {
             // Explicit stack: documents can nest up to the parser's limits. Paths are built only
             // for the duplicates found.

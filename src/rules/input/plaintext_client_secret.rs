@@ -239,18 +239,10 @@ fn is_literal(v: &str) -> bool {
     let t = v.trim();
     !(t.is_empty()
         || is_expression(t)
-        || t.contains("${")
-        || t.contains("$(")
-        || t.contains("{{")
-        || t.contains("#{")
+        || crate::placeholder::classify(t).is_some()
         || t.starts_with("@Microsoft.KeyVault(")
-        || (t.starts_with('<') && t.ends_with('>'))
         || t.strip_prefix('$')
-            .is_some_and(|r| r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-        || (t.starts_with("__") && t.ends_with("__"))
-        || t.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-'))
-        || t.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+            .is_some_and(|r| r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')))
 }
 
 /// `^[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}$` (heuristic, see the module docs).
@@ -297,13 +289,15 @@ mod tests {
             "xxxxxxxx",
             "[parameters('secret')]",
             "__CLIENT_SECRET__",
+            "your-client-secret",
+            "replace-me-before-deploy",
             "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/x/)",
             "",
             "  ",
         ] {
             assert!(!is_literal(p), "{p}");
         }
-        for s in ["replace-me-before-deploy", "hunter2", "s3cr3t!"] {
+        for s in ["hunter2", "s3cr3t!", "Zx7-not-a-placeholder"] {
             assert!(is_literal(s), "{s}");
         }
     }

@@ -6,8 +6,10 @@ mod issuer_cluster_mismatch;
 mod service_account_without_credential;
 mod subject_service_account_not_found;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use crate::index::display_ns;
 use crate::model::azure::{Credential, Owner};
 use crate::model::k8s::{WI_CLIENT_ID, is_guid, value_text};
 use crate::rules::{Ctx, NativeFn, Reach, levenshtein};
@@ -63,8 +65,6 @@ struct Orphans<'a> {
 
 impl<'a> Orphans<'a> {
     fn new(ctx: &Ctx<'a>) -> Self {
-        let options: &'a crate::rules::Options = ctx.options;
-        let default_ns: &'a str = &options.default_namespace;
         let all: Vec<Orphan<'a>> = ctx
             .model
             .service_accounts
@@ -72,7 +72,7 @@ impl<'a> Orphans<'a> {
             .filter_map(|&i| {
                 let object = &ctx.model.objects[i];
                 let name = object.name()?;
-                let ns = object.namespace(default_ns);
+                let ns = ctx.index.ns(i);
                 (needs_credential(ctx, i) && ctx.index.credentials_naming(ns, name).is_empty())
                     .then(|| Orphan {
                         sa: i,
@@ -109,7 +109,7 @@ impl<'a> Orphans<'a> {
                 if let Some(name) = object.name() {
                     orphans
                         .templates_by_object
-                        .entry((object.namespace(default_ns), name))
+                        .entry((ctx.index.ns(template.object), name))
                         .or_default()
                         .push(t);
                 }
@@ -172,10 +172,10 @@ impl Join {
         let creds = &ctx.model.credentials;
         let mut anchors: HashMap<Owner, HashSet<String>> = HashMap::new();
         for cred in creds {
-            let Some((ns, sa)) = cred.k8s_subject() else {
+            let Some((ns, sa)) = ctx.index.subject(cred) else {
                 continue;
             };
-            for &i in ctx.index.service_accounts(ns, sa) {
+            for &i in ctx.index.service_accounts(&ns, sa) {
                 // A placeholder client id (`client-id-not-guid`) names no identity.
                 if let Some(c) = client_id(ctx, i).filter(|c| is_guid(c)) {
                     anchors.entry(cred.owner.clone()).or_default().insert(c);
@@ -208,10 +208,10 @@ impl Join {
         // Per owner: the namespaces in which one of its credentials names a ServiceAccount that
         // is not scanned (such as `default`). There, that credential is the candidate mistake;
         // the owner's credentials for the same name in other namespaces are other environments.
-        let mut unmatched_ns: HashMap<&Owner, HashSet<&str>> = HashMap::new();
+        let mut unmatched_ns: HashMap<&Owner, HashSet<Cow<'_, str>>> = HashMap::new();
         for cred in creds {
-            if let Some((ns, sa)) = cred.k8s_subject()
-                && ctx.index.service_accounts(ns, sa).is_empty()
+            if let Some((ns, sa)) = ctx.index.subject(cred)
+                && ctx.index.service_accounts(&ns, sa).is_empty()
             {
                 unmatched_ns.entry(&cred.owner).or_default().insert(ns);
             }
@@ -227,19 +227,35 @@ impl Join {
                 })
                 .collect()
         };
-        // One credential per ServiceAccount: the nearest subject, then the first in scan order.
-        let mut best: HashMap<usize, (usize, usize)> = HashMap::new();
+        // One credential per ServiceAccount. When several look meant for it, the others are
+        // usually deliberate credentials for other clusters or environments, and a fix on them
+        // would break those: prefer the credential kept in the ServiceAccount's folder, then one
+        // whose issuer is a cluster of this scan, then one for its identity's region, then the
+        // nearest subject, then scan order.
+        let home = home_issuers(ctx);
+        let rank = |c: usize, m: &MeantFor, distance: usize| {
+            let cred = &creds[c];
+            let sa_file = ctx.model.objects[m.sa].file;
+            let elsewhere = ctx.dir_of(cred.at.file) != ctx.dir_of(sa_file);
+            let foreign = !home.is_empty()
+                && !cred
+                    .issuer_str()
+                    .is_some_and(|i| home.contains(&normal_issuer(i)));
+            (elsewhere, foreign, !same_region(cred), distance, c)
+        };
+        let mut best: HashMap<usize, (bool, bool, bool, usize, usize)> = HashMap::new();
         for (c, m) in meant.iter().enumerate() {
             if let Some((m, distance)) = m {
-                let slot = best.entry(m.sa).or_insert((*distance, c));
-                if *distance < slot.0 {
-                    *slot = (*distance, c);
+                let key = rank(c, m, *distance);
+                let slot = best.entry(m.sa).or_insert(key);
+                if key < *slot {
+                    *slot = key;
                 }
             }
         }
         for (c, m) in meant.iter_mut().enumerate() {
             if m.as_ref()
-                .is_some_and(|(m, _)| best.get(&m.sa).map(|b| b.1) != Some(c))
+                .is_some_and(|(m, _)| best.get(&m.sa).map(|b| b.4) != Some(c))
             {
                 *m = None;
             }
@@ -266,6 +282,60 @@ impl Join {
     }
 }
 
+/// The issuers of the clusters the scanned manifests run in: those of scanned AKS exports, and
+/// those of credentials that name a scanned ServiceAccount exactly (normalized).
+fn home_issuers(ctx: &Ctx<'_>) -> HashSet<String> {
+    let clusters = ctx
+        .model
+        .clusters
+        .iter()
+        .filter_map(|c| c.issuer().map(|(_, i)| i));
+    let matched = ctx.model.credentials.iter().filter_map(|c| {
+        let (ns, sa) = ctx.index.subject(c)?;
+        (!ctx.index.service_accounts(&ns, sa).is_empty())
+            .then(|| c.issuer_str())
+            .flatten()
+    });
+    clusters.chain(matched).map(normal_issuer).collect()
+}
+
+/// Whether an AKS issuer's region (`<region>.oic.prod-aks.azure.com`) is named by the resource
+/// group of the credential's identity (`rg-orders-westeurope`): a credential for the identity's
+/// own cluster, rather than one added for a cluster elsewhere. A naming convention, so it only
+/// breaks ties.
+fn same_region(cred: &Credential<'_>) -> bool {
+    let Some(region) = cred
+        .issuer_str()
+        .and_then(|i| i.strip_prefix("https://"))
+        .and_then(|host| host.split_once(".oic.prod-aks.azure.com"))
+        .map(|(region, _)| region.to_ascii_lowercase())
+        .filter(|r| !r.is_empty() && !r.contains('/'))
+    else {
+        return false;
+    };
+    let id = cred
+        .at
+        .node
+        .get_str("id")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let group = cred
+        .at
+        .node
+        .get_str("resourceGroup")
+        .map(str::to_ascii_lowercase)
+        .or_else(|| {
+            id.split_once("/resourcegroups/")
+                .map(|(_, rest)| rest.split('/').next().unwrap_or("").to_string())
+        });
+    group.is_some_and(|g| g.contains(&region))
+}
+
+/// An issuer compared without case or its trailing `/` (`issuer-trailing-slash` is another rule's).
+fn normal_issuer(issuer: &str) -> String {
+    issuer.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
 /// The non-empty client-id annotation of a scanned ServiceAccount, lower-cased.
 pub(crate) fn client_id(ctx: &Ctx<'_>, sa: usize) -> Option<String> {
     ctx.model.objects[sa]
@@ -286,7 +356,7 @@ pub(crate) fn used_by_wi_pod(ctx: &Ctx<'_>, sa: usize) -> bool {
     let object = &ctx.model.objects[sa];
     object.name().is_some_and(|name| {
         ctx.index
-            .templates_using(object.namespace(ctx.default_ns()), name)
+            .templates_using(ctx.index.ns(sa), name)
             .iter()
             .any(|&t| ctx.model.templates[t].is_wi())
     })
@@ -301,9 +371,10 @@ fn meant_for(
     cred: &Credential<'_>,
     orphans: &Orphans<'_>,
     anchors: Option<&HashSet<String>>,
-    unmatched_ns: Option<&HashSet<&str>>,
+    unmatched_ns: Option<&HashSet<Cow<'_, str>>>,
 ) -> Option<(MeantFor, usize)> {
-    let (ns, sa) = cred.k8s_subject()?;
+    let (ns, sa) = ctx.index.subject(cred)?;
+    let ns: &str = &ns;
     if sa == "default" || !ctx.index.service_accounts(ns, sa).is_empty() {
         return None;
     }
@@ -316,7 +387,7 @@ fn meant_for(
         (
             MeantFor {
                 sa: o.sa,
-                ns: o.ns.to_string(),
+                ns: display_ns(o.ns).to_string(),
                 name: o.name.to_string(),
                 how,
             },

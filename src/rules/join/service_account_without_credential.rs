@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::{client_id, join, used_by_wi_pod};
 use crate::document::{Part, Path};
 use crate::finding::{Finding, Severity};
+use crate::index::{UNKNOWN_NS, display_ns};
 use crate::model::azure::{Credential, Owner, k8s_subject_problem};
 use crate::model::k8s::{WI_CLIENT_ID, is_guid};
 use crate::rules::{Ctx, closest};
@@ -16,17 +17,18 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let join = join(ctx);
-    // ServiceAccounts that a misspelt subject was meant for are reported there.
-    let explained: HashSet<usize> = join.meant.iter().flatten().map(|m| m.sa).collect();
-    // The directory of each file, computed once.
-    let dirs: Vec<&str> = ctx
-        .files
+    // ServiceAccounts that a misspelt subject was meant for are reported there, whichever of
+    // their declarations it names (one cause, one finding).
+    let explained: HashSet<(&str, &str)> = join
+        .meant
         .iter()
-        .map(|f| {
-            let path = f.source.path.as_str();
-            path.rsplit_once(['/', '\\']).map_or("", |(d, _)| d)
-        })
+        .flatten()
+        .map(|m| (m.ns.as_str(), m.name.as_str()))
         .collect();
+    // A ServiceAccount declared in several files is reported once.
+    let mut reported: HashSet<(&str, &str)> = HashSet::new();
+    // The directory of each file, computed once.
+    let dirs: Vec<&str> = (0..ctx.files.len()).map(|f| ctx.dir_of(f)).collect();
     // Credential exports by directory: those kept beside a manifest (the usual per-app folder).
     let mut beside_dir: HashMap<&str, Vec<usize>> = HashMap::new();
     for (c, cred) in creds.iter().enumerate() {
@@ -41,16 +43,23 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for &sa_index in &ctx.model.service_accounts {
         let sa = &ctx.model.objects[sa_index];
         let Some(name) = sa.name() else { continue };
-        let ns = sa.namespace(ctx.default_ns());
+        let key = ctx.index.ns(sa_index);
+        let ns = display_ns(key);
         let wi_pod = used_by_wi_pod(ctx, sa_index);
         // A placeholder client id is `client-id-not-guid`'s: it names no identity to look up.
         let Some(client) = client_id(ctx, sa_index).filter(|c| is_guid(c)) else {
             continue;
         };
-        if !wi_pod || explained.contains(&sa_index) {
+        if !wi_pod || explained.contains(&(ns, name)) || !reported.insert((key, name)) {
             continue;
         }
-        let expected = format!("system:serviceaccount:{ns}:{name}");
+        // Of unknown namespace, any credential for its name may be the one (a note says so).
+        let unknown_ns = ns == UNKNOWN_NS;
+        let expected = if unknown_ns {
+            format!("system:serviceaccount:<namespace>:{name}")
+        } else {
+            format!("system:serviceaccount:{ns}:{name}")
+        };
         let beside: &[usize] = beside_dir.get(dirs[sa.file]).map_or(&[], Vec::as_slice);
         // The identity's credentials when the scan tells which they are; else every credential
         // that may belong to it: those of no known identity, and those beside the manifest.
@@ -58,11 +67,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let known = owners.is_some();
         let skip = match owners {
             Some(owners) => {
-                Facts::of(creds, owned_credentials(ctx, owners).into_iter()).explains(&expected)
+                Facts::of(creds, owned_credentials(ctx, owners).into_iter()).explains(ns, name)
             }
             None => {
-                free.explains(&expected)
-                    || Facts::of(creds, beside.iter().copied()).explains(&expected)
+                free.explains(ns, name)
+                    || Facts::of(creds, beside.iter().copied()).explains(ns, name)
             }
         };
         if skip {
@@ -99,37 +108,48 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 (candidates, "the scanned exports".to_string())
             }
         };
-        let subjects: Vec<&str> = candidates
-            .iter()
-            .filter_map(|&c| creds[c].subject_str())
-            .collect();
         let ns_prefix = format!("system:serviceaccount:{ns}:");
         let help = format!(
             "create one: `az identity federated-credential create --identity-name <identity> \
              --resource-group <group> --name {name} --issuer <cluster OIDC issuer> --subject {expected} \
              --audiences api://AzureADTokenExchange`"
         );
-        let nearest = closest(&expected, &subjects)
-            .or_else(|| subjects.iter().copied().find(|s| s.starts_with(&ns_prefix)));
+        // The nearest subject among the credentials kept beside the ServiceAccount (its app's
+        // folder) first, then among all: another app's credential is rarely the one to fix.
+        // The nearest subject among the credentials kept beside the ServiceAccount (its app's
+        // folder) first, then among all: another app's credential is rarely the one to fix.
+        let near = |pool: Vec<usize>| -> Option<usize> {
+            let subjects: Vec<&str> = pool
+                .iter()
+                .filter_map(|&c| creds[c].subject_str())
+                .collect();
+            let best = closest(&expected, &subjects)
+                .or_else(|| subjects.iter().copied().find(|s| s.starts_with(&ns_prefix)))?;
+            pool.into_iter()
+                .find(|&c| creds[c].subject_str() == Some(best))
+        };
+        let nearest = near(
+            candidates
+                .iter()
+                .copied()
+                .filter(|c| beside.contains(c))
+                .collect(),
+        )
+        .or_else(|| near(candidates.clone()));
         let mut finding = ctx
             .finding(
                 loc,
                 "no credential trusts this ServiceAccount",
                 format!(
-                    "no federated identity credential of {whose} has subject `{expected}` ({} checked): \
+                    "no federated identity credential of {whose} has subject `{expected}`{} ({} checked): \
                      pods running as ServiceAccount `{name}` get AADSTS700213",
+                    if unknown_ns { " in any namespace (the manifest names none)" } else { "" },
                     candidates.len()
                 ),
             )
             .help(help);
-        let related = nearest
-            .and_then(|n| {
-                candidates
-                    .iter()
-                    .find(|&&c| creds[c].subject_str() == Some(n))
-            })
-            .or(candidates.first());
-        if let Some(&c) = related {
+        let related = nearest.or(candidates.first().copied());
+        if let Some(c) = related {
             let cred = &creds[c];
             if let Some((at, found)) = cred.subject() {
                 finding = finding.related(at.loc(), "the nearest credential subject");
@@ -152,6 +172,8 @@ struct Facts<'a> {
     subjects: HashSet<&'a str>,
     /// Malformed Kubernetes subjects, normalized (`subject-format-invalid` explains them).
     malformed: HashSet<String>,
+    /// The ServiceAccount names of the Kubernetes subjects, in whatever namespace.
+    names: HashSet<&'a str>,
 }
 
 impl<'a> Facts<'a> {
@@ -161,12 +183,16 @@ impl<'a> Facts<'a> {
             expression: false,
             subjects: HashSet::new(),
             malformed: HashSet::new(),
+            names: HashSet::new(),
         };
         for &c in &facts.members {
             let cred = &creds[c];
             facts.expression |= cred.subject_is_expression();
             if let Some(s) = cred.subject_str() {
                 facts.subjects.insert(s);
+                if let Some((_, sa)) = cred.k8s_subject() {
+                    facts.names.insert(sa);
+                }
                 if k8s_subject_problem(s).is_some() {
                     facts.malformed.insert(normal(s));
                 }
@@ -177,9 +203,14 @@ impl<'a> Facts<'a> {
 
     /// Whether these credentials account for the subject: one may be it (an expression), one is
     /// it, or one is it malformed (reported by `subject-format-invalid`).
-    fn explains(&self, expected: &str) -> bool {
+    /// In an unknown namespace, a subject naming the ServiceAccount in any namespace is it.
+    fn explains(&self, ns: &str, name: &str) -> bool {
+        if ns == UNKNOWN_NS {
+            return self.expression || self.names.contains(name);
+        }
+        let expected = format!("system:serviceaccount:{ns}:{name}");
         self.expression
-            || self.subjects.contains(expected)
+            || self.subjects.contains(expected.as_str())
             || self.malformed.contains(&expected.to_ascii_lowercase())
     }
 }

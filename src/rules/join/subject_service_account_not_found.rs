@@ -20,7 +20,12 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let Some((ns, sa)) = cred.k8s_subject() else {
             continue;
         };
-        if sa == "default" || !ctx.index.service_accounts(ns, sa).is_empty() {
+        if sa == "default"
+            || !ctx
+                .index
+                .service_accounts(&ctx.index.key(cred.at.file, ns), sa)
+                .is_empty()
+        {
             continue;
         }
         match &join.meant[c] {

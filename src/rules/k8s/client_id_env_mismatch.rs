@@ -30,7 +30,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             }
             let var = env.get_str("name").unwrap_or("");
             let sa = &ctx.model.objects[sa_index];
-            out.push(
+            out.push(pod.capped(
                 ctx.finding(
                     pod.object.loc(&path.key("value"), Part::Value),
                     "overrides the ServiceAccount's value",
@@ -45,7 +45,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     "the ServiceAccount's value",
                 )
                 .help(format!("remove {var} from the container and let the webhook inject it")),
-            );
+            ));
         }
     }
 }

@@ -19,7 +19,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 .and_then(|a| a.get(WI_CLIENT_ID))
                 .is_some_and(|v| !value_text(v).trim().is_empty())
         });
-        if with_value || !seen.insert(pod.sa_objects[0]) {
+        // An overlay may add the client id to a base or patch it leaves out.
+        let parts = pod.sa_objects.iter().all(|&i| ctx.is_part(i));
+        if with_value || parts || !seen.insert(pod.sa_objects[0]) {
             continue;
         }
         let sa = &ctx.model.objects[pod.sa_objects[0]];
@@ -49,15 +51,28 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 "no",
             )
         };
-        let mut message = format!(
-            "ServiceAccount `{}` has {what} `{WI_CLIENT_ID}` annotation, but {} runs as it with Workload Identity: no AZURE_CLIENT_ID is injected",
-            pod.sa.name,
-            pod.object.describe()
+        let label_loc = sa.loc(
+            &Path::root().keys(&["metadata", "labels", WI_CLIENT_ID]),
+            Part::Entry,
         );
         let in_labels = sa
             .metadata_map("labels")
             .and_then(|l| l.entry(WI_CLIENT_ID))
             .is_some();
+        // A client id written as a label is the thing to move: point at it.
+        let (loc, label) = if in_labels && what == "no" {
+            (
+                label_loc.clone(),
+                "a label, not an annotation: move it to `annotations`",
+            )
+        } else {
+            (loc, label)
+        };
+        let mut message = format!(
+            "ServiceAccount `{}` has {what} `{WI_CLIENT_ID}` annotation, but {} runs as it with Workload Identity: no AZURE_CLIENT_ID is injected",
+            pod.sa.name,
+            pod.object.describe()
+        );
         if in_labels {
             message.push_str(" (it is set as a label, which the webhook does not read)");
         }
@@ -68,17 +83,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             ),
             "Workload Identity enabled here",
         );
-        if in_labels {
-            f = f.related(
-                sa.loc(
-                    &Path::root().keys(&["metadata", "labels", WI_CLIENT_ID]),
-                    Part::Entry,
-                ),
-                "a label, not an annotation",
-            );
+        if in_labels && what != "no" {
+            f = f.related(label_loc, "a label, not an annotation");
         }
-        out.push(f.help(format!(
+        out.push(pod.capped(f.help(format!(
             "annotate the ServiceAccount with `{WI_CLIENT_ID}: \"<the managed identity's client id>\"` (`az identity show --query clientId`)"
-        )));
+        ))));
     }
 }

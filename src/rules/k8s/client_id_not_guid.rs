@@ -1,8 +1,9 @@
 //! Entra client ids are GUIDs; anything else fails at token time with AADSTS700016.
 
 use crate::document::{Part, Path};
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::model::k8s::{WI_CLIENT_ID, is_guid, value_text};
+use crate::placeholder::{Placeholder, classify};
 use crate::rules::Ctx;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -18,36 +19,55 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if text.is_empty() || is_guid(text) {
             continue;
         }
-        let why = placeholder(text).map_or_else(
-            || "is not a GUID (8-4-4-4-12 hexadecimal digits)".to_string(),
-            |kind| format!("is not a GUID: it looks like {kind}"),
+        let loc = sa.loc(
+            &Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]),
+            Part::Value,
         );
+        let name = sa.name().unwrap_or("");
+        let why = match classify(text) {
+            // Unknown until the tool runs: a note, never an error.
+            Some(Placeholder::Tool(syntax)) => {
+                out.push(
+                    ctx.finding(
+                        loc,
+                        "substituted before it is applied",
+                        format!(
+                            "`{WI_CLIENT_ID}` of ServiceAccount `{name}` is the placeholder `{text}` ({syntax}): \
+                             its value is known only once it is substituted, so it is not checked"
+                        ),
+                    )
+                    .severity(Severity::Note)
+                    .help("check the rendered manifest, e.g. `envsubst < file | wiflint check -`"),
+                );
+                continue;
+            }
+            Some(Placeholder::Person(kind)) if ctx.options.replaced.contains(text) => {
+                out.push(
+                    ctx.finding(
+                        loc,
+                        "replaced by a script of the scan",
+                        format!(
+                            "`{WI_CLIENT_ID}` of ServiceAccount `{name}` is `{text}`, {kind} that a script or pipeline \
+                             in the scanned directories replaces before it is applied, so it is not checked"
+                        ),
+                    )
+                    .severity(Severity::Note)
+                    .help("check the manifest as the script writes it"),
+                );
+                continue;
+            }
+            Some(Placeholder::Person(kind)) => format!("is not a GUID: it looks like {kind}"),
+            None => "is not a GUID (8-4-4-4-12 hexadecimal digits)".to_string(),
+        };
         out.push(
             ctx.finding(
-                sa.loc(&Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]), Part::Value),
+                loc,
                 "not a GUID",
                 format!(
-                    "`{WI_CLIENT_ID}` of ServiceAccount `{}` is `{text}`, which {why}; Entra rejects the token request (AADSTS700016)",
-                    sa.name().unwrap_or("")
+                    "`{WI_CLIENT_ID}` of ServiceAccount `{name}` is `{text}`, which {why}; Entra rejects the token request (AADSTS700016)"
                 ),
             )
             .help("set it to the managed identity's client id (`az identity show --query clientId -o tsv`)"),
         );
-    }
-}
-
-pub(crate) fn placeholder(s: &str) -> Option<&'static str> {
-    if s.contains("${")
-        || s.contains("{{")
-        || s.contains("$(")
-        || (s.starts_with('<') && s.ends_with('>'))
-    {
-        Some("an unrendered template placeholder")
-    } else if s.to_ascii_lowercase().contains("xxxx") || s.chars().all(|c| c == '0' || c == '-') {
-        Some("a redacted placeholder")
-    } else if s.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
-        Some("a placeholder name")
-    } else {
-        None
     }
 }

@@ -20,7 +20,9 @@ mod wi_label_not_true;
 mod wi_label_on_workload_metadata;
 mod wi_marker_on_service_account;
 
-use crate::model::k8s::{Object, PodTemplate, SaRef};
+use crate::finding::{Finding, Severity};
+use crate::index::{UNKNOWN_NS, display_ns};
+use crate::model::k8s::{Object, PodTemplate, SaRef, value_text};
 use crate::rules::{Ctx, NativeFn, Reach};
 
 pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
@@ -120,25 +122,50 @@ pub(crate) struct Pod<'c, 'a> {
     pub sa: SaRef<'a>,
     /// Scanned ServiceAccount objects with that namespace and name.
     pub sa_objects: &'c [usize],
+    /// The ServiceAccount was matched by name only: the pod's or its namespace is unknown, and
+    /// no match is in the same namespace or beside the pod (applied with it). A finding that
+    /// rests on the match is then at most a note.
+    pub guessed: bool,
 }
 
 pub(crate) fn pods<'c, 'a>(ctx: &'c Ctx<'a>) -> impl Iterator<Item = Pod<'c, 'a>> + 'c {
     ctx.model.templates.iter().map(move |template| {
         let object = &ctx.model.objects[template.object];
-        let ns = object.namespace(ctx.default_ns());
+        let ns = ctx.index.ns(template.object);
         let sa = template.service_account();
         let sa_objects = ctx.index.service_accounts(ns, sa.name);
+        let dir = ctx.dir_of(object.file);
+        let guessed = !sa_objects.is_empty()
+            && !sa_objects.iter().any(|&i| {
+                let sa_ns = ctx.index.ns(i);
+                (sa_ns == ns && display_ns(ns) != UNKNOWN_NS)
+                    || ctx.dir_of(ctx.model.objects[i].file) == dir
+            });
         Pod {
             template,
             object,
             ns,
             sa,
             sa_objects,
+            guessed,
         }
     })
 }
 
 impl Pod<'_, '_> {
+    /// A finding resting on the ServiceAccount match, as a note when the match is a guess.
+    pub(crate) fn capped(&self, f: Finding) -> Finding {
+        if self.guessed && f.severity > Severity::Note {
+            let message = format!(
+                "{} (matched by name only: the namespace is unknown, so this ServiceAccount may not be the one the pod runs as)",
+                f.message
+            );
+            Finding { message, ..f }.severity(Severity::Note)
+        } else {
+            f
+        }
+    }
+
     /// Whether the ServiceAccount is known: the template names one, or is a complete pod (a
     /// strategic-merge patch that names none leaves it to the base).
     pub(crate) fn sa_known(&self) -> bool {
@@ -146,16 +173,23 @@ impl Pod<'_, '_> {
     }
 }
 
-/// The first scanned ServiceAccount object (of possibly several overlays) carrying an annotation.
+/// The first scanned ServiceAccount object (of possibly several overlays) carrying an annotation
+/// with a value, else the first carrying it empty: which declaration is scanned first must not
+/// decide whether a value is seen.
 pub(crate) fn sa_annotation<'a>(
     ctx: &Ctx<'a>,
     sa_objects: &[usize],
     key: &str,
 ) -> Option<(usize, &'a crate::document::Entry)> {
-    sa_objects.iter().find_map(|&i| {
-        ctx.model.objects[i]
-            .metadata_map("annotations")
-            .and_then(|a| a.entry(key))
-            .map(|e| (i, e))
-    })
+    let carrying = || {
+        sa_objects.iter().filter_map(|&i| {
+            ctx.model.objects[i]
+                .metadata_map("annotations")
+                .and_then(|a| a.entry(key))
+                .map(|e| (i, e))
+        })
+    };
+    carrying()
+        .find(|(_, e)| !value_text(&e.value).trim().is_empty())
+        .or_else(|| carrying().next())
 }

@@ -41,9 +41,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         // A value every pod overrides never takes effect.
-        let users = sa.name().map_or(&[][..], |n| {
-            ctx.index.templates_using(sa.namespace(ctx.default_ns()), n)
-        });
+        let users = sa
+            .name()
+            .map_or(&[][..], |n| ctx.index.templates_using(ctx.index.ns(i), n));
         if !users.is_empty()
             && users
                 .iter()

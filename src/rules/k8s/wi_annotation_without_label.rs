@@ -23,7 +23,7 @@ pub(super) const POD_ANNOTATIONS: &[&str] = &[
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for pod in pods(ctx) {
-        if label_explained_elsewhere(&pod) {
+        if label_explained_elsewhere(&pod) || ctx.is_part(pod.template.object) {
             continue;
         }
         if !matches!(wi_evidence(ctx, &pod), (None, None)) {

@@ -22,15 +22,14 @@ pub(super) fn label_explained_elsewhere(pod: &Pod<'_, '_>) -> bool {
                 .is_some())
 }
 
-/// What says the pod is meant for Workload Identity: its ServiceAccount's non-empty client-id,
-/// else a federated credential that trusts that ServiceAccount.
+/// What says the pod is meant for Workload Identity: its ServiceAccount's client-id (even an
+/// empty one: the intent is plain, see `check`), else a federated credential that trusts that
+/// ServiceAccount.
 pub(super) fn wi_evidence<'c, 'a>(
     ctx: &'c Ctx<'a>,
     pod: &Pod<'c, 'a>,
 ) -> (Option<usize>, Option<&'c Credential<'a>>) {
-    let client_id = sa_annotation(ctx, pod.sa_objects, WI_CLIENT_ID)
-        .filter(|(_, e)| !value_text(&e.value).trim().is_empty())
-        .map(|(sa, _)| sa);
+    let client_id = sa_annotation(ctx, pod.sa_objects, WI_CLIENT_ID).map(|(sa, _)| sa);
     let credential = ctx
         .index
         .credentials_naming(pod.ns, pod.sa.name)
@@ -41,18 +40,30 @@ pub(super) fn wi_evidence<'c, 'a>(
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for pod in pods(ctx) {
-        if label_explained_elsewhere(&pod) {
+        if label_explained_elsewhere(&pod) || ctx.is_part(pod.template.object) {
             continue;
         }
-        let (client_id, credential) = wi_evidence(ctx, &pod);
+        // An empty client-id still says the ServiceAccount is meant for Workload Identity.
+        let annotated = sa_annotation(ctx, pod.sa_objects, WI_CLIENT_ID);
+        let empty = annotated.is_some_and(|(_, e)| value_text(&e.value).trim().is_empty());
+        let client_id = annotated.map(|(sa, _)| sa);
+        let (_, credential) = wi_evidence(ctx, &pod);
         let evidence = match (client_id, credential) {
             (Some(sa_index), _) => (
                 ctx.model.objects[sa_index].loc(
                     &crate::document::Path::root().keys(&["metadata", "annotations", WI_CLIENT_ID]),
                     Part::Entry,
                 ),
-                "which has a client-id",
-                "client-id set on the ServiceAccount",
+                if empty {
+                    "which has an empty client-id annotation (meant for Workload Identity)"
+                } else {
+                    "which has a client-id"
+                },
+                if empty {
+                    "empty client-id on the ServiceAccount"
+                } else {
+                    "client-id set on the ServiceAccount"
+                },
             ),
             (None, Some(cred)) => match cred.subject() {
                 Some((subject, _)) => (
@@ -118,10 +129,13 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         }
         if manual_proxy {
             f = f.severity(crate::finding::Severity::Note);
+        } else if empty && credential.is_none() {
+            // The intent is plain, the identity not: `client-id-missing` follows once labelled.
+            f = f.severity(crate::finding::Severity::Warning);
         }
-        out.push(f.help(format!(
+        out.push(pod.capped(f.help(format!(
             "add `{WI_USE}: \"true\"` to `{}`",
             pod.template.path(&["metadata", "labels"])
-        )));
+        ))));
     }
 }

@@ -16,7 +16,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let ns = sa.namespace(ctx.default_ns());
+        let ns = ctx.index.ns(i);
         if ctx.index.patched_wi_namespaces.contains(ns) {
             continue;
         }

@@ -277,7 +277,15 @@ impl FieldRule {
                 op => {
                     for (path, node) in matches {
                         let value = value_text(node);
+                        // A token a tool substitutes is no value yet: only its absence or
+                        // presence can be judged.
                         let is_scalar = node.as_scalar().is_some();
+                        if is_scalar
+                            && !matches!(op, Op::Forbidden)
+                            && crate::placeholder::is_tool_token(value)
+                        {
+                            continue;
+                        }
                         let flagged = match op {
                             Op::Forbidden => true,
                             Op::Equals(v) => !is_scalar || value != v,
