@@ -13,7 +13,7 @@ use crate::config::PathFilter;
 
 /// File name endings read when walking a directory. Files named explicitly are read whatever
 /// their name.
-const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "hcl"];
+const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "hcl", "tf", "tfvars"];
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Origin {

@@ -1,0 +1,318 @@
+//! Evaluating Terraform expressions with `hcl-rs`'s evaluator (`hcl::eval`).
+//!
+//! The evaluator is the crate's; what Terraform adds on top of plain HCL is its variables (`var`,
+//! `local`, `each`, `count`) and its function library, and only the functions people use to build
+//! names, subjects and issuers are declared here. Anything else — an undeclared function, a
+//! resource attribute, a data source, a module output — fails to evaluate and the value stays
+//! unknown: never guessed.
+
+use hcl::Value;
+use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
+
+/// The functions of Terraform's library that wiflint evaluates. Each follows Terraform's
+/// documented behaviour for the arguments it accepts and fails (leaving the value unknown) on
+/// anything it does not handle, e.g. `replace` with a regular expression.
+pub fn functions(ctx: &mut Context<'_>) {
+    let s = || ParamType::String;
+    let any = || ParamType::Any;
+    ctx.declare_func("lower", FuncDef::builder().param(s()).build(lower));
+    ctx.declare_func("upper", FuncDef::builder().param(s()).build(upper));
+    ctx.declare_func("trimspace", FuncDef::builder().param(s()).build(trimspace));
+    ctx.declare_func(
+        "trimsuffix",
+        FuncDef::builder().params([s(), s()]).build(trimsuffix),
+    );
+    ctx.declare_func(
+        "trimprefix",
+        FuncDef::builder().params([s(), s()]).build(trimprefix),
+    );
+    ctx.declare_func(
+        "replace",
+        FuncDef::builder().params([s(), s(), s()]).build(replace),
+    );
+    ctx.declare_func(
+        "format",
+        FuncDef::builder()
+            .param(s())
+            .variadic_param(any())
+            .build(format),
+    );
+    ctx.declare_func(
+        "join",
+        FuncDef::builder()
+            .param(s())
+            .variadic_param(ParamType::array_of(any()))
+            .build(join),
+    );
+    ctx.declare_func("split", FuncDef::builder().params([s(), s()]).build(split));
+    ctx.declare_func(
+        "concat",
+        FuncDef::builder()
+            .variadic_param(ParamType::array_of(any()))
+            .build(concat),
+    );
+    ctx.declare_func(
+        "merge",
+        FuncDef::builder()
+            .variadic_param(ParamType::object_of(any()))
+            .build(merge),
+    );
+    ctx.declare_func(
+        "coalesce",
+        FuncDef::builder().variadic_param(any()).build(coalesce),
+    );
+    ctx.declare_func("tostring", FuncDef::builder().param(any()).build(tostring));
+    ctx.declare_func("tolist", FuncDef::builder().param(any()).build(identity));
+    ctx.declare_func("toset", FuncDef::builder().param(any()).build(toset));
+    ctx.declare_func("tomap", FuncDef::builder().param(any()).build(identity));
+    ctx.declare_func("length", FuncDef::builder().param(any()).build(length));
+    ctx.declare_func("keys", FuncDef::builder().param(any()).build(keys));
+    ctx.declare_func("values", FuncDef::builder().param(any()).build(values));
+    ctx.declare_func(
+        "lookup",
+        FuncDef::builder()
+            .params([any(), s()])
+            .variadic_param(any())
+            .build(lookup),
+    );
+}
+
+fn str_arg(args: &FuncArgs, i: usize) -> Result<String, String> {
+    args.get(i)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| format!("argument {i} is not a string"))
+}
+
+fn lower(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::from(str_arg(&args, 0)?.to_lowercase()))
+}
+
+fn upper(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::from(str_arg(&args, 0)?.to_uppercase()))
+}
+
+fn trimspace(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::from(str_arg(&args, 0)?.trim().to_string()))
+}
+
+fn trimsuffix(args: FuncArgs) -> Result<Value, String> {
+    let (s, suffix) = (str_arg(&args, 0)?, str_arg(&args, 1)?);
+    Ok(Value::from(
+        s.strip_suffix(&suffix).unwrap_or(&s).to_string(),
+    ))
+}
+
+fn trimprefix(args: FuncArgs) -> Result<Value, String> {
+    let (s, prefix) = (str_arg(&args, 0)?, str_arg(&args, 1)?);
+    Ok(Value::from(
+        s.strip_prefix(&prefix).unwrap_or(&s).to_string(),
+    ))
+}
+
+/// `replace(string, substring, replacement)`; a `/…/` substring is a regular expression in
+/// Terraform (RE2 with `$1` references): not evaluated.
+fn replace(args: FuncArgs) -> Result<Value, String> {
+    let (s, from, to) = (str_arg(&args, 0)?, str_arg(&args, 1)?, str_arg(&args, 2)?);
+    if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
+        return Err("regular-expression replace is not evaluated".into());
+    }
+    Ok(Value::from(s.replace(&from, &to)))
+}
+
+/// `format` with the verbs names are built with (`%s`, `%d`, `%v`, `%%`); any other verb or
+/// flag leaves the value unknown rather than formatted differently from Terraform.
+fn format(args: FuncArgs) -> Result<Value, String> {
+    let spec = str_arg(&args, 0)?;
+    let mut rest = args.iter().skip(1);
+    let mut out = String::new();
+    let mut chars = spec.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('%') => out.push('%'),
+            Some('s' | 'v' | 'd') => {
+                let arg = rest.next().ok_or("too few arguments")?;
+                out.push_str(&scalar_text(arg)?);
+            }
+            _ => return Err(format!("format verb in `{spec}` is not evaluated")),
+        }
+    }
+    Ok(Value::from(out))
+}
+
+/// The text Terraform converts a primitive to.
+pub fn scalar_text(v: &Value) -> Result<String, String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        _ => Err("not a primitive value".into()),
+    }
+}
+
+fn join(args: FuncArgs) -> Result<Value, String> {
+    let sep = str_arg(&args, 0)?;
+    let mut parts = Vec::new();
+    for list in args.iter().skip(1) {
+        for item in list.as_array().into_iter().flatten() {
+            parts.push(scalar_text(item)?);
+        }
+    }
+    Ok(Value::from(parts.join(&sep)))
+}
+
+fn split(args: FuncArgs) -> Result<Value, String> {
+    let (sep, s) = (str_arg(&args, 0)?, str_arg(&args, 1)?);
+    if sep.is_empty() {
+        return Err("empty separator".into());
+    }
+    Ok(Value::from(
+        s.split(sep.as_str()).map(Value::from).collect::<Vec<_>>(),
+    ))
+}
+
+fn concat(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::from(
+        args.iter()
+            .flat_map(|a| a.as_array().cloned().unwrap_or_default())
+            .collect::<Vec<_>>(),
+    ))
+}
+
+fn merge(args: FuncArgs) -> Result<Value, String> {
+    let mut out = hcl::Map::new();
+    for object in args.iter() {
+        for (k, v) in object.as_object().into_iter().flatten() {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+fn coalesce(args: FuncArgs) -> Result<Value, String> {
+    args.iter()
+        .find(|v| !v.is_null() && v.as_str() != Some(""))
+        .cloned()
+        .ok_or_else(|| "no non-null argument".into())
+}
+
+fn tostring(args: FuncArgs) -> Result<Value, String> {
+    args.first()
+        .ok_or_else(|| "no argument".to_string())
+        .and_then(scalar_text)
+        .map(Value::from)
+}
+
+fn identity(args: FuncArgs) -> Result<Value, String> {
+    args.first().cloned().ok_or_else(|| "no argument".into())
+}
+
+/// A set of strings: sorted and without duplicates, as Terraform iterates it.
+fn toset(args: FuncArgs) -> Result<Value, String> {
+    let items = args.first().and_then(Value::as_array).ok_or("not a list")?;
+    let mut texts = items
+        .iter()
+        .map(scalar_text)
+        .collect::<Result<Vec<_>, _>>()?;
+    texts.sort();
+    texts.dedup();
+    Ok(Value::from(
+        texts.into_iter().map(Value::from).collect::<Vec<_>>(),
+    ))
+}
+
+fn length(args: FuncArgs) -> Result<Value, String> {
+    match args.first() {
+        Some(Value::Array(a)) => Ok(Value::from(a.len() as u64)),
+        Some(Value::Object(o)) => Ok(Value::from(o.len() as u64)),
+        Some(Value::String(s)) => Ok(Value::from(s.chars().count() as u64)),
+        _ => Err("length of a non-collection".into()),
+    }
+}
+
+fn keys(args: FuncArgs) -> Result<Value, String> {
+    let object = args.first().and_then(Value::as_object).ok_or("not a map")?;
+    let mut keys: Vec<&String> = object.keys().collect();
+    keys.sort();
+    Ok(Value::from(
+        keys.into_iter()
+            .cloned()
+            .map(Value::from)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+fn values(args: FuncArgs) -> Result<Value, String> {
+    let object = args.first().and_then(Value::as_object).ok_or("not a map")?;
+    let mut entries: Vec<(&String, &Value)> = object.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    Ok(Value::from(
+        entries
+            .into_iter()
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>(),
+    ))
+}
+
+fn lookup(args: FuncArgs) -> Result<Value, String> {
+    let object = args.first().and_then(Value::as_object).ok_or("not a map")?;
+    let key = str_arg(&args, 1)?;
+    object
+        .get(&key)
+        .or_else(|| args.get(2))
+        .cloned()
+        .ok_or_else(|| format!("no key `{key}`"))
+}
+
+/// Evaluates an `hcl-edit` expression; `None` when the files do not decide it.
+pub fn evaluate(expr: &hcl_edit::expr::Expression, ctx: &Context<'_>) -> Option<Value> {
+    hcl::Expression::from(expr.clone()).evaluate(ctx).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(src: &str, vars: &[(&str, Value)]) -> Option<Value> {
+        let mut ctx = Context::new();
+        functions(&mut ctx);
+        for (k, v) in vars {
+            ctx.declare_var(*k, v.clone());
+        }
+        let expr: hcl_edit::expr::Expression = src.parse().ok()?;
+        evaluate(&expr, &ctx)
+    }
+
+    #[test]
+    fn templates_and_functions() {
+        let ns = ("ns", Value::from("orders"));
+        assert_eq!(
+            eval(r#""system:serviceaccount:${ns}:api""#, &[ns.clone()]),
+            Some(Value::from("system:serviceaccount:orders:api"))
+        );
+        assert_eq!(
+            eval(r#"format("%s-%s", upper(ns), 2)"#, &[ns.clone()]),
+            Some(Value::from("ORDERS-2"))
+        );
+        assert_eq!(
+            eval(r#"trimsuffix("https://x/", "/")"#, &[]),
+            Some(Value::from("https://x"))
+        );
+        assert_eq!(
+            eval(r#"join(":", ["a", "b"], ["c"])"#, &[]),
+            Some(Value::from("a:b:c"))
+        );
+        assert_eq!(eval(r#"replace("a-b", "/-/", "_")"#, &[]), None);
+        assert_eq!(eval(r#"format("%q", "x")"#, &[]), None);
+        assert_eq!(eval("undefined_var", &[]), None);
+        assert_eq!(eval("sha256(\"x\")", &[]), None);
+        assert_eq!(
+            eval(r#"toset(["b", "a", "b"])"#, &[]),
+            Some(Value::from(vec![Value::from("a"), Value::from("b")]))
+        );
+    }
+}
