@@ -86,6 +86,9 @@ impl Index {
         for (t, template) in model.templates.iter().enumerate() {
             let ns = model.objects[template.object].namespace(default_ns);
             let sa = template.service_account();
+            if template.service_account_undecided() {
+                continue;
+            }
             if template.is_patch() && sa.path.is_none() {
                 if template.is_wi() {
                     index.patched_wi_namespaces.insert(ns.to_string());

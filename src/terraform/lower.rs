@@ -433,12 +433,16 @@ impl Lowerer<'_> {
                 span,
                 kind: NodeKind::Seq(array.iter().map(|e| self.value(e)).collect()),
             },
-            _ => match self.reference(expr) {
-                Some(address) => self.unknown(address, span),
-                None => match eval::evaluate(expr, self.ctx) {
-                    Some(value) => from_value(&value, span),
-                    None => self.unknown(self.source(span).to_string(), span),
-                },
+            // Evaluated first: a resource's argument has the value the file gives it; what is
+            // left is a computed attribute (a symbolic reference) or undecided.
+            _ => match eval::evaluate(expr, self.ctx) {
+                Some(value) => from_value(&value, span),
+                None => {
+                    let text = self
+                        .reference(expr)
+                        .unwrap_or_else(|| self.source(span).to_string());
+                    self.unknown(text, span)
+                }
             },
         }
     }

@@ -47,6 +47,12 @@ pub struct Module {
     pub vars: hcl::Map<String, Value>,
     /// `local.<name>`, for the locals whose expressions could be evaluated.
     pub locals: hcl::Map<String, Value>,
+    /// `<type>.<name>` of each resource without `for_each` or `count`: the arguments the files
+    /// set (nested blocks as lists, as Terraform exposes them), so that
+    /// `kubernetes_service_account_v1.api.metadata[0].name` has the value the file gives it.
+    /// Attributes the provider computes (`id`, `client_id`, `oidc_issuer_url`) are absent: they
+    /// stay unknown, and the lowering keeps them as symbolic references.
+    pub resources: hcl::Map<String, Value>,
 }
 
 impl Module {
@@ -58,6 +64,7 @@ impl Module {
         };
         let mut tfvars: Vec<(&str, Body)> = Vec::new();
         let mut locals: Vec<(String, hcl_edit::expr::Expression)> = Vec::new();
+        let mut resources: Vec<(String, String, Body)> = Vec::new();
         let ctx = module.context();
         for (name, text) in files {
             let Ok(body) = hcl_edit::parser::parse_body(text) else {
@@ -76,6 +83,16 @@ impl Module {
                         {
                             module.vars.insert(label.as_str().to_string(), value);
                         }
+                    }
+                    ("resource", [ty, name])
+                        if !block.body.has_attribute("for_each")
+                            && !block.body.has_attribute("count") =>
+                    {
+                        resources.push((
+                            ty.as_str().to_string(),
+                            name.as_str().to_string(),
+                            block.body.clone(),
+                        ));
                     }
                     ("locals", []) => {
                         for attr in block.body.iter().filter_map(Structure::as_attribute) {
@@ -122,6 +139,25 @@ impl Module {
             }
             locals = left.into_iter().map(|(n, e, _)| (n, e)).collect();
         }
+        // Arguments may use other resources' arguments (`azurerm_resource_group.rg.location`):
+        // a few rounds settle the chains real configurations have.
+        for _ in 0..RESOURCE_ROUNDS {
+            let ctx = module.context();
+            let mut declared = hcl::Map::new();
+            for (ty, name, body) in &resources {
+                let object = arguments(body, &ctx);
+                let of_type = declared
+                    .entry(ty.clone())
+                    .or_insert_with(|| Value::Object(hcl::Map::new()));
+                if let Value::Object(by_name) = of_type {
+                    by_name.insert(name.clone(), object);
+                }
+            }
+            if declared == module.resources {
+                break;
+            }
+            module.resources = declared;
+        }
         module
     }
 
@@ -131,8 +167,37 @@ impl Module {
         eval::functions(&mut ctx);
         ctx.declare_var("var", Value::Object(self.vars.clone()));
         ctx.declare_var("local", Value::Object(self.locals.clone()));
+        for (ty, resources) in &self.resources {
+            ctx.declare_var(ty.as_str(), resources.clone());
+        }
         ctx
     }
+}
+
+const RESOURCE_ROUNDS: usize = 3;
+
+/// The arguments a resource body sets, as Terraform exposes them to other expressions.
+fn arguments(body: &Body, ctx: &hcl::eval::Context<'_>) -> Value {
+    let mut object = hcl::Map::new();
+    for structure in body.iter() {
+        match structure {
+            Structure::Attribute(attr) => {
+                if let Some(value) = eval::evaluate(&attr.value, ctx) {
+                    object.insert(attr.key.as_str().to_string(), value);
+                }
+            }
+            Structure::Block(block) => {
+                let nested = arguments(&block.body, ctx);
+                let list = object
+                    .entry(block.ident.as_str().to_string())
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(items) = list {
+                    items.push(nested);
+                }
+            }
+        }
+    }
+    Value::Object(object)
 }
 
 fn file_name(path: &str) -> &str {
