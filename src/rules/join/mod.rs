@@ -177,7 +177,7 @@ impl Join {
             };
             for &i in ctx.index.service_accounts(ns, sa) {
                 // A placeholder client id (`client-id-not-guid`) names no identity.
-                if let Some(c) = client_id(ctx, i).filter(|c| is_guid(c)) {
+                if let Some(c) = identity_key(ctx, i) {
                     anchors.entry(cred.owner.clone()).or_default().insert(c);
                 }
             }
@@ -185,7 +185,11 @@ impl Join {
         // An identity export says for certain which client id an identity has, even one whose
         // credentials are not in the scan (it then has none that could serve).
         for identity in &ctx.model.identities {
-            if let (Some(id), Some(c)) = (&identity.resource_id, identity.client_id_str()) {
+            let client = identity.client_id.as_ref().and_then(|c| {
+                let node = c.node;
+                node.as_str().or_else(|| node.expression())
+            });
+            if let (Some(id), Some(c)) = (&identity.resource_id, client) {
                 anchors.insert(
                     Owner::Identity(id.clone()),
                     HashSet::from([c.to_ascii_lowercase()]),
@@ -275,10 +279,24 @@ pub(crate) fn client_id(ctx: &Ctx<'_>, sa: usize) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// What names a scanned ServiceAccount's identity: its client id when it is a GUID, or, when
+/// the client id is a front-end's reference to an identity's attribute (`azurerm_user_assigned_
+/// identity.api.client_id`), that reference, which the identity's own `clientId` repeats: a join
+/// by reference. `None` for a placeholder or an undecided value.
+pub(crate) fn identity_key(ctx: &Ctx<'_>, sa: usize) -> Option<String> {
+    let value = ctx.model.objects[sa]
+        .metadata_map("annotations")
+        .and_then(|a| a.get(WI_CLIENT_ID))?;
+    match value.expression() {
+        Some(reference) => Some(reference.to_ascii_lowercase()),
+        None => client_id(ctx, sa).filter(|c| is_guid(c)),
+    }
+}
+
 /// Whether a scanned ServiceAccount needs a credential: a Workload Identity pod runs as it, or it
 /// carries a client-id.
 pub(crate) fn needs_credential(ctx: &Ctx<'_>, sa: usize) -> bool {
-    used_by_wi_pod(ctx, sa) || client_id(ctx, sa).is_some()
+    used_by_wi_pod(ctx, sa) || client_id(ctx, sa).is_some() || identity_key(ctx, sa).is_some()
 }
 
 /// Whether a Workload Identity pod template runs as this scanned ServiceAccount.

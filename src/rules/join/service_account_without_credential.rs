@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{client_id, join, used_by_wi_pod};
+use super::{identity_key, join, used_by_wi_pod};
 use crate::document::{Part, Path};
 use crate::finding::{Finding, Severity};
 use crate::model::azure::{Credential, Owner, k8s_subject_problem};
@@ -44,9 +44,13 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let ns = sa.namespace(ctx.default_ns());
         let wi_pod = used_by_wi_pod(ctx, sa_index);
         // A placeholder client id is `client-id-not-guid`'s: it names no identity to look up.
-        let Some(client) = client_id(ctx, sa_index).filter(|c| is_guid(c)) else {
+        let Some(client) = identity_key(ctx, sa_index) else {
             continue;
         };
+        // A reference that reaches no scanned identity: which identity it is, is undecided.
+        if !is_guid(&client) && join.owners_of(&client).is_none() {
+            continue;
+        }
         if !wi_pod || explained.contains(&sa_index) {
             continue;
         }
@@ -129,6 +133,16 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     .find(|&&c| creds[c].subject_str() == Some(n))
             })
             .or(candidates.first());
+        // The credential that does trust the ServiceAccount, on another identity: the other
+        // half of a client id that names the wrong identity.
+        if let Some(&c) = ctx.index.credentials_naming(ns, name).first()
+            && let Some((at, _)) = creds[c].subject()
+        {
+            finding = finding.related(
+                at.loc(),
+                format!("trusted by a credential of {}", creds[c].owner_label()),
+            );
+        }
         if let Some(&c) = related {
             let cred = &creds[c];
             if let Some((at, found)) = cred.subject() {
