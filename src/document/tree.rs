@@ -44,6 +44,10 @@ pub enum Style {
     Block,
     /// A JSON literal: its type is its syntax.
     Json,
+    /// An unknown value that is a reference to an attribute of a resource the files declare
+    /// (`azurerm_kubernetes_cluster.aks.oidc_issuer_url`): known only once deployed, but decided
+    /// by the files, so it is joined by its text rather than reported as undecided.
+    Reference,
 }
 
 /// The type a Kubernetes API server would give the scalar.

@@ -204,20 +204,20 @@ impl Lowerer<'_> {
                 entries.extend(self.attrs(body, &[("name", "name"), ("location", "location")]));
                 entries.push(self.synthetic(
                     "id",
-                    self.unknown(
+                    self.symbolic(
                         format!("terraform:{}/{}", self.dir, self.address),
                         self.header,
                     ),
                 ));
                 for (key, attr) in [("clientId", "client_id"), ("principalId", "principal_id")] {
-                    let value = self.unknown(format!("{}.{attr}", self.address), self.header);
+                    let value = self.symbolic(format!("{}.{attr}", self.address), self.header);
                     entries.push(self.synthetic(key, value));
                 }
                 self.map(entries, self.header)
             }
             Shape::Application => {
                 let mut entries = self.attrs(body, &[("display_name", "displayName")]);
-                let app_id = self.unknown(format!("{}.client_id", self.address), self.header);
+                let app_id = self.symbolic(format!("{}.client_id", self.address), self.header);
                 entries.push(self.synthetic("appId", app_id));
                 self.map(entries, self.header)
             }
@@ -262,7 +262,7 @@ impl Lowerer<'_> {
                 .and_then(|e| e.value.as_str())
                 .unwrap_or("?");
             let span = span_of(owner.value.span());
-            let (owner_id, known) = match self.reference(&owner.value) {
+            let (owner_id, style) = match self.reference(&owner.value) {
                 Some(r) => {
                     let resource = r
                         .rsplit_once('.')
@@ -270,21 +270,24 @@ impl Lowerer<'_> {
                             matches!(*attr, "id" | "object_id" | "client_id" | "application_id")
                         })
                         .map_or(r.as_str(), |(resource, _)| resource);
-                    (format!("terraform:{}/{resource}", self.dir), false)
+                    (
+                        format!("terraform:{}/{resource}", self.dir),
+                        Some(Style::Reference),
+                    )
                 }
                 None => match eval::evaluate(&owner.value, self.ctx) {
-                    Some(Value::String(id)) => (id, true),
+                    Some(Value::String(id)) => (id, None),
+                    // Undecided, but the same expression is the same identity.
                     _ => (
                         format!("terraform:{}/{}", self.dir, self.source(span)),
-                        false,
+                        Some(Style::Plain),
                     ),
                 },
             };
             let id = format!("{owner_id}/federatedIdentityCredentials/{name}");
-            let value = if known {
-                Node::scalar(id, Style::Quoted, Typed::Str, span)
-            } else {
-                self.unknown(id, span)
+            let value = match style {
+                None => Node::scalar(id, Style::Quoted, Typed::Str, span),
+                Some(style) => Node::scalar(id, style, Typed::Unknown, span),
             };
             entries.push(Entry {
                 key: self.key("id", span_of(owner.key.span())),
@@ -302,7 +305,7 @@ impl Lowerer<'_> {
         entries.extend(self.attrs(body, &[("name", "name"), ("location", "location")]));
         if let Some(attr) = body.get_attribute("oidc_issuer_enabled") {
             let span = span_of(attr.span());
-            let issuer = self.unknown(format!("{}.oidc_issuer_url", self.address), span);
+            let issuer = self.symbolic(format!("{}.oidc_issuer_url", self.address), span);
             let profile = self.map(
                 vec![
                     Entry {
@@ -437,12 +440,10 @@ impl Lowerer<'_> {
             // left is a computed attribute (a symbolic reference) or undecided.
             _ => match eval::evaluate(expr, self.ctx) {
                 Some(value) => from_value(&value, span),
-                None => {
-                    let text = self
-                        .reference(expr)
-                        .unwrap_or_else(|| self.source(span).to_string());
-                    self.unknown(text, span)
-                }
+                None => match self.reference(expr) {
+                    Some(address) => self.symbolic(address, span),
+                    None => self.unknown(self.source(span).to_string(), span),
+                },
             },
         }
     }
@@ -511,8 +512,14 @@ impl Lowerer<'_> {
         Node::scalar(text, Style::Quoted, Typed::Str, self.header)
     }
 
+    /// A value the files do not decide.
     fn unknown(&self, text: String, span: Span) -> Node {
         Node::scalar(text, Style::Plain, Typed::Unknown, span)
+    }
+
+    /// A resource attribute known once deployed, named by its address (see [`Style::Reference`]).
+    fn symbolic(&self, address: String, span: Span) -> Node {
+        Node::scalar(address, Style::Reference, Typed::Unknown, span)
     }
 
     /// An entry the export has and the HCL does not spell out: shown at the resource's header.

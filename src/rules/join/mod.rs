@@ -177,7 +177,7 @@ impl Join {
             };
             for &i in ctx.index.service_accounts(ns, sa) {
                 // A placeholder client id (`client-id-not-guid`) names no identity.
-                if let Some(c) = identity_key(ctx, i) {
+                if let Some(c) = client_id(ctx, i).filter(|c| is_guid(c)) {
                     anchors.entry(cred.owner.clone()).or_default().insert(c);
                 }
             }
@@ -185,11 +185,7 @@ impl Join {
         // An identity export says for certain which client id an identity has, even one whose
         // credentials are not in the scan (it then has none that could serve).
         for identity in &ctx.model.identities {
-            let client = identity.client_id.as_ref().and_then(|c| {
-                let node = c.node;
-                node.as_str().or_else(|| node.expression())
-            });
-            if let (Some(id), Some(c)) = (&identity.resource_id, client) {
+            if let (Some(id), Some(c)) = (&identity.resource_id, identity.client_id_str()) {
                 anchors.insert(
                     Owner::Identity(id.clone()),
                     HashSet::from([c.to_ascii_lowercase()]),
@@ -197,6 +193,21 @@ impl Join {
             }
         }
         let mut owners_by_client: HashMap<String, Vec<Owner>> = HashMap::new();
+        // A client id known only by reference (a Terraform identity's `client_id`) joins the
+        // ServiceAccounts that use the same reference, and only those: it may equal any literal
+        // GUID, so it anchors the identity to nothing else.
+        for identity in &ctx.model.identities {
+            let reference = identity
+                .client_id
+                .as_ref()
+                .and_then(|c| c.node.expression());
+            if let (Some(id), Some(r)) = (&identity.resource_id, reference) {
+                owners_by_client
+                    .entry(r.to_ascii_lowercase())
+                    .or_default()
+                    .push(Owner::Identity(id.clone()));
+            }
+        }
         for (owner, ids) in &anchors {
             for c in ids {
                 owners_by_client
