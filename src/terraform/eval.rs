@@ -9,6 +9,8 @@
 use hcl::Value;
 use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
 
+use crate::document::{Node, NodeKind, Typed};
+
 /// The functions of Terraform's library that wiflint evaluates. Each follows Terraform's
 /// documented behaviour for the arguments it accepts and fails (leaving the value unknown) on
 /// anything it does not handle, e.g. `replace` with a regular expression.
@@ -68,6 +70,14 @@ pub fn functions(ctx: &mut Context<'_>) {
     ctx.declare_func("length", FuncDef::builder().param(any()).build(length));
     ctx.declare_func("keys", FuncDef::builder().param(any()).build(keys));
     ctx.declare_func("values", FuncDef::builder().param(any()).build(values));
+    ctx.declare_func(
+        "yamldecode",
+        FuncDef::builder().param(s()).build(yamldecode),
+    );
+    ctx.declare_func(
+        "jsondecode",
+        FuncDef::builder().param(s()).build(jsondecode),
+    );
     ctx.declare_func(
         "lookup",
         FuncDef::builder()
@@ -256,6 +266,43 @@ fn values(args: FuncArgs) -> Result<Value, String> {
             .map(|(_, v)| v.clone())
             .collect::<Vec<_>>(),
     ))
+}
+
+/// `yamldecode`, with the scan's own YAML reader (Kubernetes' YAML 1.1 typing, the same
+/// limits), so a manifest in a heredoc reads as it would in a `.yaml` file.
+fn yamldecode(args: FuncArgs) -> Result<Value, String> {
+    let text = str_arg(&args, 0)?;
+    let docs = crate::document::yaml::parse(&text).map_err(|e| e.message)?;
+    match docs.as_slice() {
+        [doc] => to_value(doc),
+        _ => Err("not exactly one YAML document".into()),
+    }
+}
+
+fn jsondecode(args: FuncArgs) -> Result<Value, String> {
+    let text = str_arg(&args, 0)?;
+    to_value(&crate::document::json::parse(&text).map_err(|e| e.message)?)
+}
+
+/// A span tree as an HCL value.
+fn to_value(node: &Node) -> Result<Value, String> {
+    Ok(match &node.kind {
+        NodeKind::Map(_) => Value::Object(
+            node.entries()
+                .into_iter()
+                .map(|(k, e)| Ok((k.to_string(), to_value(&e.value)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        NodeKind::Seq(items) => Value::Array(items.iter().map(to_value).collect::<Result<_, _>>()?),
+        NodeKind::Scalar(s) => match s.typed {
+            Typed::Str => Value::from(s.text.as_str()),
+            Typed::Bool(b) => Value::from(b),
+            Typed::Int(i) => Value::from(i),
+            Typed::Float(f) => hcl::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            Typed::Null => Value::Null,
+            Typed::Unknown => return Err("unknown".into()),
+        },
+    })
 }
 
 fn lookup(args: FuncArgs) -> Result<Value, String> {

@@ -52,7 +52,7 @@ pub fn lower(text: &str, module: &Module) -> Result<Vec<Node>, ParseError> {
                 address: &address,
                 header,
             };
-            docs.push(lowerer.resource(shape, &block.body));
+            docs.extend(lowerer.resource(shape, &block.body));
         }
     }
     Ok(docs)
@@ -185,8 +185,8 @@ const APP_CREDENTIAL_FIELDS: &[(&str, &str)] = &[
 ];
 
 impl Lowerer<'_> {
-    fn resource(&self, shape: Shape, body: &Body) -> Node {
-        match shape {
+    fn resource(&self, shape: Shape, body: &Body) -> Option<Node> {
+        Some(match shape {
             Shape::UamiCredential => self.credential(
                 body,
                 CREDENTIAL_FIELDS,
@@ -237,11 +237,13 @@ impl Lowerer<'_> {
                 }
                 self.map(entries, self.header)
             }
-            Shape::Manifest => match body.get_attribute("manifest") {
-                Some(manifest) => self.value(&manifest.value),
-                None => self.map(Vec::new(), self.header),
-            },
-        }
+            // A manifest the files do not decide is no object (`value-not-decided` cannot
+            // say more than that either).
+            Shape::Manifest => body
+                .get_attribute("manifest")
+                .map(|manifest| self.value(&manifest.value))
+                .filter(|node| node.as_map().is_some())?,
+        })
     }
 
     /// A credential: its fields under the export's names, and an `id` under its owner's id, so
@@ -421,6 +423,9 @@ impl Lowerer<'_> {
     /// other expression is evaluated as a whole, or is unknown.
     fn value(&self, expr: &Expression) -> Node {
         let span = span_of(expr.span());
+        if let Some(node) = self.inline_yaml(expr) {
+            return node;
+        }
         match expr {
             Expression::Object(object) => {
                 let entries = object
@@ -446,6 +451,38 @@ impl Lowerer<'_> {
                 },
             },
         }
+    }
+
+    /// `yamldecode(<<YAML … YAML)` with a literal heredoc: the YAML read in place, so each of
+    /// its keys and values keeps its own position in the `.tf` file (an indented `<<-` heredoc
+    /// is valid YAML as it stands: every line is indented alike).
+    fn inline_yaml(&self, expr: &Expression) -> Option<Node> {
+        let Expression::FuncCall(call) = expr else {
+            return None;
+        };
+        if call.name.name.as_str() != "yamldecode" || call.args.len() != 1 {
+            return None;
+        }
+        let Some(Expression::HeredocTemplate(heredoc)) = call.args.get(0) else {
+            return None;
+        };
+        let literal = (0..heredoc.template.len()).all(|i| {
+            matches!(
+                heredoc.template.get(i),
+                Some(hcl_edit::template::Element::Literal(_))
+            )
+        });
+        if !literal {
+            return None;
+        }
+        let span = span_of(heredoc.span());
+        let raw = self.text.get(span.range())?;
+        let start = span.start as usize + raw.find('\n')? + 1;
+        let end = span.start as usize + raw.trim_end().rfind('\n')?;
+        let docs = crate::document::yaml::parse(self.text.get(start..end)?).ok()?;
+        let [mut doc] = <[Node; 1]>::try_from(docs).ok()?;
+        shift(&mut doc, start as u32);
+        Some(doc)
     }
 
     fn object_key(&self, key: &ObjectKey) -> Node {
@@ -571,6 +608,24 @@ fn camel(name: &str) -> String {
         }
     }
     out
+}
+
+/// Moves a tree parsed from a slice of the file to the slice's place.
+fn shift(node: &mut Node, by: u32) {
+    node.span = Span {
+        start: node.span.start + by,
+        end: node.span.end + by,
+    };
+    match &mut node.kind {
+        NodeKind::Map(entries) => {
+            for e in entries {
+                shift(&mut e.key, by);
+                shift(&mut e.value, by);
+            }
+        }
+        NodeKind::Seq(items) => items.iter_mut().for_each(|i| shift(i, by)),
+        NodeKind::Scalar(_) => {}
+    }
 }
 
 /// Numbers and booleans in a string-typed attribute become the strings Terraform sends.
