@@ -101,12 +101,12 @@ pub fn read_in(candidate: &Candidate, max_size: u64, modules: &Modules) -> Outco
 const HELM_HINT: &str = "Helm template (contains `{{ }}` and is not valid YAML): lint the rendered output instead, e.g. `helm template <chart> | wiflint check -`";
 
 pub fn parse(path: String, text: String, explicit: bool) -> InputFile {
-    parse_in(path, text, explicit, None)
+    parse_in(path, text, explicit, &[])
 }
 
-/// [`parse`], a Terraform file with its module's context (without one, the context of the file
-/// alone).
-pub fn parse_in(path: String, text: String, explicit: bool, module: Option<&Module>) -> InputFile {
+/// [`parse`], a Terraform file with the instances of its module (without any, the context of
+/// the file alone).
+pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]) -> InputFile {
     let syntax = sniff(&path, &text);
     let (docs, error) = match syntax {
         Syntax::Terraform if terraform::is_tfvars(&path) => {
@@ -118,14 +118,16 @@ pub fn parse_in(path: String, text: String, explicit: bool, module: Option<&Modu
         }
         Syntax::Terraform => {
             let alone;
-            let module = match module {
-                Some(m) => m,
-                None => {
-                    alone = Module::from_files(String::from("."), &[(path.clone(), text.clone())]);
-                    &alone
-                }
+            let instances = if instances.is_empty() {
+                alone = [Module::from_files(
+                    String::from("."),
+                    &[(path.clone(), text.clone())],
+                )];
+                &alone[..]
+            } else {
+                instances
             };
-            match terraform::lower::lower(&text, module) {
+            match terraform::lower::lower(&text, instances) {
                 Ok(docs) => (docs, None),
                 Err(e) => (Vec::new(), Some(e)),
             }

@@ -90,8 +90,9 @@ pub fn functions(ctx: &mut Context<'_>) {
 fn str_arg(args: &FuncArgs, i: usize) -> Result<String, String> {
     args.get(i)
         .and_then(Value::as_str)
+        .filter(|s| !holds_reference(s))
         .map(str::to_string)
-        .ok_or_else(|| format!("argument {i} is not a string"))
+        .ok_or_else(|| format!("argument {i} is not a known string"))
 }
 
 fn lower(args: FuncArgs) -> Result<Value, String> {
@@ -157,6 +158,7 @@ fn format(args: FuncArgs) -> Result<Value, String> {
 /// The text Terraform converts a primitive to.
 pub fn scalar_text(v: &Value) -> Result<String, String> {
     match v {
+        Value::String(s) if holds_reference(s) => Err("a reference".into()),
         Value::String(s) => Ok(s.clone()),
         Value::Number(n) => Ok(n.to_string()),
         Value::Bool(b) => Ok(b.to_string()),
@@ -318,6 +320,76 @@ fn lookup(args: FuncArgs) -> Result<Value, String> {
 /// Evaluates an `hcl-edit` expression; `None` when the files do not decide it.
 pub fn evaluate(expr: &hcl_edit::expr::Expression, ctx: &Context<'_>) -> Option<Value> {
     hcl::Expression::from(expr.clone()).evaluate(ctx).ok()
+}
+
+/// How a reference to a resource attribute travels through variables, locals and module
+/// outputs inside the evaluator, whose values are plain HCL values: a string that no file can
+/// contain (it starts with a NUL), holding the attribute's address. The lowering turns it back
+/// into a typed symbolic node ([`Style::Reference`](crate::document::Style::Reference)); every
+/// function refuses it, so only data moved as it is (`local.x = resource.attr`, `"${x}"`)
+/// keeps it, and anything computed from it is unknown.
+const REFERENCE: &str = "\u{0}reference:";
+
+/// The address a reference value stands for.
+pub fn as_reference(value: &Value) -> Option<&str> {
+    value.as_str()?.strip_prefix(REFERENCE)
+}
+
+/// Whether a string holds a reference anywhere (computed from one: unknown).
+pub fn holds_reference(s: &str) -> bool {
+    s.contains(REFERENCE)
+}
+
+/// [`evaluate`], else the expression as a reference value when it is one.
+pub fn evaluate_or_reference(
+    expr: &hcl_edit::expr::Expression,
+    ctx: &Context<'_>,
+    prefix: &str,
+) -> Option<Value> {
+    evaluate(expr, ctx)
+        .or_else(|| reference(expr, ctx, prefix).map(|r| Value::from(format!("{REFERENCE}{r}"))))
+}
+
+/// The address of a resource's attribute (`azurerm_kubernetes_cluster.aks.oidc_issuer_url`,
+/// `azurerm_user_assigned_identity.api["orders"].id`), with known index keys evaluated and the
+/// module instance's `prefix` (`module.identity.`) in front. Variables, locals, data sources and
+/// module outputs are not resources.
+pub fn reference(
+    expr: &hcl_edit::expr::Expression,
+    ctx: &Context<'_>,
+    prefix: &str,
+) -> Option<String> {
+    use hcl_edit::expr::{Expression, TraversalOperator};
+    let Expression::Traversal(traversal) = expr else {
+        return None;
+    };
+    let Expression::Variable(root) = &traversal.expr else {
+        return None;
+    };
+    let root = root.as_str();
+    if matches!(
+        root,
+        "var" | "local" | "each" | "count" | "path" | "terraform" | "self" | "data" | "module"
+    ) {
+        return None;
+    }
+    let mut out = format!("{prefix}{root}");
+    for op in &traversal.operators {
+        match &**op {
+            TraversalOperator::GetAttr(ident) => {
+                out.push('.');
+                out.push_str(ident.as_str());
+            }
+            TraversalOperator::Index(index) => match evaluate(index, ctx)? {
+                Value::String(key) => out.push_str(&format!("[{key:?}]")),
+                Value::Number(n) => out.push_str(&format!("[{n}]")),
+                _ => return None,
+            },
+            TraversalOperator::LegacyIndex(i) => out.push_str(&format!("[{}]", **i)),
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]

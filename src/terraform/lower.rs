@@ -15,7 +15,7 @@
 use hcl::Value;
 use hcl::eval::Context;
 use hcl_edit::Span as _;
-use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
 
 use super::Module;
@@ -27,32 +27,36 @@ use crate::model::azure::{CLUSTER_TYPE, IDENTITY_TYPE};
 /// must not grow memory without bound.
 const MAX_INSTANCES: usize = 4096;
 
-/// The documents of one `.tf` file; a syntax error at its position.
-pub fn lower(text: &str, module: &Module) -> Result<Vec<Node>, ParseError> {
+/// The documents of one `.tf` file, for each instance of its module (a local module called
+/// twice is lowered twice, with each call's inputs); a syntax error at its position.
+pub fn lower(text: &str, instances: &[Module]) -> Result<Vec<Node>, ParseError> {
     let body = hcl_edit::parser::parse_body(text).map_err(|e| parse_error(text, &e))?;
-    let base = module.context();
     let mut docs = Vec::new();
-    for block in body.iter().filter_map(Structure::as_block) {
-        let (Some(ty), Some(name)) = (block.labels.first(), block.labels.get(1)) else {
-            continue;
-        };
-        if block.ident.as_str() != "resource" || block.labels.len() != 2 {
-            continue;
-        }
-        let Some(shape) = Shape::of(ty.as_str()) else {
-            continue;
-        };
-        let header = span_of(block.ident.span()).to(label_span(name));
-        let address = format!("{}.{}", ty.as_str(), name.as_str());
-        for (address, ctx) in instances(block, &address, &base) {
-            let lowerer = Lowerer {
-                text,
-                ctx: &ctx,
-                dir: &module.dir,
-                address: &address,
-                header,
+    for module in instances {
+        let base = module.context();
+        for block in body.iter().filter_map(Structure::as_block) {
+            let (Some(ty), Some(name)) = (block.labels.first(), block.labels.get(1)) else {
+                continue;
             };
-            docs.extend(lowerer.resource(shape, &block.body));
+            if block.ident.as_str() != "resource" || block.labels.len() != 2 {
+                continue;
+            }
+            let Some(shape) = Shape::of(ty.as_str()) else {
+                continue;
+            };
+            let header = span_of(block.ident.span()).to(label_span(name));
+            let address = format!("{}{}.{}", module.prefix, ty.as_str(), name.as_str());
+            for (address, ctx) in instances_of(block, &address, &base) {
+                let lowerer = Lowerer {
+                    text,
+                    ctx: &ctx,
+                    dir: &module.dir,
+                    prefix: &module.prefix,
+                    address: &address,
+                    header,
+                };
+                docs.extend(lowerer.resource(shape, &block.body));
+            }
         }
     }
     Ok(docs)
@@ -110,7 +114,7 @@ impl Shape {
 /// The instances of a resource: one per `for_each` element or `count` index when the
 /// collection is known, else one standing for all of them (whose `each`/`count` values are
 /// unknown).
-fn instances(
+fn instances_of(
     block: &Block,
     address: &str,
     base: &Context<'static>,
@@ -164,6 +168,9 @@ struct Lowerer<'a> {
     ctx: &'a Context<'static>,
     /// The module directory, which qualifies symbolic resource ids.
     dir: &'a str,
+    /// `module.<name>.` of a local module's instance, empty for a root module: it qualifies
+    /// addresses, as Terraform's do.
+    prefix: &'a str,
     /// The instance's address: `type.name`, `type.name["key"]` or `type.name[0]`.
     address: &'a str,
     /// `resource "type" "name"`: where the resource as a whole is shown.
@@ -264,27 +271,32 @@ impl Lowerer<'_> {
                 .and_then(|e| e.value.as_str())
                 .unwrap_or("?");
             let span = span_of(owner.value.span());
-            let (owner_id, style) = match self.reference(&owner.value) {
-                Some(r) => {
+            let value = self.value(&owner.value);
+            let (owner_id, style) = match (value.as_str(), value.as_scalar()) {
+                (Some(id), _) => (id.to_string(), None),
+                (None, Some(r)) if r.style == Style::Reference => {
+                    let r = r.text.as_str();
                     let resource = r
                         .rsplit_once('.')
                         .filter(|(_, attr)| {
                             matches!(*attr, "id" | "object_id" | "client_id" | "application_id")
                         })
-                        .map_or(r.as_str(), |(resource, _)| resource);
+                        .map_or(r, |(resource, _)| resource);
                     (
                         format!("terraform:{}/{resource}", self.dir),
                         Some(Style::Reference),
                     )
                 }
-                None => match eval::evaluate(&owner.value, self.ctx) {
-                    Some(Value::String(id)) => (id, None),
-                    // Undecided, but the same expression is the same identity.
-                    _ => (
-                        format!("terraform:{}/{}", self.dir, self.source(span)),
-                        Some(Style::Plain),
+                // Undecided, but the same expression is the same identity.
+                _ => (
+                    format!(
+                        "terraform:{}/{}{}",
+                        self.dir,
+                        self.prefix,
+                        self.source(span)
                     ),
-                },
+                    Some(Style::Plain),
+                ),
             };
             let id = format!("{owner_id}/federatedIdentityCredentials/{name}");
             let value = match style {
@@ -443,12 +455,9 @@ impl Lowerer<'_> {
             },
             // Evaluated first: a resource's argument has the value the file gives it; what is
             // left is a computed attribute (a symbolic reference) or undecided.
-            _ => match eval::evaluate(expr, self.ctx) {
-                Some(value) => from_value(&value, span),
-                None => match self.reference(expr) {
-                    Some(address) => self.symbolic(address, span),
-                    None => self.unknown(self.source(span).to_string(), span),
-                },
+            _ => match eval::evaluate_or_reference(expr, self.ctx, self.prefix) {
+                Some(value) => from_value(&value, span, self.source(span)),
+                None => self.unknown(self.source(span).to_string(), span),
             },
         }
     }
@@ -499,42 +508,6 @@ impl Lowerer<'_> {
                 }
             }
         }
-    }
-
-    /// The address of another resource's attribute (`azurerm_kubernetes_cluster.aks.
-    /// oidc_issuer_url`, `azurerm_user_assigned_identity.api["orders"].id`), with known index
-    /// keys evaluated. Variables, locals, data sources and module outputs are not resources.
-    fn reference(&self, expr: &Expression) -> Option<String> {
-        let Expression::Traversal(traversal) = expr else {
-            return None;
-        };
-        let Expression::Variable(root) = &traversal.expr else {
-            return None;
-        };
-        let root = root.as_str();
-        if matches!(
-            root,
-            "var" | "local" | "each" | "count" | "path" | "terraform" | "self" | "data" | "module"
-        ) {
-            return None;
-        }
-        let mut out = root.to_string();
-        for op in &traversal.operators {
-            match &**op {
-                TraversalOperator::GetAttr(ident) => {
-                    out.push('.');
-                    out.push_str(ident.as_str());
-                }
-                TraversalOperator::Index(index) => match eval::evaluate(index, self.ctx)? {
-                    Value::String(key) => out.push_str(&format!("[{key:?}]")),
-                    Value::Number(n) => out.push_str(&format!("[{n}]")),
-                    _ => return None,
-                },
-                TraversalOperator::LegacyIndex(i) => out.push_str(&format!("[{}]", **i)),
-                _ => return None,
-            }
-        }
-        Some(out)
     }
 
     fn source(&self, span: Span) -> &str {
@@ -641,10 +614,17 @@ fn stringify(node: &mut Node) {
     }
 }
 
-/// An evaluated value as a tree, every node at the expression's span.
-fn from_value(value: &Value, span: Span) -> Node {
+/// An evaluated value as a tree, every node at the expression's span (whose `source` names
+/// what is unknown in it).
+fn from_value(value: &Value, span: Span, source: &str) -> Node {
     let scalar = |text: String, style, typed| Node::scalar(text, style, typed, span);
+    if let Some(address) = eval::as_reference(value) {
+        return scalar(address.to_string(), Style::Reference, Typed::Unknown);
+    }
     match value {
+        Value::String(s) if eval::holds_reference(s) => {
+            scalar(source.to_string(), Style::Plain, Typed::Unknown)
+        }
         Value::Null => scalar("null".into(), Style::Plain, Typed::Null),
         Value::Bool(b) => scalar(b.to_string(), Style::Plain, Typed::Bool(*b)),
         Value::Number(n) => {
@@ -657,7 +637,7 @@ fn from_value(value: &Value, span: Span) -> Node {
         Value::String(s) => scalar(s.clone(), Style::Quoted, Typed::Str),
         Value::Array(items) => Node {
             span,
-            kind: NodeKind::Seq(items.iter().map(|v| from_value(v, span)).collect()),
+            kind: NodeKind::Seq(items.iter().map(|v| from_value(v, span, source)).collect()),
         },
         Value::Object(map) => Node {
             span,
@@ -665,7 +645,7 @@ fn from_value(value: &Value, span: Span) -> Node {
                 map.iter()
                     .map(|(k, v)| Entry {
                         key: Node::scalar(k.as_str(), Style::Quoted, Typed::Str, span),
-                        value: from_value(v, span),
+                        value: from_value(v, span, source),
                     })
                     .collect(),
             ),
@@ -690,7 +670,7 @@ mod tests {
 
     fn lower_one(text: &str) -> Vec<Node> {
         let module = Module::from_files(".".into(), &[("main.tf".into(), text.into())]);
-        lower(text, &module).unwrap_or_default()
+        lower(text, std::slice::from_ref(&module)).unwrap_or_default()
     }
 
     #[test]
@@ -799,8 +779,7 @@ resource "kubernetes_deployment_v1" "api" {
 
     #[test]
     fn syntax_error_has_a_position() {
-        let module = Module::default();
-        let err = lower("resource \"a\" \"b\" {\n  x = \n}\n", &module).err();
+        let err = lower("resource \"a\" \"b\" {\n  x = \n}\n", &[Module::default()]).err();
         assert!(err.is_some_and(|e| e.span.start > 0));
     }
 }

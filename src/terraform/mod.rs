@@ -5,11 +5,17 @@
 //!
 //! A Terraform module is a directory, and an expression in one file may use a variable declared
 //! in another, a `local` defined in a third and a value from `terraform.tfvars`. The scan, though,
-//! reads files one at a time in parallel and reads a file again later to place findings. So a
-//! module's **context** — the values of its variables and locals — is computed first, once per
-//! directory, by [`Modules::prepare`]; then each `.tf` file is lowered on its own with its
-//! directory's context. The context is kept for the whole scan, so reading a file again lowers it
-//! to the same trees. It holds only evaluated values (a few per variable), never the files.
+//! reads files one at a time in parallel and reads a file again later to place findings. So each
+//! module's **context** — the values of its variables, locals, resource arguments and local
+//! module outputs — is computed first, once per directory, by [`Modules::prepare`]; then each
+//! `.tf` file is lowered on its own with its directory's context. The contexts are kept for the
+//! whole scan, so reading a file again lowers it to the same trees. They hold evaluated values
+//! only, never the files.
+//!
+//! A directory that a scanned module calls as a local module (`source = "./modules/x"`) is
+//! lowered once per call, with that call's inputs as its variables (tfvars apply only to root
+//! modules, as in Terraform) and `module.<name>.` in front of its addresses; one that nothing
+//! calls is a root module.
 
 pub mod eval;
 pub mod lower;
@@ -35,15 +41,23 @@ pub fn is_tfvars(path: &str) -> bool {
     path.to_ascii_lowercase().ends_with(".tfvars")
 }
 
-/// The values a module's expressions can use.
+/// Local modules called deeper than this are not instantiated (a guard beside the cycle check).
+const MAX_MODULE_DEPTH: usize = 8;
+
+/// The values one instance of a module's expressions can use.
 #[derive(Debug, Default)]
 pub struct Module {
-    /// The directory as reports show it (`.` for the current one): symbolic resource ids are
-    /// qualified with it, so two modules' `azurerm_user_assigned_identity.api` stay apart.
+    /// The root module's directory as reports show it (`.` for the current one): symbolic
+    /// resource ids are qualified with it, so two roots' `azurerm_user_assigned_identity.api`
+    /// stay apart.
     pub dir: String,
-    /// `var.<name>`: the variable's default, overridden by `terraform.tfvars`, then by the
-    /// `*.auto.tfvars` files in lexical order (Terraform's precedence). Variables with no value
-    /// are absent, so `var.x` stays unknown.
+    /// `module.<name>.` (nested calls in order) for an instance of a local module; empty for a
+    /// root module.
+    pub prefix: String,
+    /// `var.<name>`: for a root module the variable's default, overridden by `terraform.tfvars`,
+    /// then by the `*.auto.tfvars` files in lexical order (Terraform's precedence); for a called
+    /// module the call's inputs over the defaults. Variables with no value are absent, so `var.x`
+    /// stays unknown.
     pub vars: hcl::Map<String, Value>,
     /// `local.<name>`, for the locals whose expressions could be evaluated.
     pub locals: hcl::Map<String, Value>,
@@ -53,19 +67,27 @@ pub struct Module {
     /// Attributes the provider computes (`id`, `client_id`, `oidc_issuer_url`) are absent: they
     /// stay unknown, and the lowering keeps them as symbolic references.
     pub resources: hcl::Map<String, Value>,
+    /// `module.<name>`: the outputs of the local modules this one calls.
+    pub calls: hcl::Map<String, Value>,
 }
 
-impl Module {
-    /// The context of a module made of these files' texts (`.tf` and `.tfvars`, by name).
-    pub fn from_files(dir: String, files: &[(String, String)]) -> Module {
-        let mut module = Module {
-            dir,
-            ..Module::default()
-        };
+/// What the context of a module is made of, parsed once from its files.
+#[derive(Default)]
+struct Sources {
+    defaults: Vec<(String, hcl_edit::expr::Expression)>,
+    /// Variables given values by `terraform.tfvars` and `*.auto.tfvars`, in precedence order.
+    tfvars: Vec<(String, hcl_edit::expr::Expression)>,
+    locals: Vec<(String, hcl_edit::expr::Expression)>,
+    resources: Vec<(String, String, Body)>,
+    outputs: Vec<(String, hcl_edit::expr::Expression)>,
+    /// Local module calls: (name, source path, inputs).
+    calls: Vec<(String, String, Vec<(String, hcl_edit::expr::Expression)>)>,
+}
+
+impl Sources {
+    fn parse(files: &[(String, String)]) -> Sources {
+        let mut sources = Sources::default();
         let mut tfvars: Vec<(&str, Body)> = Vec::new();
-        let mut locals: Vec<(String, hcl_edit::expr::Expression)> = Vec::new();
-        let mut resources: Vec<(String, String, Body)> = Vec::new();
-        let ctx = module.context();
         for (name, text) in files {
             let Ok(body) = hcl_edit::parser::parse_body(text) else {
                 // The file's own check reports the syntax error.
@@ -76,76 +98,162 @@ impl Module {
                 continue;
             }
             for block in body.iter().filter_map(Structure::as_block) {
+                let attr = |key: &str| block.body.get_attribute(key).map(|a| a.value.clone());
                 match (block.ident.as_str(), block.labels.as_slice()) {
                     ("variable", [label]) => {
-                        if let Some(default) = block.body.get_attribute("default")
-                            && let Some(value) = eval::evaluate(&default.value, &ctx)
-                        {
-                            module.vars.insert(label.as_str().to_string(), value);
+                        if let Some(default) = attr("default") {
+                            sources.defaults.push((label.as_str().to_string(), default));
+                        }
+                    }
+                    ("locals", []) => sources.locals.extend(attributes(&block.body)),
+                    ("output", [label]) => {
+                        if let Some(value) = attr("value") {
+                            sources.outputs.push((label.as_str().to_string(), value));
                         }
                     }
                     ("resource", [ty, name])
                         if !block.body.has_attribute("for_each")
                             && !block.body.has_attribute("count") =>
                     {
-                        resources.push((
+                        sources.resources.push((
                             ty.as_str().to_string(),
                             name.as_str().to_string(),
                             block.body.clone(),
                         ));
                     }
-                    ("locals", []) => {
-                        for attr in block.body.iter().filter_map(Structure::as_attribute) {
-                            locals.push((attr.key.as_str().to_string(), attr.value.clone()));
+                    ("module", [name]) => {
+                        let source = block
+                            .body
+                            .get_attribute("source")
+                            .and_then(|s| s.value.as_str().map(str::to_string));
+                        if let Some(source) = source.filter(|s| is_local_source(s)) {
+                            let inputs = attributes(&block.body)
+                                .into_iter()
+                                .filter(|(k, _)| !META_ARGUMENTS.contains(&k.as_str()))
+                                .collect();
+                            sources
+                                .calls
+                                .push((name.as_str().to_string(), source, inputs));
                         }
                     }
                     _ => {}
                 }
             }
         }
-        // terraform.tfvars first, then *.auto.tfvars in lexical order: later ones win.
+        // terraform.tfvars first, then *.auto.tfvars in lexical order: later ones win. Other
+        // tfvars files apply only when named with `-var-file`.
+        tfvars.retain(|(name, _)| {
+            let file = file_name(name);
+            file == "terraform.tfvars" || file.ends_with(".auto.tfvars")
+        });
         tfvars.sort_by_key(|(name, _)| (file_name(name) != "terraform.tfvars", file_name(name)));
+        for (_, body) in &tfvars {
+            sources.tfvars.extend(attributes(body));
+        }
+        sources
+    }
+}
+
+/// Arguments of a `module` block that are Terraform's, not the module's inputs.
+const META_ARGUMENTS: &[&str] = &[
+    "source",
+    "version",
+    "providers",
+    "count",
+    "for_each",
+    "depends_on",
+];
+
+fn attributes(body: &Body) -> Vec<(String, hcl_edit::expr::Expression)> {
+    body.iter()
+        .filter_map(Structure::as_attribute)
+        .map(|a| (a.key.as_str().to_string(), a.value.clone()))
+        .collect()
+}
+
+/// `./…` and `../…`: a module in the repository (registry, git and URL sources are not read).
+fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../")
+}
+
+impl Module {
+    /// The context of a root module made of these files' texts (`.tf` and `.tfvars`, by name).
+    pub fn from_files(dir: String, files: &[(String, String)]) -> Module {
+        Module::instance(
+            dir,
+            String::new(),
+            &Sources::parse(files),
+            None,
+            hcl::Map::new(),
+        )
+    }
+
+    /// One instance: a root module (`inputs` is `None`: defaults and tfvars) or a call of a
+    /// local module (its inputs over the defaults; an input the caller does not decide leaves
+    /// the variable unknown, not at its default).
+    fn instance(
+        dir: String,
+        prefix: String,
+        sources: &Sources,
+        inputs: Option<&[(String, Option<Value>)]>,
+        calls: hcl::Map<String, Value>,
+    ) -> Module {
+        let mut module = Module {
+            dir,
+            prefix,
+            calls,
+            ..Module::default()
+        };
         let ctx = module.context();
-        let mut values = Vec::new();
-        for (name, body) in &tfvars {
-            if file_name(name) != "terraform.tfvars" && !file_name(name).ends_with(".auto.tfvars") {
-                // Other tfvars files apply only when named with `-var-file`.
-                continue;
+        for (name, default) in &sources.defaults {
+            if let Some(value) = eval::evaluate(default, &ctx) {
+                module.vars.insert(name.clone(), value);
             }
-            for attr in body.iter().filter_map(Structure::as_attribute) {
-                if let Some(value) = eval::evaluate(&attr.value, &ctx) {
-                    values.push((attr.key.as_str().to_string(), value));
+        }
+        match inputs {
+            None => {
+                let values: Vec<(String, Value)> = sources
+                    .tfvars
+                    .iter()
+                    .filter_map(|(name, expr)| Some((name.clone(), eval::evaluate(expr, &ctx)?)))
+                    .collect();
+                module.vars.extend(values);
+            }
+            Some(inputs) => {
+                for (name, value) in inputs {
+                    match value {
+                        Some(value) => module.vars.insert(name.clone(), value.clone()),
+                        None => module.vars.shift_remove(name),
+                    };
                 }
             }
         }
-        module.vars.extend(values);
         // Locals may use each other in any order: evaluate until nothing more can be.
+        let mut locals: Vec<&(String, hcl_edit::expr::Expression)> =
+            sources.locals.iter().collect();
         while !locals.is_empty() {
             let ctx = module.context();
-            let (done, left): (Vec<_>, Vec<_>) = locals
-                .into_iter()
-                .map(|(name, expr)| {
-                    let value = eval::evaluate(&expr, &ctx);
-                    (name, expr, value)
-                })
-                .partition(|(_, _, v)| v.is_some());
+            let mut left = Vec::new();
+            let mut done = Vec::new();
+            for local in locals {
+                match eval::evaluate_or_reference(&local.1, &ctx, &module.prefix) {
+                    Some(value) => done.push((local.0.clone(), value)),
+                    None => left.push(local),
+                }
+            }
             if done.is_empty() {
                 break;
             }
-            for (name, _, value) in done {
-                if let Some(value) = value {
-                    module.locals.insert(name, value);
-                }
-            }
-            locals = left.into_iter().map(|(n, e, _)| (n, e)).collect();
+            module.locals.extend(done);
+            locals = left;
         }
         // Arguments may use other resources' arguments (`azurerm_resource_group.rg.location`):
         // a few rounds settle the chains real configurations have.
         for _ in 0..RESOURCE_ROUNDS {
             let ctx = module.context();
             let mut declared = hcl::Map::new();
-            for (ty, name, body) in &resources {
-                let object = arguments(body, &ctx);
+            for (ty, name, body) in &sources.resources {
+                let object = arguments(body, &ctx, &module.prefix);
                 let of_type = declared
                     .entry(ty.clone())
                     .or_insert_with(|| Value::Object(hcl::Map::new()));
@@ -161,12 +269,28 @@ impl Module {
         module
     }
 
-    /// An evaluation context with the module's variables, locals and functions.
+    /// The module's outputs as its callers see them (`module.<name>.<output>`).
+    fn outputs(&self, sources: &Sources) -> Value {
+        let ctx = self.context();
+        Value::Object(
+            sources
+                .outputs
+                .iter()
+                .filter_map(|(name, expr)| {
+                    let value = eval::evaluate_or_reference(expr, &ctx, &self.prefix)?;
+                    Some((name.clone(), value))
+                })
+                .collect(),
+        )
+    }
+
+    /// An evaluation context with the module's variables, locals, resources and functions.
     pub fn context(&self) -> hcl::eval::Context<'static> {
         let mut ctx = hcl::eval::Context::new();
         eval::functions(&mut ctx);
         ctx.declare_var("var", Value::Object(self.vars.clone()));
         ctx.declare_var("local", Value::Object(self.locals.clone()));
+        ctx.declare_var("module", Value::Object(self.calls.clone()));
         for (ty, resources) in &self.resources {
             ctx.declare_var(ty.as_str(), resources.clone());
         }
@@ -177,17 +301,17 @@ impl Module {
 const RESOURCE_ROUNDS: usize = 3;
 
 /// The arguments a resource body sets, as Terraform exposes them to other expressions.
-fn arguments(body: &Body, ctx: &hcl::eval::Context<'_>) -> Value {
+fn arguments(body: &Body, ctx: &hcl::eval::Context<'_>, prefix: &str) -> Value {
     let mut object = hcl::Map::new();
     for structure in body.iter() {
         match structure {
             Structure::Attribute(attr) => {
-                if let Some(value) = eval::evaluate(&attr.value, ctx) {
+                if let Some(value) = eval::evaluate_or_reference(&attr.value, ctx, prefix) {
                     object.insert(attr.key.as_str().to_string(), value);
                 }
             }
             Structure::Block(block) => {
-                let nested = arguments(&block.body, ctx);
+                let nested = arguments(&block.body, ctx, prefix);
                 let list = object
                     .entry(block.ident.as_str().to_string())
                     .or_insert_with(|| Value::Array(Vec::new()));
@@ -204,18 +328,42 @@ fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-/// The context of every module directory of a scan.
+/// The module instances of every directory of a scan.
 #[derive(Debug, Default)]
 pub struct Modules {
-    by_dir: HashMap<PathBuf, Module>,
+    by_dir: HashMap<PathBuf, Vec<Module>>,
+}
+
+/// A directory's files, parsed, while the instances are worked out.
+struct Dir {
+    display: String,
+    sources: Sources,
+    /// The directories of its local module calls, in the order of `sources.calls`.
+    children: Vec<(String, PathBuf)>,
+}
+
+impl Dir {
+    fn read(dir: &Path, display: String, max_size: u64) -> Dir {
+        let sources = Sources::parse(&read_module_files(dir, max_size));
+        let children = sources
+            .calls
+            .iter()
+            .map(|(name, source, _)| (name.clone(), normalize(&dir.join(source))))
+            .collect();
+        Dir {
+            display,
+            sources,
+            children,
+        }
+    }
 }
 
 impl Modules {
-    /// The context of each directory that holds a Terraform candidate, from every `.tf` and
+    /// The instances of each directory that holds a Terraform candidate, from every `.tf` and
     /// `.tfvars` file in it (a module is its whole directory, even when only one file of it was
-    /// named), read in parallel.
+    /// named) and from the local modules it calls, read in parallel.
     pub fn prepare(candidates: &[Candidate], max_size: u64) -> Modules {
-        let mut dirs: HashMap<PathBuf, String> = HashMap::new();
+        let mut displays: HashMap<PathBuf, String> = HashMap::new();
         for c in candidates {
             if let Origin::File(path) = &c.origin
                 && is_terraform(&c.display)
@@ -226,27 +374,131 @@ impl Modules {
                     .map(|p| p.display().to_string())
                     .filter(|p| !p.is_empty())
                     .unwrap_or_else(|| ".".into());
-                dirs.entry(dir).or_insert(display);
+                displays.entry(dir).or_insert(display);
             }
         }
-        let by_dir = dirs
+        let mut dirs: HashMap<PathBuf, Dir> = displays
             .into_par_iter()
-            .map(|(dir, display)| {
-                let files = read_module_files(&dir, max_size);
-                let module = Module::from_files(display, &files);
-                (dir, module)
-            })
+            .map(|(dir, display)| (normalize(&dir), Dir::read(&dir, display, max_size)))
             .collect();
+        // Local modules outside the scanned paths are read too, for the outputs their callers
+        // use (their own files are not checked: they were not asked for).
+        let mut missing: Vec<PathBuf> = Vec::new();
+        for _ in 0..MAX_MODULE_DEPTH {
+            missing.clear();
+            for d in dirs.values() {
+                missing.extend(
+                    d.children
+                        .iter()
+                        .map(|(_, c)| c)
+                        .filter(|c| !dirs.contains_key(*c))
+                        .cloned(),
+                );
+            }
+            if missing.is_empty() {
+                break;
+            }
+            for dir in missing.drain(..) {
+                let display = dir.display().to_string();
+                let parsed = Dir::read(&dir, display, max_size);
+                dirs.insert(dir, parsed);
+            }
+        }
+        let called: std::collections::HashSet<&PathBuf> = dirs
+            .values()
+            .flat_map(|d| d.children.iter().map(|(_, c)| c))
+            .collect();
+        let mut by_dir: HashMap<PathBuf, Vec<Module>> = HashMap::new();
+        let mut roots: Vec<&PathBuf> = dirs.keys().filter(|d| !called.contains(d)).collect();
+        roots.sort();
+        for root in roots {
+            let display = dirs[root].display.clone();
+            let mut stack = Vec::new();
+            instantiate(
+                &dirs,
+                root,
+                &display,
+                String::new(),
+                None,
+                &mut stack,
+                &mut by_dir,
+            );
+        }
         Modules { by_dir }
     }
 
-    /// The context of the module a candidate belongs to.
-    pub fn of(&self, candidate: &Candidate) -> Option<&Module> {
+    /// The instances of the module a candidate belongs to (none: lower it as a root module of
+    /// its own).
+    pub fn of(&self, candidate: &Candidate) -> &[Module] {
         match &candidate.origin {
-            Origin::File(path) => self.by_dir.get(path.parent().unwrap_or(Path::new(""))),
-            _ => None,
+            Origin::File(path) => self
+                .by_dir
+                .get(&normalize(path.parent().unwrap_or(Path::new(""))))
+                .map_or(&[], Vec::as_slice),
+            _ => &[],
         }
     }
+}
+
+/// Builds a module instance and, first, the instances of the local modules it calls, whose
+/// outputs it reads; `stack` holds the directories being instantiated (a call back into one of
+/// them is a cycle, and is not followed).
+fn instantiate(
+    dirs: &HashMap<PathBuf, Dir>,
+    dir: &PathBuf,
+    root: &str,
+    prefix: String,
+    inputs: Option<&[(String, Option<Value>)]>,
+    stack: &mut Vec<PathBuf>,
+    out: &mut HashMap<PathBuf, Vec<Module>>,
+) -> Value {
+    let Some(parsed) = dirs.get(dir) else {
+        return Value::Object(hcl::Map::new());
+    };
+    stack.push(dir.clone());
+    // Inputs of calls are evaluated in the caller's context without the calls' outputs.
+    let bare = Module::instance(
+        root.to_string(),
+        prefix.clone(),
+        &parsed.sources,
+        inputs,
+        hcl::Map::new(),
+    );
+    let ctx = bare.context();
+    let mut calls = hcl::Map::new();
+    for ((name, _, call_inputs), (_, child)) in parsed.sources.calls.iter().zip(&parsed.children) {
+        if stack.contains(child) || stack.len() >= MAX_MODULE_DEPTH {
+            continue;
+        }
+        let values: Vec<(String, Option<Value>)> = call_inputs
+            .iter()
+            .map(|(k, e)| (k.clone(), eval::evaluate_or_reference(e, &ctx, &prefix)))
+            .collect();
+        let child_prefix = format!("{prefix}module.{name}.");
+        let outputs = instantiate(dirs, child, root, child_prefix, Some(&values), stack, out);
+        calls.insert(name.clone(), outputs);
+    }
+    stack.pop();
+    let module = Module::instance(root.to_string(), prefix, &parsed.sources, inputs, calls);
+    let outputs = module.outputs(&parsed.sources);
+    out.entry(dir.clone()).or_default().push(module);
+    outputs
+}
+
+/// A path with `.` and `..` components resolved lexically (module sources are relative paths,
+/// and the directory need not be canonicalizable to be matched against the scan's).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The `.tf` and `.tfvars` files of a directory, with the same size and encoding limits as any
@@ -295,7 +547,7 @@ mod tests {
             ),
             (
                 "locals.tf".to_string(),
-                "locals {\n  subject = \"system:serviceaccount:${local.ns}:${var.app}\"\n  ns = upper(var.ns)\n  later = var.unset\n}\n".to_string(),
+                "locals {\n  subject = \"system:serviceaccount:${local.ns}:${var.app}\"\n  ns = upper(var.ns)\n  later = var.unset\n  issuer = azurerm_kubernetes_cluster.aks.oidc_issuer_url\n}\n".to_string(),
             ),
             ("terraform.tfvars".to_string(), "ns = \"prod\"\n".to_string()),
             ("b.auto.tfvars".to_string(), "app = \"worker\"\n".to_string()),
@@ -310,5 +562,17 @@ mod tests {
             Some(&Value::from("system:serviceaccount:PROD:worker"))
         );
         assert!(m.locals.get("later").is_none());
+        assert_eq!(
+            m.locals.get("issuer").and_then(eval::as_reference),
+            Some("azurerm_kubernetes_cluster.aks.oidc_issuer_url")
+        );
+    }
+
+    #[test]
+    fn paths_normalize_lexically() {
+        assert_eq!(
+            normalize(Path::new("infra/envs/prod/../../modules/./identity")),
+            PathBuf::from("infra/modules/identity")
+        );
     }
 }
