@@ -30,3 +30,13 @@ resource "kubernetes_service_account_v1" "billing" {
     }
   }
 }
+
+resource "kubernetes_service_account_v1" "orders" {
+  metadata {
+    name      = "orders"
+    namespace = "shop"
+    annotations = {
+      "azure.workload.identity/client-id" = module.orders.client_id
+    }
+  }
+}
