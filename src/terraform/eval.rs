@@ -344,20 +344,20 @@ pub fn holds_reference(s: &str) -> bool {
 pub fn evaluate_or_reference(
     expr: &hcl_edit::expr::Expression,
     ctx: &Context<'_>,
-    prefix: &str,
+    qualifier: &str,
 ) -> Option<Value> {
     evaluate(expr, ctx)
-        .or_else(|| reference(expr, ctx, prefix).map(|r| Value::from(format!("{REFERENCE}{r}"))))
+        .or_else(|| reference(expr, ctx, qualifier).map(|r| Value::from(format!("{REFERENCE}{r}"))))
 }
 
 /// The address of a resource's attribute (`azurerm_kubernetes_cluster.aks.oidc_issuer_url`,
 /// `azurerm_user_assigned_identity.api["orders"].id`), with known index keys evaluated and the
-/// module instance's `prefix` (`module.identity.`) in front. Variables, locals, data sources and
-/// module outputs are not resources.
+/// module instance's `qualifier` in front (`terraform:<root dir>/module.identity.`). Variables,
+/// locals, data sources and module outputs are not resources.
 pub fn reference(
     expr: &hcl_edit::expr::Expression,
     ctx: &Context<'_>,
-    prefix: &str,
+    qualifier: &str,
 ) -> Option<String> {
     use hcl_edit::expr::{Expression, TraversalOperator};
     let Expression::Traversal(traversal) = expr else {
@@ -373,7 +373,7 @@ pub fn reference(
     ) {
         return None;
     }
-    let mut out = format!("{prefix}{root}");
+    let mut out = format!("{qualifier}{root}");
     for op in &traversal.operators {
         match &**op {
             TraversalOperator::GetAttr(ident) => {

@@ -34,6 +34,7 @@ pub fn lower(text: &str, instances: &[Module]) -> Result<Vec<Node>, ParseError> 
     let mut docs = Vec::new();
     for module in instances {
         let base = module.context();
+        let qualifier = module.qualifier();
         for block in body.iter().filter_map(Structure::as_block) {
             let (Some(ty), Some(name)) = (block.labels.first(), block.labels.get(1)) else {
                 continue;
@@ -51,7 +52,7 @@ pub fn lower(text: &str, instances: &[Module]) -> Result<Vec<Node>, ParseError> 
                     text,
                     ctx: &ctx,
                     dir: &module.dir,
-                    prefix: &module.prefix,
+                    qualifier: &qualifier,
                     address: &address,
                     header,
                 };
@@ -168,9 +169,9 @@ struct Lowerer<'a> {
     ctx: &'a Context<'static>,
     /// The module directory, which qualifies symbolic resource ids.
     dir: &'a str,
-    /// `module.<name>.` of a local module's instance, empty for a root module: it qualifies
-    /// addresses, as Terraform's do.
-    prefix: &'a str,
+    /// `terraform:<root dir>/module.<name>.`: what qualifies the addresses of references (see
+    /// [`Module::qualifier`]).
+    qualifier: &'a str,
     /// The instance's address: `type.name`, `type.name["key"]` or `type.name[0]`.
     address: &'a str,
     /// `resource "type" "name"`: where the resource as a whole is shown.
@@ -217,14 +218,14 @@ impl Lowerer<'_> {
                     ),
                 ));
                 for (key, attr) in [("clientId", "client_id"), ("principalId", "principal_id")] {
-                    let value = self.symbolic(format!("{}.{attr}", self.address), self.header);
+                    let value = self.symbolic(self.attribute(attr), self.header);
                     entries.push(self.synthetic(key, value));
                 }
                 self.map(entries, self.header)
             }
             Shape::Application => {
                 let mut entries = self.attrs(body, &[("display_name", "displayName")]);
-                let app_id = self.symbolic(format!("{}.client_id", self.address), self.header);
+                let app_id = self.symbolic(self.attribute("client_id"), self.header);
                 entries.push(self.synthetic("appId", app_id));
                 self.map(entries, self.header)
             }
@@ -282,19 +283,11 @@ impl Lowerer<'_> {
                             matches!(*attr, "id" | "object_id" | "client_id" | "application_id")
                         })
                         .map_or(r, |(resource, _)| resource);
-                    (
-                        format!("terraform:{}/{resource}", self.dir),
-                        Some(Style::Reference),
-                    )
+                    (resource.to_string(), Some(Style::Reference))
                 }
                 // Undecided, but the same expression is the same identity.
                 _ => (
-                    format!(
-                        "terraform:{}/{}{}",
-                        self.dir,
-                        self.prefix,
-                        self.source(span)
-                    ),
+                    format!("{}{}", self.qualifier, self.source(span)),
                     Some(Style::Plain),
                 ),
             };
@@ -319,7 +312,7 @@ impl Lowerer<'_> {
         entries.extend(self.attrs(body, &[("name", "name"), ("location", "location")]));
         if let Some(attr) = body.get_attribute("oidc_issuer_enabled") {
             let span = span_of(attr.span());
-            let issuer = self.symbolic(format!("{}.oidc_issuer_url", self.address), span);
+            let issuer = self.symbolic(self.attribute("oidc_issuer_url"), span);
             let profile = self.map(
                 vec![
                     Entry {
@@ -455,7 +448,7 @@ impl Lowerer<'_> {
             },
             // Evaluated first: a resource's argument has the value the file gives it; what is
             // left is a computed attribute (a symbolic reference) or undecided.
-            _ => match eval::evaluate_or_reference(expr, self.ctx, self.prefix) {
+            _ => match eval::evaluate_or_reference(expr, self.ctx, self.qualifier) {
                 Some(value) => from_value(&value, span, self.source(span)),
                 None => self.unknown(self.source(span).to_string(), span),
             },
@@ -525,6 +518,12 @@ impl Lowerer<'_> {
     /// A value the files do not decide.
     fn unknown(&self, text: String, span: Span) -> Node {
         Node::scalar(text, Style::Plain, Typed::Unknown, span)
+    }
+
+    /// The symbolic text of one of this resource's attributes: what a reference to it in any
+    /// file of the module evaluates to.
+    fn attribute(&self, attr: &str) -> String {
+        format!("terraform:{}/{}.{attr}", self.dir, self.address)
     }
 
     /// A resource attribute known once deployed, named by its address (see [`Style::Reference`]).
@@ -696,7 +695,7 @@ resource "azurerm_federated_identity_credential" "api" {
         assert_eq!(subject.map(|s| s.span.start as usize), Some(start));
         assert_eq!(
             fic.get("issuer").and_then(Node::expression),
-            Some("azurerm_kubernetes_cluster.aks.oidc_issuer_url")
+            Some("terraform:./azurerm_kubernetes_cluster.aks.oidc_issuer_url")
         );
         assert_eq!(
             fic.get("id").and_then(Node::expression),

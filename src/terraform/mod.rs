@@ -236,7 +236,7 @@ impl Module {
             let mut left = Vec::new();
             let mut done = Vec::new();
             for local in locals {
-                match eval::evaluate_or_reference(&local.1, &ctx, &module.prefix) {
+                match eval::evaluate_or_reference(&local.1, &ctx, &module.qualifier()) {
                     Some(value) => done.push((local.0.clone(), value)),
                     None => left.push(local),
                 }
@@ -253,7 +253,7 @@ impl Module {
             let ctx = module.context();
             let mut declared = hcl::Map::new();
             for (ty, name, body) in &sources.resources {
-                let object = arguments(body, &ctx, &module.prefix);
+                let object = arguments(body, &ctx, &module.qualifier());
                 let of_type = declared
                     .entry(ty.clone())
                     .or_insert_with(|| Value::Object(hcl::Map::new()));
@@ -277,11 +277,18 @@ impl Module {
                 .outputs
                 .iter()
                 .filter_map(|(name, expr)| {
-                    let value = eval::evaluate_or_reference(expr, &ctx, &self.prefix)?;
+                    let value = eval::evaluate_or_reference(expr, &ctx, &self.qualifier())?;
                     Some((name.clone(), value))
                 })
                 .collect(),
         )
+    }
+
+    /// What qualifies a reference made in this instance: `terraform:<root dir>/` and the
+    /// instance's `module.<name>.` prefix, so that two roots' (two environments')
+    /// `azurerm_user_assigned_identity.api` are different identities, as they are.
+    pub fn qualifier(&self) -> String {
+        format!("terraform:{}/{}", self.dir, self.prefix)
     }
 
     /// An evaluation context with the module's variables, locals, resources and functions.
@@ -301,17 +308,17 @@ impl Module {
 const RESOURCE_ROUNDS: usize = 3;
 
 /// The arguments a resource body sets, as Terraform exposes them to other expressions.
-fn arguments(body: &Body, ctx: &hcl::eval::Context<'_>, prefix: &str) -> Value {
+fn arguments(body: &Body, ctx: &hcl::eval::Context<'_>, qualifier: &str) -> Value {
     let mut object = hcl::Map::new();
     for structure in body.iter() {
         match structure {
             Structure::Attribute(attr) => {
-                if let Some(value) = eval::evaluate_or_reference(&attr.value, ctx, prefix) {
+                if let Some(value) = eval::evaluate_or_reference(&attr.value, ctx, qualifier) {
                     object.insert(attr.key.as_str().to_string(), value);
                 }
             }
             Structure::Block(block) => {
-                let nested = arguments(&block.body, ctx, prefix);
+                let nested = arguments(&block.body, ctx, qualifier);
                 let list = object
                     .entry(block.ident.as_str().to_string())
                     .or_insert_with(|| Value::Array(Vec::new()));
@@ -465,6 +472,7 @@ fn instantiate(
         hcl::Map::new(),
     );
     let ctx = bare.context();
+    let qualifier = bare.qualifier();
     let mut calls = hcl::Map::new();
     for ((name, _, call_inputs), (_, child)) in parsed.sources.calls.iter().zip(&parsed.children) {
         if stack.contains(child) || stack.len() >= MAX_MODULE_DEPTH {
@@ -472,7 +480,7 @@ fn instantiate(
         }
         let values: Vec<(String, Option<Value>)> = call_inputs
             .iter()
-            .map(|(k, e)| (k.clone(), eval::evaluate_or_reference(e, &ctx, &prefix)))
+            .map(|(k, e)| (k.clone(), eval::evaluate_or_reference(e, &ctx, &qualifier)))
             .collect();
         let child_prefix = format!("{prefix}module.{name}.");
         let outputs = instantiate(dirs, child, root, child_prefix, Some(&values), stack, out);
@@ -564,7 +572,7 @@ mod tests {
         assert!(m.locals.get("later").is_none());
         assert_eq!(
             m.locals.get("issuer").and_then(eval::as_reference),
-            Some("azurerm_kubernetes_cluster.aks.oidc_issuer_url")
+            Some("terraform:./azurerm_kubernetes_cluster.aks.oidc_issuer_url")
         );
     }
 

@@ -1,0 +1,69 @@
+//! Terraform as users run it: `wiflint check .` at the root of a platform repository.
+
+use std::path::Path;
+
+use super::wiflint;
+
+fn check_at(dir: &str) -> (Option<i32>, String) {
+    let out = wiflint()
+        .args(["check", ".", "--color", "never"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn broken_platform_repository_reports_each_seeded_problem_on_its_hcl_line() {
+    let (code, text) = check_at("examples/terraform/broken");
+    assert_eq!(code, Some(1), "{text}");
+    insta::assert_snapshot!("terraform_example_broken", text);
+}
+
+#[test]
+fn fixed_platform_repository_is_clean() {
+    let (code, text) = check_at("examples/terraform/fixed");
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(
+        text,
+        "0 errors, 0 warnings in 4 files (3 skipped); --verbose lists the skipped files\n"
+    );
+}
+
+/// A repository of Terraform alone is an input like any other, and its files are accounted for.
+#[test]
+fn terraform_only_repository_is_scanned_and_accounted_for() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write(
+        "variables.tf",
+        "variable \"ns\" {\n  default = \"orders\"\n}\n",
+    );
+    write(
+        "main.tf",
+        "resource \"azurerm_federated_identity_credential\" \"api\" {\n  name      = \"fic-api\"\n  parent_id = azurerm_user_assigned_identity.api.id\n  issuer    = \"http://issuer.example.com/\"\n  subject   = \"system:serviceaccount:${var.ns}:api\"\n  audience  = [\"api://AzureADTokenExchange\"]\n}\n",
+    );
+    write("terraform.tfvars", "ns = \"orders\"\n");
+    write("main.tf.json", "{\"resource\": {}}\n");
+    let out = wiflint()
+        .args(["check", ".", "--verbose", "--color", "never"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("error[issuer-not-https]"), "{text}");
+    assert!(text.contains("main.tf:4:15"), "{text}");
+    for skipped in [
+        "skipped main.tf.json: Terraform JSON syntax",
+        "skipped terraform.tfvars: Terraform file with no resource",
+        "skipped variables.tf: Terraform file with no resource",
+    ] {
+        assert!(text.contains(skipped), "{skipped}\n{text}");
+    }
+}
