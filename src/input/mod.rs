@@ -133,6 +133,9 @@ pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]
             }
         }
         Syntax::Json => match document::json::parse(&text) {
+            Ok(node) if terraform::plan::is_plan(&node) => {
+                (terraform::plan::lower(&node, &path), None)
+            }
             Ok(node) => (vec![node], None),
             Err(e) => (Vec::new(), Some(e)),
         },

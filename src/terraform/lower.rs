@@ -74,7 +74,7 @@ pub fn parse_error(text: &str, e: &hcl_edit::parser::Error) -> ParseError {
 
 /// What a resource type lowers to.
 #[derive(Clone, Copy, Debug)]
-enum Shape {
+pub(super) enum Shape {
     /// `azurerm_federated_identity_credential`.
     UamiCredential,
     /// `azuread_application_federated_identity_credential`.
@@ -89,7 +89,7 @@ enum Shape {
 }
 
 impl Shape {
-    fn of(ty: &str) -> Option<Shape> {
+    pub(super) fn of(ty: &str) -> Option<Shape> {
         let k8s = ty.strip_suffix("_v1").unwrap_or(ty);
         Some(match (ty, k8s) {
             ("azurerm_federated_identity_credential", _) => Shape::UamiCredential,
@@ -179,13 +179,13 @@ struct Lowerer<'a> {
 }
 
 /// Provider attribute names → the export's, per shape.
-const CREDENTIAL_FIELDS: &[(&str, &str)] = &[
+pub(super) const CREDENTIAL_FIELDS: &[(&str, &str)] = &[
     ("name", "name"),
     ("issuer", "issuer"),
     ("subject", "subject"),
     ("audience", "audiences"),
 ];
-const APP_CREDENTIAL_FIELDS: &[(&str, &str)] = &[
+pub(super) const APP_CREDENTIAL_FIELDS: &[(&str, &str)] = &[
     ("display_name", "name"),
     ("issuer", "issuer"),
     ("subject", "subject"),

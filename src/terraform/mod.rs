@@ -19,6 +19,7 @@
 
 pub mod eval;
 pub mod lower;
+pub mod plan;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
