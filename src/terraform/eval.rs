@@ -410,11 +410,17 @@ mod tests {
     fn templates_and_functions() {
         let ns = ("ns", Value::from("orders"));
         assert_eq!(
-            eval(r#""system:serviceaccount:${ns}:api""#, &[ns.clone()]),
+            eval(
+                r#""system:serviceaccount:${ns}:api""#,
+                std::slice::from_ref(&ns)
+            ),
             Some(Value::from("system:serviceaccount:orders:api"))
         );
         assert_eq!(
-            eval(r#"format("%s-%s", upper(ns), 2)"#, &[ns.clone()]),
+            eval(
+                r#"format("%s-%s", upper(ns), 2)"#,
+                std::slice::from_ref(&ns)
+            ),
             Some(Value::from("ORDERS-2"))
         );
         assert_eq!(

@@ -72,17 +72,26 @@ pub struct Module {
     pub calls: hcl::Map<String, Value>,
 }
 
+/// `name = expression` pairs: variable defaults, tfvars, locals, outputs, module inputs.
+type Assignments = Vec<(String, hcl_edit::expr::Expression)>;
+
+/// A local module call: its name, its `source` and its inputs.
+struct Call {
+    name: String,
+    source: String,
+    inputs: Assignments,
+}
+
 /// What the context of a module is made of, parsed once from its files.
 #[derive(Default)]
 struct Sources {
-    defaults: Vec<(String, hcl_edit::expr::Expression)>,
+    defaults: Assignments,
     /// Variables given values by `terraform.tfvars` and `*.auto.tfvars`, in precedence order.
-    tfvars: Vec<(String, hcl_edit::expr::Expression)>,
-    locals: Vec<(String, hcl_edit::expr::Expression)>,
+    tfvars: Assignments,
+    locals: Assignments,
     resources: Vec<(String, String, Body)>,
-    outputs: Vec<(String, hcl_edit::expr::Expression)>,
-    /// Local module calls: (name, source path, inputs).
-    calls: Vec<(String, String, Vec<(String, hcl_edit::expr::Expression)>)>,
+    outputs: Assignments,
+    calls: Vec<Call>,
 }
 
 impl Sources {
@@ -132,9 +141,11 @@ impl Sources {
                                 .into_iter()
                                 .filter(|(k, _)| !META_ARGUMENTS.contains(&k.as_str()))
                                 .collect();
-                            sources
-                                .calls
-                                .push((name.as_str().to_string(), source, inputs));
+                            sources.calls.push(Call {
+                                name: name.as_str().to_string(),
+                                source,
+                                inputs,
+                            });
                         }
                     }
                     _ => {}
@@ -165,7 +176,7 @@ const META_ARGUMENTS: &[&str] = &[
     "depends_on",
 ];
 
-fn attributes(body: &Body) -> Vec<(String, hcl_edit::expr::Expression)> {
+fn attributes(body: &Body) -> Assignments {
     body.iter()
         .filter_map(Structure::as_attribute)
         .map(|a| (a.key.as_str().to_string(), a.value.clone()))
@@ -356,7 +367,7 @@ impl Dir {
         let children = sources
             .calls
             .iter()
-            .map(|(name, source, _)| (name.clone(), normalize(&dir.join(source))))
+            .map(|call| (call.name.clone(), normalize(&dir.join(&call.source))))
             .collect();
         Dir {
             display,
@@ -475,17 +486,18 @@ fn instantiate(
     let ctx = bare.context();
     let qualifier = bare.qualifier();
     let mut calls = hcl::Map::new();
-    for ((name, _, call_inputs), (_, child)) in parsed.sources.calls.iter().zip(&parsed.children) {
+    for (call, (_, child)) in parsed.sources.calls.iter().zip(&parsed.children) {
         if stack.contains(child) || stack.len() >= MAX_MODULE_DEPTH {
             continue;
         }
-        let values: Vec<(String, Option<Value>)> = call_inputs
+        let values: Vec<(String, Option<Value>)> = call
+            .inputs
             .iter()
             .map(|(k, e)| (k.clone(), eval::evaluate_or_reference(e, &ctx, &qualifier)))
             .collect();
-        let child_prefix = format!("{prefix}module.{name}.");
+        let child_prefix = format!("{prefix}module.{}.", call.name);
         let outputs = instantiate(dirs, child, root, child_prefix, Some(&values), stack, out);
-        calls.insert(name.clone(), outputs);
+        calls.insert(call.name.clone(), outputs);
     }
     stack.pop();
     let module = Module::instance(root.to_string(), prefix, &parsed.sources, inputs, calls);
