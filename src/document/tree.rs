@@ -59,8 +59,8 @@ pub enum Typed {
     Bool(bool),
     Int(i64),
     Float(f64),
-    /// Not decided by the files: an ARM-style expression of a front-end (a Terraform `var.x` with
-    /// no value, a reference to an attribute known only after apply). The scalar's text is the
+    /// Not decided by the files: an expression a front-end could not evaluate (a Terraform
+    /// `var.x` with no value, a reference to an attribute known only after apply). The scalar's text is the
     /// expression's source, for messages; no rule reads it as a literal, because [`Node::text`],
     /// [`Node::as_str`] and the other accessors give nothing for it.
     Unknown,

@@ -330,6 +330,11 @@ pub fn evaluate(expr: &hcl_edit::expr::Expression, ctx: &Context<'_>) -> Option<
 /// keeps it, and anything computed from it is unknown.
 const REFERENCE: &str = "\u{0}reference:";
 
+/// The value that stands for a reference to this (qualified) address.
+pub fn reference_value(address: &str) -> Value {
+    Value::from(format!("{REFERENCE}{address}"))
+}
+
 /// The address a reference value stands for.
 pub fn as_reference(value: &Value) -> Option<&str> {
     value.as_str()?.strip_prefix(REFERENCE)

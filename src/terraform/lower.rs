@@ -36,17 +36,18 @@ pub fn lower(text: &str, instances: &[Module]) -> Result<Vec<Node>, ParseError> 
         let base = module.context();
         let qualifier = module.qualifier();
         for block in body.iter().filter_map(Structure::as_block) {
-            let (Some(ty), Some(name)) = (block.labels.first(), block.labels.get(1)) else {
-                continue;
-            };
-            if block.ident.as_str() != "resource" || block.labels.len() != 2 {
-                continue;
-            }
-            let Some(shape) = Shape::of(ty.as_str()) else {
-                continue;
+            let (shape, kind, name) = match (block.ident.as_str(), block.labels.as_slice()) {
+                ("resource", [ty, name]) => match Shape::of(ty.as_str()) {
+                    Some(shape) => (shape, ty.as_str(), name),
+                    None => continue,
+                },
+                ("module", [name]) if is_cluster_module(&block.body) => {
+                    (Shape::ClusterModule, "module", name)
+                }
+                _ => continue,
             };
             let header = span_of(block.ident.span()).to(label_span(name));
-            let address = format!("{}{}.{}", module.prefix, ty.as_str(), name.as_str());
+            let address = format!("{}{kind}.{}", module.prefix, name.as_str());
             for (address, ctx) in instances_of(block, &address, &base) {
                 let lowerer = Lowerer {
                     text,
@@ -61,6 +62,20 @@ pub fn lower(text: &str, instances: &[Module]) -> Result<Vec<Node>, ParseError> 
         }
     }
     Ok(docs)
+}
+
+/// A call of a registry or remote module that sets the AKS switches (the `Azure/aks/azurerm`
+/// module and its like take `oidc_issuer_enabled` and `workload_identity_enabled` as inputs):
+/// read as the cluster it creates, whose `oidc_issuer_url` output is its issuer.
+pub(super) fn is_cluster_module(body: &Body) -> bool {
+    let remote = body
+        .get_attribute("source")
+        .and_then(|s| s.value.as_str())
+        .is_some_and(|s| !super::is_local_source(s));
+    remote
+        && ["oidc_issuer_enabled", "workload_identity_enabled"]
+            .iter()
+            .any(|k| body.has_attribute(k))
 }
 
 /// A syntax error of a Terraform file, at its position.
@@ -82,6 +97,8 @@ pub(super) enum Shape {
     UamiIdentity,
     Application,
     Cluster,
+    /// A registry module's call with the AKS switches as inputs (see [`is_cluster_module`]).
+    ClusterModule,
     /// A Kubernetes provider resource: (apiVersion, kind).
     Kubernetes(&'static str, &'static str),
     /// `kubernetes_manifest`: the object is its `manifest` attribute.
@@ -229,7 +246,8 @@ impl Lowerer<'_> {
                 entries.push(self.synthetic("appId", app_id));
                 self.map(entries, self.header)
             }
-            Shape::Cluster => self.cluster(body),
+            Shape::Cluster => self.cluster(body, false),
+            Shape::ClusterModule => self.cluster(body, true),
             Shape::Kubernetes(api_version, kind) => {
                 let mut entries = vec![
                     self.synthetic("apiVersion", self.str(api_version)),
@@ -304,50 +322,62 @@ impl Lowerer<'_> {
         self.map(entries, self.header)
     }
 
-    /// An AKS cluster as `az aks show` prints it. An attribute the file leaves out keeps its
-    /// provider default, `false` for both switches, so the profile is left out as an export of
-    /// such a cluster leaves it out.
-    fn cluster(&self, body: &Body) -> Node {
+    /// An AKS cluster as `az aks show` prints it. A switch the resource leaves out keeps the
+    /// provider's default, `false`, so its profile is left out as an export of such a cluster
+    /// leaves it out. A registry module's call (`module "aks" { source = "Azure/aks/azurerm" }`)
+    /// takes the same inputs; a switch it leaves out has the module's default, which is not in
+    /// the scanned files: unknown.
+    fn cluster(&self, body: &Body, module_call: bool) -> Node {
         let mut entries = vec![self.synthetic("type", self.str(CLUSTER_TYPE))];
-        entries.extend(self.attrs(body, &[("name", "name"), ("location", "location")]));
-        if let Some(attr) = body.get_attribute("oidc_issuer_enabled") {
-            let span = span_of(attr.span());
-            let issuer = self.symbolic(self.attribute("oidc_issuer_url"), span);
-            let profile = self.map(
-                vec![
+        let names: &[(&str, &str)] = if module_call {
+            &[
+                ("cluster_name", "name"),
+                ("name", "name"),
+                ("location", "location"),
+            ]
+        } else {
+            &[("name", "name"), ("location", "location")]
+        };
+        entries.extend(self.attrs(body, names));
+        let switch = |attr: &str| -> Option<(Entry, Span)> {
+            match body.get_attribute(attr) {
+                Some(a) => Some((
                     Entry {
-                        key: self.key("enabled", span_of(attr.key.span())),
-                        value: self.value(&attr.value),
+                        key: self.key("enabled", span_of(a.key.span())),
+                        value: self.value(&a.value),
                     },
-                    self.synthetic("issuerUrl", issuer),
-                ],
-                span,
-            );
+                    span_of(a.span()),
+                )),
+                None if module_call => Some((
+                    self.synthetic(
+                        "enabled",
+                        self.unknown(format!("the module's default `{attr}`"), self.header),
+                    ),
+                    self.header,
+                )),
+                None => None,
+            }
+        };
+        if let Some((enabled, span)) = switch("oidc_issuer_enabled") {
+            let issuer = self.symbolic(self.attribute("oidc_issuer_url"), span);
+            let profile = self.map(vec![enabled, self.synthetic("issuerUrl", issuer)], span);
             entries.push(Entry {
-                key: self.key("oidcIssuerProfile", span_of(attr.key.span())),
+                key: self.key("oidcIssuerProfile", span),
                 value: profile,
             });
         }
-        if let Some(attr) = body.get_attribute("workload_identity_enabled") {
-            let span = span_of(attr.span());
-            let key = self.key("enabled", span_of(attr.key.span()));
-            let enabled = self.map(
+        if let Some((enabled, span)) = switch("workload_identity_enabled") {
+            let wi = self.map(vec![enabled], span);
+            let profile = self.map(
                 vec![Entry {
-                    key,
-                    value: self.value(&attr.value),
-                }],
-                span,
-            );
-            let wi = self.map(
-                vec![Entry {
-                    key: self.key("workloadIdentity", span_of(attr.key.span())),
-                    value: enabled,
+                    key: self.key("workloadIdentity", span),
+                    value: wi,
                 }],
                 span,
             );
             entries.push(Entry {
-                key: self.key("securityProfile", span_of(attr.key.span())),
-                value: wi,
+                key: self.key("securityProfile", span),
+                value: profile,
             });
         }
         self.map(entries, self.header)

@@ -92,6 +92,8 @@ struct Sources {
     resources: Vec<(String, String, Body)>,
     outputs: Assignments,
     calls: Vec<Call>,
+    /// Registry module calls that create an AKS cluster (see `lower::is_cluster_module`).
+    cluster_modules: Vec<String>,
 }
 
 impl Sources {
@@ -130,6 +132,9 @@ impl Sources {
                             name.as_str().to_string(),
                             block.body.clone(),
                         ));
+                    }
+                    ("module", [name]) if lower::is_cluster_module(&block.body) => {
+                        sources.cluster_modules.push(name.as_str().to_string());
                     }
                     ("module", [name]) => {
                         let source = block
@@ -184,7 +189,7 @@ fn attributes(body: &Body) -> Assignments {
 }
 
 /// `./…` and `../…`: a module in the repository (registry, git and URL sources are not read).
-fn is_local_source(source: &str) -> bool {
+pub(crate) fn is_local_source(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../")
 }
 
@@ -216,6 +221,15 @@ impl Module {
             calls,
             ..Module::default()
         };
+        // A cluster module's issuer output is the cluster's issuer, as the lowering names it.
+        for name in &sources.cluster_modules {
+            let issuer = format!("{}module.{name}.oidc_issuer_url", module.qualifier());
+            let outputs = hcl::Map::from_iter([(
+                "oidc_issuer_url".to_string(),
+                eval::reference_value(&issuer),
+            )]);
+            module.calls.insert(name.clone(), Value::Object(outputs));
+        }
         let ctx = module.context();
         for (name, default) in &sources.defaults {
             if let Some(value) = eval::evaluate(default, &ctx) {
@@ -358,7 +372,7 @@ struct Dir {
     display: String,
     sources: Sources,
     /// The directories of its local module calls, in the order of `sources.calls`.
-    children: Vec<(String, PathBuf)>,
+    children: Vec<PathBuf>,
 }
 
 impl Dir {
@@ -367,7 +381,7 @@ impl Dir {
         let children = sources
             .calls
             .iter()
-            .map(|call| (call.name.clone(), normalize(&dir.join(&call.source))))
+            .map(|call| normalize(&dir.join(&call.source)))
             .collect();
         Dir {
             display,
@@ -409,7 +423,6 @@ impl Modules {
                 missing.extend(
                     d.children
                         .iter()
-                        .map(|(_, c)| c)
                         .filter(|c| !dirs.contains_key(*c))
                         .cloned(),
                 );
@@ -423,10 +436,8 @@ impl Modules {
                 dirs.insert(dir, parsed);
             }
         }
-        let called: std::collections::HashSet<&PathBuf> = dirs
-            .values()
-            .flat_map(|d| d.children.iter().map(|(_, c)| c))
-            .collect();
+        let called: std::collections::HashSet<&PathBuf> =
+            dirs.values().flat_map(|d| d.children.iter()).collect();
         let mut by_dir: HashMap<PathBuf, Vec<Module>> = HashMap::new();
         let mut roots: Vec<&PathBuf> = dirs.keys().filter(|d| !called.contains(d)).collect();
         roots.sort();
@@ -486,7 +497,7 @@ fn instantiate(
     let ctx = bare.context();
     let qualifier = bare.qualifier();
     let mut calls = hcl::Map::new();
-    for (call, (_, child)) in parsed.sources.calls.iter().zip(&parsed.children) {
+    for (call, child) in parsed.sources.calls.iter().zip(&parsed.children) {
         if stack.contains(child) || stack.len() >= MAX_MODULE_DEPTH {
             continue;
         }

@@ -221,7 +221,7 @@ impl<'a> Plan<'a> {
                     });
                 }
             }
-            Shape::Kubernetes(..) | Shape::Manifest => return None,
+            Shape::Kubernetes(..) | Shape::Manifest | Shape::ClusterModule => return None,
         }
         Some(map(entries, resource.span))
     }

@@ -20,7 +20,49 @@ fn check_at(dir: &str) -> (Option<i32>, String) {
 fn broken_platform_repository_reports_each_seeded_problem_on_its_hcl_line() {
     let (code, text) = check_at("examples/terraform/broken");
     assert_eq!(code, Some(1), "{text}");
-    insta::assert_snapshot!("terraform_example_broken", text);
+    // (rule, primary position): the order of the report.
+    let expected = [
+        (
+            "error[cluster-workload-identity-disabled]",
+            "infra/aks.tf:13:31",
+        ),
+        (
+            "error[subject-service-account-not-found]",
+            "infra/identity.tf:29:31",
+        ),
+        (
+            "note[subject-service-account-not-found]",
+            "infra/identity.tf:29:31",
+        ),
+        ("error[audience-count-invalid]", "infra/identity.tf:30:62"),
+        ("error[audience-count-invalid]", "infra/identity.tf:30:62"),
+        (
+            "error[wi-label-on-workload-metadata]",
+            "infra/kubernetes.tf:16:7",
+        ),
+    ];
+    let lines: Vec<&str> = text.lines().collect();
+    let found: Vec<(&str, &str)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.starts_with("error[") || l.starts_with("note[") || l.starts_with("warning[")
+        })
+        .map(|(i, l)| {
+            let rule = &l[..l.find(']').map_or(l.len(), |e| e + 1)];
+            let at = lines
+                .get(i + 1)
+                .and_then(|n| n.split("╭▸ ").nth(1))
+                .unwrap_or("");
+            (rule, at)
+        })
+        .collect();
+    assert_eq!(found, expected, "{text}");
+    // The other side of each join, in the YAML.
+    for related in ["k8s/workers.yaml:22:9", "k8s/workers.yaml:4:9"] {
+        assert!(text.contains(related), "{related}\n{text}");
+    }
+    assert!(text.ends_with("5 errors, 0 warnings, 1 note in 4 files (3 skipped); --verbose lists the skipped files\n"), "{text}");
 }
 
 #[test]
