@@ -50,6 +50,9 @@ pub struct ScanConfig {
     /// Files up to this many bytes in all are held whole until the end of the scan, rather than
     /// read again to place the findings of rules that join files (see [`scan_candidates`]).
     pub hold: u64,
+    /// `--var-file`: tfvars files that give the root module in their directory its variables'
+    /// values, after `terraform.tfvars` and `*.auto.tfvars`.
+    pub var_files: Vec<String>,
     /// The report will not be rendered as text: the excerpts a text report shows (see
     /// [`finding::Excerpt`]) need not be cut.
     pub no_excerpts: bool,
@@ -162,7 +165,7 @@ pub fn scan_candidates(
     let progress = Progress::new(config.progress, candidates.len());
     let hold = AtomicU64::new(config.hold);
     // Terraform modules are evaluated per directory before their files are read one by one.
-    let modules = Modules::prepare(candidates, config.max_file_size);
+    let modules = Modules::prepare(candidates, config.max_file_size, &config.var_files);
     let checked: Vec<Checked> = candidates
         .par_iter()
         .enumerate()

@@ -129,6 +129,7 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         progress: std::io::stderr().is_terminal(),
         no_excerpts: args.format != Format::Text,
         hold: app::HOLD_BYTES,
+        var_files: args.var_files.clone(),
         config,
     };
     // The process exits right after reporting: freeing every finding first would only cost

@@ -97,7 +97,8 @@ struct Sources {
 }
 
 impl Sources {
-    fn parse(files: &[(String, String)]) -> Sources {
+    /// `var_files`: the `--var-file` files among `files`, in the order given.
+    fn parse(files: &[(String, String)], var_files: &[PathBuf]) -> Sources {
         let mut sources = Sources::default();
         let mut tfvars: Vec<(&str, Body)> = Vec::new();
         for (name, text) in files {
@@ -157,13 +158,22 @@ impl Sources {
                 }
             }
         }
-        // terraform.tfvars first, then *.auto.tfvars in lexical order: later ones win. Other
-        // tfvars files apply only when named with `-var-file`.
-        tfvars.retain(|(name, _)| {
+        // terraform.tfvars first, then *.auto.tfvars in lexical order, then the `-var-file`
+        // files in the order given: later ones win. Other tfvars files do not apply.
+        let rank = |name: &str| {
             let file = file_name(name);
-            file == "terraform.tfvars" || file.ends_with(".auto.tfvars")
-        });
-        tfvars.sort_by_key(|(name, _)| (file_name(name) != "terraform.tfvars", file_name(name)));
+            let given = var_files
+                .iter()
+                .position(|v| *v == normalize(Path::new(name)));
+            match given {
+                Some(i) => Some((2, i, file.to_string())),
+                None if file == "terraform.tfvars" => Some((0, 0, String::new())),
+                None if file.ends_with(".auto.tfvars") => Some((1, 0, file.to_string())),
+                None => None,
+            }
+        };
+        tfvars.retain(|(name, _)| rank(name).is_some());
+        tfvars.sort_by_key(|(name, _)| rank(name));
         for (_, body) in &tfvars {
             sources.tfvars.extend(attributes(body));
         }
@@ -199,7 +209,7 @@ impl Module {
         Module::instance(
             dir,
             String::new(),
-            &Sources::parse(files),
+            &Sources::parse(files, &[]),
             None,
             hcl::Map::new(),
         )
@@ -376,8 +386,23 @@ struct Dir {
 }
 
 impl Dir {
-    fn read(dir: &Path, display: String, max_size: u64) -> Dir {
-        let sources = Sources::parse(&read_module_files(dir, max_size));
+    fn read(dir: &Path, display: String, max_size: u64, var_files: &[PathBuf]) -> Dir {
+        let mut files = read_module_files(dir, max_size);
+        // A `--var-file` with another extension (`prod.tfvars.json` is not read) or elsewhere.
+        for extra in var_files
+            .iter()
+            .filter(|v| v.parent() == Some(&normalize(dir)))
+        {
+            let display = extra.display().to_string();
+            if !files
+                .iter()
+                .any(|(name, _)| normalize(Path::new(name)) == *extra)
+                && let Some(text) = read_text(extra, max_size)
+            {
+                files.push((display, text));
+            }
+        }
+        let sources = Sources::parse(&files, var_files);
         let children = sources
             .calls
             .iter()
@@ -395,7 +420,8 @@ impl Modules {
     /// The instances of each directory that holds a Terraform candidate, from every `.tf` and
     /// `.tfvars` file in it (a module is its whole directory, even when only one file of it was
     /// named) and from the local modules it calls, read in parallel.
-    pub fn prepare(candidates: &[Candidate], max_size: u64) -> Modules {
+    pub fn prepare(candidates: &[Candidate], max_size: u64, var_files: &[String]) -> Modules {
+        let var_files: Vec<PathBuf> = var_files.iter().map(|v| normalize(Path::new(v))).collect();
         let mut displays: HashMap<PathBuf, String> = HashMap::new();
         for c in candidates {
             if let Origin::File(path) = &c.origin
@@ -412,7 +438,10 @@ impl Modules {
         }
         let mut dirs: HashMap<PathBuf, Dir> = displays
             .into_par_iter()
-            .map(|(dir, display)| (normalize(&dir), Dir::read(&dir, display, max_size)))
+            .map(|(dir, display)| {
+                let parsed = Dir::read(&dir, display, max_size, &var_files);
+                (normalize(&dir), parsed)
+            })
             .collect();
         // Local modules outside the scanned paths are read too, for the outputs their callers
         // use (their own files are not checked: they were not asked for).
@@ -432,7 +461,7 @@ impl Modules {
             }
             for dir in missing.drain(..) {
                 let display = dir.display().to_string();
-                let parsed = Dir::read(&dir, display, max_size);
+                let parsed = Dir::read(&dir, display, max_size, &var_files);
                 dirs.insert(dir, parsed);
             }
         }
@@ -551,19 +580,21 @@ fn read_module_files(dir: &Path, max_size: u64) -> Vec<(String, String)> {
     paths.sort();
     paths
         .into_iter()
-        .filter_map(|path| {
-            let display = path.display().to_string();
-            let candidate = Candidate {
-                display: display.clone(),
-                origin: Origin::File(path),
-                explicit: false,
-            };
-            match load::load(&candidate, max_size) {
-                Loaded::Text(text) => Some((display, text)),
-                _ => None,
-            }
-        })
+        .filter_map(|path| Some((path.display().to_string(), read_text(&path, max_size)?)))
         .collect()
+}
+
+/// A file's text, with the same size and encoding limits as any input.
+fn read_text(path: &Path, max_size: u64) -> Option<String> {
+    let candidate = Candidate {
+        display: path.display().to_string(),
+        origin: Origin::File(path.to_path_buf()),
+        explicit: false,
+    };
+    match load::load(&candidate, max_size) {
+        Loaded::Text(text) => Some(text),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -134,7 +134,7 @@ fn joined(candidates: &[discover::Candidate]) -> BTreeSet<String> {
 
 fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
     let max = input::load::DEFAULT_MAX_FILE_SIZE;
-    let modules = wiflint::terraform::Modules::prepare(candidates, max);
+    let modules = wiflint::terraform::Modules::prepare(candidates, max, &[]);
     candidates
         .iter()
         .map(|c| match input::read_in(c, max, &modules) {

@@ -109,3 +109,46 @@ fn terraform_only_repository_is_scanned_and_accounted_for() {
         assert!(text.contains(skipped), "{skipped}\n{text}");
     }
 }
+
+/// `--var-file` gives the root module in the file's directory its values, after the defaults.
+#[test]
+fn var_file_sets_the_values_terraform_plan_would_use() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write(
+        "variables.tf",
+        "variable \"ns\" {\n  default = \"dev\"\n}\n",
+    );
+    write(
+        "main.tf",
+        "resource \"azurerm_federated_identity_credential\" \"api\" {\n  name      = \"fic-api\"\n  parent_id = azurerm_user_assigned_identity.api.id\n  issuer    = azurerm_kubernetes_cluster.aks.oidc_issuer_url\n  subject   = \"system:serviceaccount:${var.ns}:api\"\n  audience  = [\"api://AzureADTokenExchange\"]\n}\n",
+    );
+    write("prod.tfvars", "ns = \"prod\"\n");
+    write(
+        "sa.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  namespace: prod\n",
+    );
+    let run = |extra: &[&str]| {
+        let out = wiflint()
+            .args(["check", ".", "--color", "never"])
+            .args(extra)
+            .current_dir(dir.path())
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (_, text) = run(&[]);
+    assert!(
+        text.contains("trusts ServiceAccount `api` in namespace `dev`"),
+        "{text}"
+    );
+    let (code, text) = run(&["--var-file", "prod.tfvars"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.starts_with("0 errors, 0 warnings in"), "{text}");
+    assert!(!text.contains("note"), "{text}");
+}
