@@ -128,7 +128,7 @@ fn replace(args: FuncArgs) -> Result<Value, String> {
     if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
         return Err("regular-expression replace is not evaluated".into());
     }
-    Ok(Value::from(s.replace(&from, &to)))
+    checked(Value::from(s.replace(&from, &to)))
 }
 
 /// `format` with the verbs names are built with (`%s`, `%d`, `%v`, `%%`); any other verb or
@@ -152,7 +152,7 @@ fn format(args: FuncArgs) -> Result<Value, String> {
             _ => return Err(format!("format verb in `{spec}` is not evaluated")),
         }
     }
-    Ok(Value::from(out))
+    checked(Value::from(out))
 }
 
 /// The text Terraform converts a primitive to.
@@ -174,7 +174,7 @@ fn join(args: FuncArgs) -> Result<Value, String> {
             parts.push(scalar_text(item)?);
         }
     }
-    Ok(Value::from(parts.join(&sep)))
+    checked(Value::from(parts.join(&sep)))
 }
 
 fn split(args: FuncArgs) -> Result<Value, String> {
@@ -188,7 +188,7 @@ fn split(args: FuncArgs) -> Result<Value, String> {
 }
 
 fn concat(args: FuncArgs) -> Result<Value, String> {
-    Ok(Value::from(
+    checked(Value::from(
         args.iter()
             .flat_map(|a| a.as_array().cloned().unwrap_or_default())
             .collect::<Vec<_>>(),
@@ -202,7 +202,7 @@ fn merge(args: FuncArgs) -> Result<Value, String> {
             out.insert(k.clone(), v.clone());
         }
     }
-    Ok(Value::Object(out))
+    checked(Value::Object(out))
 }
 
 fn coalesce(args: FuncArgs) -> Result<Value, String> {
@@ -317,9 +317,72 @@ fn lookup(args: FuncArgs) -> Result<Value, String> {
         .ok_or_else(|| format!("no key `{key}`"))
 }
 
-/// Evaluates an `hcl-edit` expression; `None` when the files do not decide it.
+/// The largest value kept (a variable's, a local's, a function's result): hostile input must
+/// not make evaluation grow memory without bound, and no name, subject or list of them a
+/// Workload Identity setup needs comes near it.
+pub const MAX_VALUE_BYTES: usize = 16 * 1024;
+
+/// Expressions longer than this are not evaluated (their results could be as many times larger
+/// as they have interpolations); object and array literals are lowered item by item instead.
+const MAX_SOURCE_BYTES: usize = 16 * 1024;
+
+/// Evaluates an `hcl-edit` expression; `None` when the files do not decide it, or when it is
+/// too large to evaluate safely (see [`MAX_VALUE_BYTES`]).
 pub fn evaluate(expr: &hcl_edit::expr::Expression, ctx: &Context<'_>) -> Option<Value> {
-    hcl::Expression::from(expr.clone()).evaluate(ctx).ok()
+    use hcl_edit::Span as _;
+    if expr.span().is_some_and(|r| r.len() > MAX_SOURCE_BYTES) || for_expressions(expr) > 1 {
+        return None;
+    }
+    let value = hcl::Expression::from(expr.clone()).evaluate(ctx).ok()?;
+    checked(value).ok()
+}
+
+/// How many `for` expressions an expression holds: nested ones multiply their collections'
+/// sizes, so more than one is not evaluated.
+fn for_expressions(expr: &hcl_edit::expr::Expression) -> usize {
+    use hcl_edit::visit::{Visit, visit_for_expr};
+    struct Count(usize);
+    impl Visit for Count {
+        fn visit_for_expr(&mut self, node: &hcl_edit::expr::ForExpr) {
+            self.0 += 1;
+            visit_for_expr(self, node);
+        }
+    }
+    let mut count = Count(0);
+    count.visit_expr(expr);
+    count.0
+}
+
+/// The value, if it is within [`MAX_VALUE_BYTES`] (counted roughly: text bytes, and a few for
+/// each item).
+fn checked(value: Value) -> Result<Value, String> {
+    fn size(v: &Value, left: &mut usize) -> bool {
+        let cost = match v {
+            Value::String(s) => s.len(),
+            _ => 8,
+        };
+        if cost > *left {
+            return false;
+        }
+        *left -= cost;
+        match v {
+            Value::Array(items) => items.iter().all(|i| size(i, left)),
+            Value::Object(map) => map.iter().all(|(k, i)| {
+                let fits = k.len() <= *left;
+                *left = left.saturating_sub(k.len());
+                fits && size(i, left)
+            }),
+            _ => true,
+        }
+    }
+    let mut left = MAX_VALUE_BYTES;
+    if size(&value, &mut left) {
+        Ok(value)
+    } else {
+        Err(format!(
+            "a value over {MAX_VALUE_BYTES} bytes is not evaluated"
+        ))
+    }
 }
 
 /// How a reference to a resource attribute travels through variables, locals and module

@@ -27,6 +27,10 @@ use crate::model::azure::{CLUSTER_TYPE, IDENTITY_TYPE};
 /// must not grow memory without bound.
 const MAX_INSTANCES: usize = 4096;
 
+/// Nor more than this many bytes of a resource's source, in all its instances: a large block
+/// repeated many times would be as large in the trees.
+const MAX_INSTANCE_BYTES: usize = 64 << 20;
+
 /// The documents of one `.tf` file, for each instance of its module (a local module called
 /// twice is lowered twice, with each call's inputs); a syntax error at its position.
 pub fn lower(text: &str, instances: &[Module]) -> Result<Vec<Node>, ParseError> {
@@ -138,6 +142,8 @@ fn instances_of(
     base: &Context<'static>,
 ) -> Vec<(String, Context<'static>)> {
     let single = || vec![(address.to_string(), base.clone())];
+    let size = block.span().map_or(1, |r| r.len().max(1));
+    let most = (MAX_INSTANCE_BYTES / size).clamp(1, MAX_INSTANCES);
     if let Some(for_each) = block.body.get_attribute("for_each") {
         let with = |key: Value, value: Value, label: String| {
             let mut ctx = base.clone();
@@ -150,12 +156,12 @@ fn instances_of(
         return match eval::evaluate(&for_each.value, base) {
             Some(Value::Object(map)) => map
                 .into_iter()
-                .take(MAX_INSTANCES)
+                .take(most)
                 .map(|(k, v)| with(Value::from(k.clone()), v, format!("{k:?}")))
                 .collect(),
             Some(Value::Array(set)) => set
                 .into_iter()
-                .take(MAX_INSTANCES)
+                .take(most)
                 .filter_map(|v| {
                     let text = scalar_text(&v).ok()?;
                     Some(with(v, Value::from(text.clone()), format!("{text:?}")))
@@ -166,7 +172,7 @@ fn instances_of(
     }
     if let Some(count) = block.body.get_attribute("count") {
         return match eval::evaluate(&count.value, base).and_then(|v| v.as_u64()) {
-            Some(n) => (0..n.min(MAX_INSTANCES as u64))
+            Some(n) => (0..n.min(most as u64))
                 .map(|i| {
                     let mut ctx = base.clone();
                     let mut count = hcl::Map::new();

@@ -45,6 +45,11 @@ pub fn is_tfvars(path: &str) -> bool {
 /// Local modules called deeper than this are not instantiated (a guard beside the cycle check).
 const MAX_MODULE_DEPTH: usize = 8;
 
+/// At most this many local module instances in a scan: calls that fan out at every level must
+/// not multiply the files' trees without bound. Calls past it are not followed (their outputs
+/// stay unknown).
+const MAX_MODULE_INSTANCES: usize = 256;
+
 /// The values one instance of a module's expressions can use.
 #[derive(Debug, Default)]
 pub struct Module {
@@ -470,18 +475,15 @@ impl Modules {
         let mut by_dir: HashMap<PathBuf, Vec<Module>> = HashMap::new();
         let mut roots: Vec<&PathBuf> = dirs.keys().filter(|d| !called.contains(d)).collect();
         roots.sort();
+        let mut walk = Walk {
+            dirs: &dirs,
+            stack: Vec::new(),
+            budget: MAX_MODULE_INSTANCES,
+            out: &mut by_dir,
+        };
         for root in roots {
             let display = dirs[root].display.clone();
-            let mut stack = Vec::new();
-            instantiate(
-                &dirs,
-                root,
-                &display,
-                String::new(),
-                None,
-                &mut stack,
-                &mut by_dir,
-            );
+            walk.instantiate(root, &display, String::new(), None);
         }
         Modules { by_dir }
     }
@@ -499,51 +501,66 @@ impl Modules {
     }
 }
 
-/// Builds a module instance and, first, the instances of the local modules it calls, whose
-/// outputs it reads; `stack` holds the directories being instantiated (a call back into one of
-/// them is a cycle, and is not followed).
-fn instantiate(
-    dirs: &HashMap<PathBuf, Dir>,
-    dir: &PathBuf,
-    root: &str,
-    prefix: String,
-    inputs: Option<&[(String, Option<Value>)]>,
-    stack: &mut Vec<PathBuf>,
-    out: &mut HashMap<PathBuf, Vec<Module>>,
-) -> Value {
-    let Some(parsed) = dirs.get(dir) else {
-        return Value::Object(hcl::Map::new());
-    };
-    stack.push(dir.clone());
-    // Inputs of calls are evaluated in the caller's context without the calls' outputs.
-    let bare = Module::instance(
-        root.to_string(),
-        prefix.clone(),
-        &parsed.sources,
-        inputs,
-        hcl::Map::new(),
-    );
-    let ctx = bare.context();
-    let qualifier = bare.qualifier();
-    let mut calls = hcl::Map::new();
-    for (call, child) in parsed.sources.calls.iter().zip(&parsed.children) {
-        if stack.contains(child) || stack.len() >= MAX_MODULE_DEPTH {
-            continue;
+/// The instantiation of module calls, from the roots down.
+struct Walk<'d> {
+    dirs: &'d HashMap<PathBuf, Dir>,
+    /// The directories being instantiated: a call back into one of them is a cycle, and is not
+    /// followed.
+    stack: Vec<PathBuf>,
+    /// Local module instances left (see [`MAX_MODULE_INSTANCES`]).
+    budget: usize,
+    out: &'d mut HashMap<PathBuf, Vec<Module>>,
+}
+
+impl Walk<'_> {
+    /// Builds a module instance and, first, the instances of the local modules it calls, whose
+    /// outputs it reads; returns its own outputs.
+    fn instantiate(
+        &mut self,
+        dir: &PathBuf,
+        root: &str,
+        prefix: String,
+        inputs: Option<&[(String, Option<Value>)]>,
+    ) -> Value {
+        let dirs = self.dirs;
+        let Some(parsed) = dirs.get(dir) else {
+            return Value::Object(hcl::Map::new());
+        };
+        self.stack.push(dir.clone());
+        // Inputs of calls are evaluated in the caller's context without the calls' outputs.
+        let bare = Module::instance(
+            root.to_string(),
+            prefix.clone(),
+            &parsed.sources,
+            inputs,
+            hcl::Map::new(),
+        );
+        let ctx = bare.context();
+        let qualifier = bare.qualifier();
+        let mut calls = hcl::Map::new();
+        for (call, child) in parsed.sources.calls.iter().zip(&parsed.children) {
+            if self.stack.contains(child)
+                || self.stack.len() >= MAX_MODULE_DEPTH
+                || self.budget == 0
+            {
+                continue;
+            }
+            self.budget -= 1;
+            let values: Vec<(String, Option<Value>)> = call
+                .inputs
+                .iter()
+                .map(|(k, e)| (k.clone(), eval::evaluate_or_reference(e, &ctx, &qualifier)))
+                .collect();
+            let child_prefix = format!("{prefix}module.{}.", call.name);
+            let outputs = self.instantiate(child, root, child_prefix, Some(&values));
+            calls.insert(call.name.clone(), outputs);
         }
-        let values: Vec<(String, Option<Value>)> = call
-            .inputs
-            .iter()
-            .map(|(k, e)| (k.clone(), eval::evaluate_or_reference(e, &ctx, &qualifier)))
-            .collect();
-        let child_prefix = format!("{prefix}module.{}.", call.name);
-        let outputs = instantiate(dirs, child, root, child_prefix, Some(&values), stack, out);
-        calls.insert(call.name.clone(), outputs);
+        self.stack.pop();
+        let module = Module::instance(root.to_string(), prefix, &parsed.sources, inputs, calls);
+        let outputs = module.outputs(&parsed.sources);
+        self.out.entry(dir.clone()).or_default().push(module);
+        outputs
     }
-    stack.pop();
-    let module = Module::instance(root.to_string(), prefix, &parsed.sources, inputs, calls);
-    let outputs = module.outputs(&parsed.sources);
-    out.entry(dir.clone()).or_default().push(module);
-    outputs
 }
 
 /// A path with `.` and `..` components resolved lexically (module sources are relative paths,
