@@ -470,8 +470,12 @@ impl Modules {
                 dirs.insert(dir, parsed);
             }
         }
-        let called: std::collections::HashSet<&PathBuf> =
-            dirs.values().flat_map(|d| d.children.iter()).collect();
+        // Called by another directory: not a root (a module calling itself, or a cycle, is an
+        // error of Terraform's; its files are then lowered on their own).
+        let called: std::collections::HashSet<&PathBuf> = dirs
+            .iter()
+            .flat_map(|(d, parsed)| parsed.children.iter().filter(move |c| *c != d))
+            .collect();
         let mut by_dir: HashMap<PathBuf, Vec<Module>> = HashMap::new();
         let mut roots: Vec<&PathBuf> = dirs.keys().filter(|d| !called.contains(d)).collect();
         roots.sort();

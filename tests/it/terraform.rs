@@ -152,3 +152,28 @@ fn var_file_sets_the_values_terraform_plan_would_use() {
     assert!(text.starts_with("0 errors, 0 warnings in"), "{text}");
     assert!(!text.contains("note"), "{text}");
 }
+
+/// Locals that double at every step, replacements that square, and a module that calls itself:
+/// evaluation stays bounded and the values are unknown, not errors.
+#[test]
+fn hostile_terraform_stays_bounded() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut text = String::from("locals {\n  l0 = \"aaaaaaaaaaaaaaaa\"\n  r0 = \"ab\"\n");
+    for i in 1..48 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "  l{i} = \"${{local.l{p}}}${{local.l{p}}}\"\n  r{i} = replace(local.r{p}, \"a\", local.r{p})\n"
+        ));
+    }
+    text.push_str("}\n\nmodule \"again\" {\n  source = \"./\"\n}\n\n");
+    text.push_str("resource \"azurerm_federated_identity_credential\" \"x\" {\n  name     = local.l47\n  issuer   = \"https://issuer.example.com/\"\n  subject  = local.r47\n  audience = [\"api://AzureADTokenExchange\"]\n}\n");
+    std::fs::write(dir.path().join("main.tf"), text).unwrap_or_else(|e| panic!("{e}"));
+    let out = wiflint()
+        .args(["check", ".", "--color", "never"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("note[value-not-decided]"), "{text}");
+}
