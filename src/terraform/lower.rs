@@ -10,7 +10,8 @@
 //! Values are evaluated with the module's context ([`super::Module`]). What the files do not
 //! decide is a [`Typed::Unknown`] scalar whose text is the expression's source; a reference to
 //! another resource's attribute (`azurerm_user_assigned_identity.api.client_id`) is such a value
-//! too, with the resource's address as its text, which is what joins by reference use.
+//! too, with [`Style::Reference`] and the attribute's qualified address as its text
+//! ([`Module::qualifier`]), which is what joins by reference use.
 
 use hcl::Value;
 use hcl::eval::Context;
