@@ -21,6 +21,7 @@ use crate::model::{FileId, Model};
 use crate::rules::registry::Registry;
 use crate::rules::{self, Ctx, Options, Reach, Rule};
 use crate::suppress::{Applied, Suppressions};
+use crate::terraform::Modules;
 
 /// The CLI's [`ScanConfig::hold`]: files held whole cost about four times their size, so this
 /// is some 16 MiB, and a repository of a couple of thousand manifests is parsed once, while a
@@ -54,6 +55,9 @@ pub struct ScanConfig {
     /// Files up to this many bytes in all are held whole until the end of the scan, rather than
     /// read again to place the findings of rules that join files (see [`scan_candidates`]).
     pub hold: u64,
+    /// `--var-file`: tfvars files that give the root module in their directory its variables'
+    /// values, after `terraform.tfvars` and `*.auto.tfvars`.
+    pub var_files: Vec<String>,
     /// The report will not be rendered as text: the excerpts a text report shows (see
     /// [`finding::Excerpt`]) need not be cut.
     pub no_excerpts: bool,
@@ -98,7 +102,9 @@ impl Report {
 pub enum ScanError {
     #[error("{0}")]
     Config(#[from] ConfigError),
-    #[error("no inputs found in {0}: give files or directories that contain YAML or JSON")]
+    #[error(
+        "no inputs found in {0}: give files or directories that contain YAML, JSON or Terraform"
+    )]
     NoInputs(String),
     #[error("unknown rule id `{id}` in {flag}{hint}")]
     UnknownRule {
@@ -179,11 +185,13 @@ pub fn scan_candidates(
         rules.iter().partition(|r| r.reach == Reach::File);
     let progress = Progress::new(config.progress, candidates.len());
     let hold = AtomicU64::new(config.hold);
+    // Terraform modules are evaluated per directory before their files are read one by one.
+    let modules = Modules::prepare(candidates, config.max_file_size, &config.var_files);
     let checked: Vec<Checked> = candidates
         .par_iter()
         .enumerate()
         .map(|(id, candidate)| {
-            let checked = match input::read(candidate, config.max_file_size) {
+            let checked = match input::read_in(candidate, config.max_file_size, &modules) {
                 Outcome::Read(file) => match input::skip_reason(&file) {
                     Some(reason) => Checked::Skipped(reason),
                     None => Checked::Read(Box::new(check_file(
@@ -245,10 +253,14 @@ pub fn scan_candidates(
         if file.unrecognized_only {
             // Files with nothing wiflint knows, found by walking, are skipped rather than
             // "checked".
+            let reason = if file.facts.syntax == Syntax::Terraform {
+                "Terraform file with no resource wiflint reads (its variables, locals and values are read as its module's context)"
+            } else {
+                "not a recognized input (no Kubernetes object, Azure export or Vault dump)"
+            };
             report.skipped.push(Skipped {
                 path: path.clone(),
-                reason: "not a recognized input (no Kubernetes object, Azure export or Vault dump)"
-                    .into(),
+                reason: reason.into(),
             });
         } else {
             report.checked += 1;
@@ -310,7 +322,7 @@ pub fn scan_candidates(
         }
         let again = match kept.get(id)?.as_ref()? {
             Kept::Held => return facts.get(id).map(Opened::Held),
-            Kept::Again(again) => again.reopen(&candidates[id], config.max_file_size),
+            Kept::Again(again) => again.reopen(&candidates[id], config.max_file_size, &modules),
         };
         if again.is_none()
             && let Ok(mut changed) = changed.lock()
@@ -451,8 +463,13 @@ impl Again {
     }
 
     /// The file parsed again, if it still has the text it had.
-    fn reopen(&self, candidate: &discover::Candidate, max_size: u64) -> Option<InputFile> {
-        match input::read(candidate, max_size) {
+    fn reopen(
+        &self,
+        candidate: &discover::Candidate,
+        max_size: u64,
+        modules: &Modules,
+    ) -> Option<InputFile> {
+        match input::read_in(candidate, max_size, modules) {
             Outcome::Read(mut file) if hash(&file.source.text) == self.hash => {
                 file.explicit = self.explicit;
                 Some(file)
@@ -639,10 +656,11 @@ mod tests {
             panic!("not read");
         };
         let kept = Again::new(&file);
-        assert!(kept.reopen(&candidate, max).is_some());
+        let modules = Modules::default();
+        assert!(kept.reopen(&candidate, max, &modules).is_some());
         write("kind: ServiceAccount\nmetadata: {}\n");
-        assert!(kept.reopen(&candidate, max).is_none());
+        assert!(kept.reopen(&candidate, max, &modules).is_none());
         std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
-        assert!(kept.reopen(&candidate, max).is_none());
+        assert!(kept.reopen(&candidate, max, &modules).is_none());
     }
 }

@@ -126,6 +126,10 @@ pub struct CheckArgs {
     /// Largest file read, in bytes [default: 16 MiB, or the config's].
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
+    /// Terraform variable values for the root module in this file's directory, as `terraform
+    /// plan -var-file` gives them (after terraform.tfvars and *.auto.tfvars; repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<String>,
     /// Read this config file instead of looking for wiflint.toml upward from the first path.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<String>,

@@ -827,7 +827,7 @@ fn shape(node: &Node) -> &'static str {
             Typed::Int(_) => "an integer",
             Typed::Float(_) => "a number",
             Typed::Bool(_) => "a boolean",
-            Typed::Str | Typed::Null => "a string",
+            Typed::Str | Typed::Null | Typed::Unknown => "a string",
         },
     }
 }

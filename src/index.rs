@@ -214,6 +214,9 @@ impl Index {
         for (t, template) in model.templates.iter().enumerate() {
             let ns = index.ns(template.object).to_string();
             let sa = template.service_account();
+            if template.service_account_undecided() {
+                continue;
+            }
             if template.is_patch() && sa.path.is_none() {
                 if template.is_wi() {
                     index.patched_wi_namespaces.insert(ns);

@@ -4,6 +4,8 @@
 //! `model` (typed views) → `index` (cross-file joins) → `rules` (findings as data) → `finding`
 //! resolution to spans → `suppress` / `baseline` → `render`. `config` (wiflint.toml) feeds the
 //! registry and the scan. No module reaches back up the flow; only `render` formats text.
+//! Front-ends of other formats (`terraform`) lower their files into the same span trees, see
+//! `docs/frontends.md`.
 
 pub mod app;
 pub mod baseline;
@@ -20,6 +22,7 @@ pub mod placeholder;
 pub mod render;
 pub mod rules;
 pub mod suppress;
+pub mod terraform;
 
 /// The script `wiflint vault-dump-script` prints (docs/inputs.md describes the bundle it writes).
 pub const VAULT_DUMP_SCRIPT: &str = include_str!("../scripts/vault-dump.sh");

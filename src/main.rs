@@ -218,6 +218,7 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         no_excerpts: args.format != Format::Text || args.statistics,
         hold: app::HOLD_BYTES,
         stdin_name: args.stdin_filename.clone(),
+        var_files: args.var_files.clone(),
         config,
     };
     if args.show_settings {

@@ -24,6 +24,8 @@ pub enum Syntax {
     Json,
     /// A Vault server configuration.
     Hcl,
+    /// Terraform (`.tf`, `.tfvars`), lowered by the `terraform` front-end.
+    Terraform,
 }
 
 /// One input file's text with a line index. Line and column are computed only when rendering.

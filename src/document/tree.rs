@@ -44,6 +44,10 @@ pub enum Style {
     Block,
     /// A JSON literal: its type is its syntax.
     Json,
+    /// An unknown value that is a reference to an attribute of a resource the files declare
+    /// (`azurerm_kubernetes_cluster.aks.oidc_issuer_url`): known only once deployed, but decided
+    /// by the files, so it is joined by its text rather than reported as undecided.
+    Reference,
 }
 
 /// The type a Kubernetes API server would give the scalar.
@@ -55,6 +59,11 @@ pub enum Typed {
     Bool(bool),
     Int(i64),
     Float(f64),
+    /// Not decided by the files: an expression a front-end could not evaluate (a Terraform
+    /// `var.x` with no value, a reference to an attribute known only after apply). The scalar's text is the
+    /// expression's source, for messages; no rule reads it as a literal, because [`Node::text`],
+    /// [`Node::as_str`] and the other accessors give nothing for it.
+    Unknown,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -165,9 +174,23 @@ impl Node {
         }
     }
 
-    /// The text of any scalar, whatever its type (`true`, `3600`, `"x"` all give their text).
+    /// The text of any scalar, whatever its type (`true`, `3600`, `"x"` all give their text);
+    /// nothing for an unknown value.
     pub fn text(&self) -> Option<&str> {
-        self.as_scalar().map(|s| s.text.as_str())
+        self.as_scalar()
+            .filter(|s| s.typed != Typed::Unknown)
+            .map(|s| s.text.as_str())
+    }
+
+    /// The source of a value the files do not decide (see [`Typed::Unknown`]).
+    pub fn expression(&self) -> Option<&str> {
+        self.as_scalar()
+            .filter(|s| s.typed == Typed::Unknown)
+            .map(|s| s.text.as_str())
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        self.expression().is_some()
     }
 
     pub fn is_null(&self) -> bool {

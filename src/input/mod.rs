@@ -4,6 +4,7 @@ pub mod discover;
 pub mod load;
 
 use crate::document::{self, Node, ParseError, Source, Span, Syntax};
+use crate::terraform::{self, Module, Modules};
 use discover::Candidate;
 use load::Loaded;
 
@@ -40,6 +41,11 @@ pub enum Outcome {
 }
 
 pub fn read(candidate: &Candidate, max_size: u64) -> Outcome {
+    read_in(candidate, max_size, &Modules::default())
+}
+
+/// [`read`], with the contexts of the scan's Terraform modules (see [`terraform`]).
+pub fn read_in(candidate: &Candidate, max_size: u64, modules: &Modules) -> Outcome {
     let path = candidate.display.clone();
     match load::load(candidate, max_size) {
         Loaded::Text(text) if !candidate.explicit && is_foreign_hcl(&path, &text) => {
@@ -48,7 +54,21 @@ pub fn read(candidate: &Candidate, max_size: u64) -> Outcome {
                 reason: "HCL without `api_addr`: not a Vault server configuration".into(),
             }
         }
-        Loaded::Text(text) => Outcome::Read(parse(path, text, candidate.explicit)),
+        Loaded::Text(_)
+            if !candidate.explicit && path.to_ascii_lowercase().ends_with(".tf.json") =>
+        {
+            Outcome::Skipped {
+                path,
+                reason: "Terraform JSON syntax (`.tf.json`) is not read; only `.tf` files are"
+                    .into(),
+            }
+        }
+        Loaded::Text(text) => Outcome::Read(parse_in(
+            path,
+            text,
+            candidate.explicit,
+            modules.of(candidate),
+        )),
         Loaded::Skip(reason) => Outcome::Skipped { path, reason },
         // A file found by walking that cannot be read is accounted for and the scan goes on; one
         // the user named is an I/O error of the run.
@@ -81,9 +101,41 @@ pub fn read(candidate: &Candidate, max_size: u64) -> Outcome {
 const HELM_HINT: &str = "Helm template (contains `{{ }}` and is not valid YAML): lint the rendered output instead, e.g. `helm template <chart> | wiflint check -`";
 
 pub fn parse(path: String, text: String, explicit: bool) -> InputFile {
+    parse_in(path, text, explicit, &[])
+}
+
+/// [`parse`], a Terraform file with the instances of its module (without any, the context of
+/// the file alone).
+pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]) -> InputFile {
     let syntax = sniff(&path, &text);
     let (docs, error) = match syntax {
+        Syntax::Terraform if terraform::is_tfvars(&path) => {
+            // Variable values: read into the module's context; here only checked to parse.
+            match hcl_edit::parser::parse_body(&text) {
+                Ok(_) => (Vec::new(), None),
+                Err(e) => (Vec::new(), Some(terraform::lower::parse_error(&text, &e))),
+            }
+        }
+        Syntax::Terraform => {
+            let alone;
+            let instances = if instances.is_empty() {
+                alone = [Module::from_files(
+                    String::from("."),
+                    &[(path.clone(), text.clone())],
+                )];
+                &alone[..]
+            } else {
+                instances
+            };
+            match terraform::lower::lower(&text, instances) {
+                Ok(docs) => (docs, None),
+                Err(e) => (Vec::new(), Some(e)),
+            }
+        }
         Syntax::Json => match document::json::parse(&text) {
+            Ok(node) if terraform::plan::is_plan(&node) => {
+                (terraform::plan::lower(&node, &path), None)
+            }
             Ok(node) => (vec![node], None),
             Err(e) => (Vec::new(), Some(e)),
         },
@@ -197,6 +249,9 @@ fn sniff(path: &str, text: &str) -> Syntax {
     }
     if lower.ends_with(".hcl") {
         return Syntax::Hcl;
+    }
+    if terraform::is_terraform(&lower) {
+        return Syntax::Terraform;
     }
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         return Syntax::Yaml;

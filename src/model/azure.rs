@@ -28,7 +28,8 @@ pub enum Owner {
 #[derive(Clone, Debug)]
 pub enum Field<'a> {
     Missing,
-    /// An ARM template expression (`[parameters('issuer')]`): known only at deployment.
+    /// An ARM template expression (`[parameters('issuer')]`) or a value a front-end could not
+    /// decide ([`Typed::Unknown`](crate::document::Typed::Unknown)): known only at deployment.
     Expression(At<'a>),
     Value(At<'a>),
 }
@@ -57,7 +58,9 @@ fn field<'a>(at: &At<'a>, key: &str) -> Field<'a> {
     match at.get(key) {
         None => Field::Missing,
         Some(v) if v.node.is_null() => Field::Missing,
-        Some(v) if v.node.as_str().is_some_and(is_expression) => Field::Expression(v),
+        Some(v) if v.node.is_unknown() || v.node.as_str().is_some_and(is_expression) => {
+            Field::Expression(v)
+        }
         Some(v) => Field::Value(v),
     }
 }
@@ -153,13 +156,9 @@ impl<'a> Credential<'a> {
         node.as_str().filter(|s| !is_expression(s))
     }
 
-    /// Whether the subject is an ARM expression (known only at deployment).
+    /// Whether the subject is an expression (known only at deployment).
     pub fn subject_is_expression(&self) -> bool {
-        self.props
-            .node
-            .get("subject")
-            .and_then(Node::as_str)
-            .is_some_and(is_expression)
+        matches!(self.field("subject"), Field::Expression(_))
     }
 
     /// `(namespace, service account)` of an exact Kubernetes subject.
@@ -196,6 +195,7 @@ impl<'a> Credential<'a> {
     /// The owner as messages name it.
     pub fn owner_label(&self) -> String {
         match (&self.owner_name, &self.owner) {
+            (Some(name), _) if self.app => format!("app registration `{name}`"),
             (Some(name), _) => format!("managed identity `{name}`"),
             (None, Owner::File(_)) if self.app => "the app registration of this export".into(),
             (None, _) => "the identity of this export".into(),
@@ -268,6 +268,17 @@ impl<'a> Cluster<'a> {
         self.props.get("oidcIssuerProfile")
     }
 
+    /// Whether the cluster has an issuer URL: a literal one, or one known only once the cluster
+    /// exists (a front-end's reference to the cluster's issuer attribute).
+    pub fn has_issuer(&self) -> bool {
+        self.issuer().is_some()
+            || self.oidc_profile().is_some_and(|p| {
+                ["issuerUrl", "issuerURL"]
+                    .iter()
+                    .any(|k| p.node.get(k).is_some_and(Node::is_unknown))
+            })
+    }
+
     /// `issuerUrl` (az CLI) or `issuerURL` (ARM, PowerShell), when set to a string.
     pub fn issuer(&self) -> Option<(At<'a>, &'a str)> {
         let profile = self.oidc_profile()?;
@@ -327,6 +338,14 @@ pub fn credential_props<'a>(at: &At<'a>) -> Option<At<'a>> {
     looks.then_some(props)
 }
 
+/// A resource's `id`: the literal of an export, or the symbolic id a front-end gives a resource
+/// it declares (see `docs/frontends.md`), which is unknown until deployment but names the
+/// resource all the same.
+pub fn resource_id(node: &Node) -> Option<&str> {
+    let id = node.get("id")?;
+    id.as_str().or_else(|| id.expression())
+}
+
 /// Owner and identity name from a resource id `…/userAssignedIdentities/<name>/federatedIdentityCredentials/<fic>`.
 pub fn owner_from_id(id: &str) -> Option<(String, String)> {
     let lower = id.to_ascii_lowercase();
@@ -354,7 +373,7 @@ pub fn identity<'a>(at: At<'a>) -> Identity<'a> {
     };
     let name = node.get_str("name").or_else(|| node.get_str("displayName"));
     let resource_id = (!app)
-        .then(|| node.get_str("id"))
+        .then(|| resource_id(node))
         .flatten()
         .map(str::to_ascii_lowercase);
     Identity {

@@ -126,6 +126,16 @@ impl<'a> PodTemplate<'a> {
         self.spec().and_then(|s| s.get("containers")).is_none()
     }
 
+    /// Whether `serviceAccountName` is set to a value the files do not decide (a front-end's
+    /// unknown): which ServiceAccount the pods run as is then not known at all.
+    pub fn service_account_undecided(&self) -> bool {
+        ["serviceAccountName", "serviceAccount"].iter().any(|k| {
+            self.spec()
+                .and_then(|s| s.get(k))
+                .is_some_and(Node::is_unknown)
+        })
+    }
+
     pub fn service_account(&self) -> SaRef<'a> {
         for key in ["serviceAccountName", "serviceAccount"] {
             if let Some(name) = self

@@ -197,14 +197,15 @@ impl<'a> Model<'a> {
         template: bool,
     ) {
         let node = at.node;
-        let id = node.get_str("id");
+        let id = azure::resource_id(node);
         let (owner, owner_name) = match (id.and_then(azure::owner_from_id), parent) {
             (Some((id, name)), _) => (Owner::Identity(id), Some(name)),
             (None, Some((owner, name))) => (owner, Some(name)),
             (None, None) => (Owner::File(at.file), None),
         };
-        let app = matches!(owner, Owner::File(_))
-            && (node.get("@odata.type").is_some() || id.is_some_and(k8s::is_guid));
+        // A Graph object says what it is; an export of ids alone does when it names no owner.
+        let app = node.get("@odata.type").is_some()
+            || (matches!(owner, Owner::File(_)) && id.is_some_and(k8s::is_guid));
         let copy = at.get("copy");
         self.credentials.push(Credential {
             at,

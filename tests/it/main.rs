@@ -16,6 +16,7 @@ mod rules;
 mod sarif;
 mod sarif_tools;
 mod stream;
+mod terraform;
 mod tools;
 mod vault_dump;
 mod workflow;

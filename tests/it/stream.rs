@@ -143,14 +143,14 @@ fn joined(candidates: &[discover::Candidate]) -> BTreeSet<String> {
 }
 
 fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
+    let max = input::load::DEFAULT_MAX_FILE_SIZE;
+    let modules = wiflint::terraform::Modules::prepare(candidates, max, &[]);
     candidates
         .iter()
-        .map(
-            |c| match input::read(c, input::load::DEFAULT_MAX_FILE_SIZE) {
-                Outcome::Read(f) if input::skip_reason(&f).is_none() => f,
-                _ => InputFile::empty(c.display.clone()),
-            },
-        )
+        .map(|c| match input::read_in(c, max, &modules) {
+            Outcome::Read(f) if input::skip_reason(&f).is_none() => f,
+            _ => InputFile::empty(c.display.clone()),
+        })
         .collect()
 }
 

@@ -17,7 +17,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let off = enabled
             .as_ref()
             .is_some_and(|e| e.node.as_bool() == Some(false) || e.node.is_null());
-        if !off && cluster.issuer().is_some() {
+        if !off && cluster.has_issuer() {
             continue;
         }
         let (loc, label, why) = match (&enabled, cluster.oidc_profile()) {

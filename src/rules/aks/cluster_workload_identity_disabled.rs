@@ -15,7 +15,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for cluster in &ctx.model.clusters {
         let wi = cluster.workload_identity();
         let enabled = wi.as_ref().and_then(|w| w.get("enabled"));
-        if enabled.as_ref().and_then(|e| e.node.as_bool()) == Some(true) {
+        // Not decided by the files (a Terraform variable without a value): not an error.
+        if enabled
+            .as_ref()
+            .is_some_and(|e| e.node.as_bool() == Some(true) || e.node.is_unknown())
+        {
             continue;
         }
         let (loc, why) = match (&enabled, &wi, cluster.props.get("securityProfile")) {

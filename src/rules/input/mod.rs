@@ -4,6 +4,7 @@ mod duplicate_key;
 mod plaintext_client_secret;
 mod unparseable_input;
 mod unrecognized_input;
+mod value_not_decided;
 
 use crate::rules::{NativeFn, Reach};
 
@@ -25,6 +26,11 @@ pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
     (
         "input.unrecognized-input",
         unrecognized_input::check,
+        Reach::File,
+    ),
+    (
+        "input.value-not-decided",
+        value_not_decided::check,
         Reach::File,
     ),
 ];

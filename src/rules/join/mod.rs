@@ -193,6 +193,21 @@ impl Join {
             }
         }
         let mut owners_by_client: HashMap<String, Vec<Owner>> = HashMap::new();
+        // A client id known only by reference (a Terraform identity's `client_id`) joins the
+        // ServiceAccounts that use the same reference, and only those: it may equal any literal
+        // GUID, so it anchors the identity to nothing else.
+        for identity in &ctx.model.identities {
+            let reference = identity
+                .client_id
+                .as_ref()
+                .and_then(|c| c.node.expression());
+            if let (Some(id), Some(r)) = (&identity.resource_id, reference) {
+                owners_by_client
+                    .entry(r.to_ascii_lowercase())
+                    .or_default()
+                    .push(Owner::Identity(id.clone()));
+            }
+        }
         for (owner, ids) in &anchors {
             for c in ids {
                 owners_by_client
@@ -345,10 +360,24 @@ pub(crate) fn client_id(ctx: &Ctx<'_>, sa: usize) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// What names a scanned ServiceAccount's identity: its client id when it is a GUID, or, when
+/// the client id is a front-end's reference to an identity's attribute (`azurerm_user_assigned_
+/// identity.api.client_id`), that reference, which the identity's own `clientId` repeats: a join
+/// by reference. `None` for a placeholder or an undecided value.
+pub(crate) fn identity_key(ctx: &Ctx<'_>, sa: usize) -> Option<String> {
+    let value = ctx.model.objects[sa]
+        .metadata_map("annotations")
+        .and_then(|a| a.get(WI_CLIENT_ID))?;
+    match value.expression() {
+        Some(reference) => Some(reference.to_ascii_lowercase()),
+        None => client_id(ctx, sa).filter(|c| is_guid(c)),
+    }
+}
+
 /// Whether a scanned ServiceAccount needs a credential: a Workload Identity pod runs as it, or it
 /// carries a client-id.
 pub(crate) fn needs_credential(ctx: &Ctx<'_>, sa: usize) -> bool {
-    used_by_wi_pod(ctx, sa) || client_id(ctx, sa).is_some()
+    used_by_wi_pod(ctx, sa) || client_id(ctx, sa).is_some() || identity_key(ctx, sa).is_some()
 }
 
 /// Whether a Workload Identity pod template runs as this scanned ServiceAccount.

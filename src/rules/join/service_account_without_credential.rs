@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{client_id, join, used_by_wi_pod};
+use super::{identity_key, join, used_by_wi_pod};
 use crate::document::{Part, Path};
 use crate::finding::{Finding, Severity};
 use crate::index::{UNKNOWN_NS, display_ns};
@@ -47,9 +47,13 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let ns = display_ns(key);
         let wi_pod = used_by_wi_pod(ctx, sa_index);
         // A placeholder client id is `client-id-not-guid`'s: it names no identity to look up.
-        let Some(client) = client_id(ctx, sa_index).filter(|c| is_guid(c)) else {
+        let Some(client) = identity_key(ctx, sa_index) else {
             continue;
         };
+        // A reference that reaches no scanned identity: which identity it is, is undecided.
+        if !is_guid(&client) && join.owners_of(&client).is_none() {
+            continue;
+        }
         if !wi_pod || explained.contains(&(ns, name)) || !reported.insert((key, name)) {
             continue;
         }
@@ -149,6 +153,16 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             )
             .help(help);
         let related = nearest.or(candidates.first().copied());
+        // The credential that does trust the ServiceAccount, on another identity: the other
+        // half of a client id that names the wrong identity.
+        if let Some(&c) = ctx.index.credentials_naming(key, name).first()
+            && let Some((at, _)) = creds[c].subject()
+        {
+            finding = finding.related(
+                at.loc(),
+                format!("trusted by a credential of {}", creds[c].owner_label()),
+            );
+        }
         if let Some(c) = related {
             let cred = &creds[c];
             if let Some((at, found)) = cred.subject() {

@@ -17,7 +17,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             ctx.model.objects[i]
                 .metadata_map("annotations")
                 .and_then(|a| a.get(WI_CLIENT_ID))
-                .is_some_and(|v| !value_text(v).trim().is_empty())
+                .is_some_and(|v| v.is_unknown() || !value_text(v).trim().is_empty())
         });
         // An overlay may add the client id to a base or patch it leaves out.
         let parts = pod.sa_objects.iter().all(|&i| ctx.is_part(i));

@@ -44,7 +44,7 @@ fn non_string(value: &Node, json: bool) -> Option<&'static str> {
         NodeKind::Seq(_) => Some("sequence"),
         NodeKind::Map(_) => Some("mapping"),
         NodeKind::Scalar(s) => match s.typed {
-            Typed::Str => None,
+            Typed::Str | Typed::Unknown => None,
             Typed::Bool(_) => Some("boolean"),
             Typed::Int(_) => Some("number"),
             Typed::Float(_) => Some("number"),

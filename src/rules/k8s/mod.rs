@@ -169,7 +169,8 @@ impl Pod<'_, '_> {
     /// Whether the ServiceAccount is known: the template names one, or is a complete pod (a
     /// strategic-merge patch that names none leaves it to the base).
     pub(crate) fn sa_known(&self) -> bool {
-        self.sa.path.is_some() || !self.template.is_patch()
+        (self.sa.path.is_some() || !self.template.is_patch())
+            && !self.template.service_account_undecided()
     }
 }
 

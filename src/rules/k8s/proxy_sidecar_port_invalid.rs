@@ -9,7 +9,11 @@ use crate::rules::Ctx;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for pod in pods(ctx) {
-        let Some(entry) = pod.template.annotation(WI_PROXY_PORT) else {
+        let Some(entry) = pod
+            .template
+            .annotation(WI_PROXY_PORT)
+            .filter(|e| !e.value.is_unknown())
+        else {
             continue;
         };
         let value = value_text(&entry.value).trim();

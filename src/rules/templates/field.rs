@@ -288,6 +288,8 @@ impl FieldRule {
                         }
                         let flagged = match op {
                             Op::Forbidden => true,
+                            // A value the files do not decide is not a mismatch.
+                            _ if node.is_unknown() => false,
                             Op::Equals(v) => !is_scalar || value != v,
                             Op::OneOf(vs) => !is_scalar || !vs.iter().any(|v| v == value),
                             Op::Matches {

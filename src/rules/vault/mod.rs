@@ -761,7 +761,7 @@ pub(crate) fn issuer_problem(issuer: &str) -> Option<(Option<String>, String)> {
 pub(crate) fn parse_ttl(node: &Node) -> Option<Result<i64, ()>> {
     let scalar = node.as_scalar()?;
     match scalar.typed {
-        Typed::Null => None,
+        Typed::Null | Typed::Unknown => None,
         Typed::Int(n) => Some(Ok(n)),
         Typed::Float(f) if f.is_finite() && f.fract() == 0.0 => Some(Ok(f as i64)),
         Typed::Str => Some(parse_duration(&scalar.text).ok_or(())),

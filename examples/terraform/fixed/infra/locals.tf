@@ -1,0 +1,4 @@
+locals {
+  prefix   = "shop-${var.environment}"
+  audience = ["api://AzureADTokenExchange"]
+}

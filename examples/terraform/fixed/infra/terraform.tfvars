@@ -1,0 +1,2 @@
+environment = "prod"
+namespace   = "shop-prod"

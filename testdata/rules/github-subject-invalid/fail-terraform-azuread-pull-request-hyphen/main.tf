@@ -1,0 +1,12 @@
+variable "repository" {
+  type    = string
+  default = "contoso/orders"
+}
+
+resource "azuread_application_federated_identity_credential" "pr" {
+  application_id = azuread_application.ci.id
+  display_name   = "github-pull-requests"
+  audiences      = ["api://AzureADTokenExchange"]
+  issuer         = "https://token.actions.githubusercontent.com"
+  subject        = "repo:${var.repository}:pull-request"
+}

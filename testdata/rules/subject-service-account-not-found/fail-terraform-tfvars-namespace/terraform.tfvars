@@ -1,0 +1,2 @@
+# Overrides the default: the workloads do not run here.
+namespace = "payment"

@@ -1,0 +1,11 @@
+resource "kubernetes_manifest" "config" {
+  manifest = yamldecode(<<-YAML
+    apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: braces
+    data:
+      template: "{ not: closed"
+  YAML
+  )
+}
