@@ -4,6 +4,7 @@
 //! `model` (typed views) → `index` (cross-file joins) → `rules` (findings as data) → `finding`
 //! resolution to spans → `suppress` / `baseline` → `render`. `config` (wiflint.toml) feeds the
 //! registry and the scan. No module reaches back up the flow; only `render` formats text.
+//! `secret` decides what is a secret and how one is shown, for every path that prints input text.
 
 pub mod app;
 pub mod baseline;
@@ -17,6 +18,7 @@ pub mod manual;
 pub mod model;
 pub mod render;
 pub mod rules;
+pub mod secret;
 pub mod suppress;
 
 /// The script `wiflint vault-dump-script` prints (docs/inputs.md describes the bundle it writes).
