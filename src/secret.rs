@@ -241,8 +241,8 @@ pub struct Found<'t> {
     /// The key (or env name) an assignment gives the secret to.
     pub key: Option<&'t str>,
     /// Evidence enough for a `plaintext-client-secret` finding on its own: an exact Entra shape,
-    /// or a one-line assignment to exactly one of [`SECRET_KEYS`], outside a comment line. The
-    /// rest is masked, not reported.
+    /// or an assignment to exactly one of [`SECRET_KEYS`] of a one-line value that is all its
+    /// line says, outside a comment line. The rest is masked, not reported.
     pub certain: bool,
 }
 
@@ -306,12 +306,12 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
             let (Some(all), Some(key)) = (c.get(0), c.name("key")) else {
                 continue;
             };
-            if let Some((range, one_line)) = value_at(text, all.end()) {
+            if let Some((range, alone)) = value_at(text, all.end()) {
                 out.push(Found {
                     seen: Seen::Assignment,
                     range,
                     key: Some(key.as_str()),
-                    certain: one_line
+                    certain: alone
                         && SECRET_KEYS.contains(&key.as_str())
                         && !in_comment(text, key.start()),
                 });
@@ -329,12 +329,12 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
             let Some(v) = value.find(text.get(from..window).unwrap_or("")) else {
                 continue;
             };
-            if let Some((range, one_line)) = value_at(text, from + v.end()) {
+            if let Some((range, alone)) = value_at(text, from + v.end()) {
                 out.push(Found {
                     seen: Seen::Assignment,
                     range,
                     key: Some(key.as_str()),
-                    certain: one_line
+                    certain: alone
                         && SECRET_KEYS.contains(&key.as_str())
                         && !in_comment(text, from + v.start()),
                 });
@@ -386,15 +386,20 @@ fn in_comment(text: &str, at: usize) -> bool {
     line.starts_with('#') || line.starts_with("//")
 }
 
-/// The literal value written at `at` (just after a key and its separator), and whether it is on
-/// that line: a quoted string (to its closing quote, or the end of the line when unterminated),
-/// a block scalar (`|`, `>`: the lines indented below the key), or one bare word. A bare word
+/// The literal value written at `at` (just after a key and its separator), and whether it is
+/// all the line says there (one value, nothing but a comment or the end of a flow item after
+/// it): a quoted string (to its closing quote, or the end of the line when unterminated), a block
+/// scalar (`|`, `>`: the lines indented below the key), or one bare word. A plain lowercase word
 /// followed by more words is prose (`remove any client_secret: the two exclude…`), not a value;
 /// placeholders and references are not secrets ([`is_literal`]).
 fn value_at(text: &str, at: usize) -> Option<(Range<usize>, bool)> {
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let line = text[at..line_end].trim_end_matches('\r');
-    let (range, one_line) = match line.as_bytes().first()? {
+    let ends_item = |rest: &str| {
+        let rest = rest.trim_start();
+        rest.is_empty() || rest.starts_with([',', '}', ']', '#'])
+    };
+    let (range, alone) = match line.as_bytes().first()? {
         q @ (b'"' | b'\'') => {
             let mut end = line.len();
             let mut escaped = false;
@@ -412,7 +417,8 @@ fn value_at(text: &str, at: usize) -> Option<(Range<usize>, bool)> {
                 }
                 i += 1;
             }
-            (at + 1..at + end, true)
+            let rest = line.get(end + 1..).unwrap_or("");
+            (at + 1..at + end, ends_item(rest))
         }
         b'|' | b'>' => {
             let key_line = text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -435,15 +441,15 @@ fn value_at(text: &str, at: usize) -> Option<(Range<usize>, bool)> {
             let word = line
                 .find(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | ']'))
                 .unwrap_or(line.len());
-            let rest = line[word..].trim_start();
-            if !(rest.is_empty() || rest.starts_with([',', '}', ']', '#'])) {
+            let alone = ends_item(&line[word..]);
+            if !alone && line[..word].bytes().all(|c| c.is_ascii_lowercase()) {
                 return None;
             }
-            (at..at + word, true)
+            (at..at + word, alone)
         }
     };
     let value = &text[range.clone()];
-    is_literal(value).then_some((range, one_line))
+    is_literal(value).then_some((range, alone))
 }
 
 fn indent_of(line: &str) -> usize {
@@ -640,6 +646,10 @@ mod tests {
         assert!(!scan("ARM_CLIENT_SECRET: hunter22")[0].certain);
         assert!(scan("clientSecret: hunter22")[0].certain);
         assert!(!scan("# clientSecret: hunter22")[0].certain);
+        // In prose, a word that is not a plain lowercase one is taken for the secret.
+        let reason = "rotated clientSecret=Wv2kPzQ9 and more";
+        assert!(!scan(reason)[0].certain);
+        assert!(!masked(reason).contains("2kPz"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod robust;
 mod rules;
 mod sarif;
 mod sarif_tools;
+mod secrets;
 mod stream;
 mod tools;
 mod vault_dump;
