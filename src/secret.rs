@@ -389,9 +389,10 @@ fn in_comment(text: &str, at: usize) -> bool {
 /// The literal value written at `at` (just after a key and its separator), and whether it is
 /// all the line says there (one value, nothing but a comment or the end of a flow item after
 /// it): a quoted string (to its closing quote, or the end of the line when unterminated), a block
-/// scalar (`|`, `>`: the lines indented below the key), or one bare word. A plain lowercase word
-/// followed by more words is prose (`remove any client_secret: the two exclude…`), not a value;
-/// placeholders and references are not secrets ([`is_literal`]).
+/// scalar (`|`, `>`: the lines indented below the key), or one bare word. A word without a digit
+/// followed by more words is prose (`remove any client_secret: the two exclude…`, `sets
+/// AZURE_CLIENT_SECRET: DefaultAzureCredential uses…`), not a value; placeholders and references
+/// are not secrets ([`is_literal`]).
 fn value_at(text: &str, at: usize) -> Option<(Range<usize>, bool)> {
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let line = text[at..line_end].trim_end_matches('\r');
@@ -442,7 +443,7 @@ fn value_at(text: &str, at: usize) -> Option<(Range<usize>, bool)> {
                 .find(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | ']'))
                 .unwrap_or(line.len());
             let alone = ends_item(&line[word..]);
-            if !alone && line[..word].bytes().all(|c| c.is_ascii_lowercase()) {
+            if !alone && !line[..word].bytes().any(|c| c.is_ascii_digit()) {
                 return None;
             }
             (at..at + word, alone)
@@ -646,7 +647,7 @@ mod tests {
         assert!(!scan("ARM_CLIENT_SECRET: hunter22")[0].certain);
         assert!(scan("clientSecret: hunter22")[0].certain);
         assert!(!scan("# clientSecret: hunter22")[0].certain);
-        // In prose, a word that is not a plain lowercase one is taken for the secret.
+        // In prose, a word with a digit is taken for the secret.
         let reason = "rotated clientSecret=Wv2kPzQ9 and more";
         assert!(!scan(reason)[0].certain);
         assert!(!masked(reason).contains("2kPz"));
@@ -656,6 +657,7 @@ mod tests {
     fn not_assignments() {
         for text in [
             "(and remove any client_secret: the two exclude each other)",
+            "sets AZURE_CLIENT_SECRET: DefaultAzureCredential uses the secret",
             "clientSecret: ${CLIENT_SECRET}",
             "clientSecret: \"<client-secret>\"",
             "clientSecretRef: hunter22",
