@@ -240,9 +240,10 @@ pub struct Found<'t> {
     pub range: Range<usize>,
     /// The key (or env name) an assignment gives the secret to.
     pub key: Option<&'t str>,
-    /// Evidence enough for a `plaintext-client-secret` finding on its own: an exact Entra shape,
-    /// or an assignment to exactly one of [`SECRET_KEYS`] of a one-line value that is all its
-    /// line says, outside a comment line. The rest is masked, not reported.
+    /// Evidence enough for a `plaintext-client-secret` finding on its own, outside a comment line
+    /// (as comments of a parsed file are not reported): an exact Entra shape, or an assignment to
+    /// exactly one of [`SECRET_KEYS`] of a one-line value that is all its line says. The rest is
+    /// masked, not reported.
     pub certain: bool,
 }
 
@@ -297,7 +298,9 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
                 seen: Seen::Shape,
                 range: start..end,
                 key: None,
-                certain: start == m.start() && is_entra_shaped(&text[start..end]),
+                certain: start == m.start()
+                    && is_entra_shaped(&text[start..end])
+                    && !in_comment(text, start),
             });
         }
     }
