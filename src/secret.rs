@@ -268,9 +268,8 @@ static ENV_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
-static ENV_VALUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|[^A-Za-z0-9_.-])value["']?[ \t]*:[ \t]*"#).ok()
-});
+static ENV_VALUE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"(?:^|[^A-Za-z0-9_.-])value["']?[ \t]*:[ \t]*"#).ok());
 
 static PRIVATE_KEY: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----").ok());
@@ -637,7 +636,10 @@ mod tests {
             ("clientSecret: 'it''s-hunter22'", "it''s-hunter22"),
             ("{clientSecret: hunter22, a: 1}", "hunter22"),
             ("ARM_CLIENT_SECRET: hunter22 # old", "hunter22"),
-            ("- name: AZURE_CLIENT_SECRET\n  value: \"hunter22\"\n", "hunter22"),
+            (
+                "- name: AZURE_CLIENT_SECRET\n  value: \"hunter22\"\n",
+                "hunter22",
+            ),
             ("- {name: clientSecret, value: hunter22}", "hunter22"),
         ];
         for (text, value) in cases {
@@ -686,7 +688,10 @@ mod tests {
         let pem = "key: \"-----BEGIN RSA PRIVATE KEY-----\\nMIIEowIBAAKCAQEA7d\\n-----END RSA PRIVATE KEY-----\"";
         assert!(!masked(pem).contains("owIB"));
         assert!(masked(pem).contains("-----END RSA PRIVATE KEY-----"));
-        let jwt = format!("token: {}.{}.{}", "eyJhbGciOiJSUzI1NiJ9", "eyJzdWIiOiJ4In0", "c2lnbmF0dXJl");
+        let jwt = format!(
+            "token: {}.{}.{}",
+            "eyJhbGciOiJSUzI1NiJ9", "eyJzdWIiOiJ4In0", "c2lnbmF0dXJl"
+        );
         assert!(!masked(&jwt).contains("hbGc"));
     }
 

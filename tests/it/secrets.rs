@@ -364,7 +364,9 @@ docs: |
 fn unrecognised_files() {
     let s = entra("Pw2", "Gk7.Xr4_Bn9-Vz1~Mq6.Ls3_Cj8-Dh5~Tf");
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let env = format!("AZURE_CLIENT_ID=3a870abd-5d5c-4f52-9f3c-2b0d1c1e7a11\nAZURE_CLIENT_SECRET={PLAIN}\nBACKUP={s}\n");
+    let env = format!(
+        "AZURE_CLIENT_ID=3a870abd-5d5c-4f52-9f3c-2b0d1c1e7a11\nAZURE_CLIENT_SECRET={PLAIN}\nBACKUP={s}\n"
+    );
     write(dir.path(), "app.env", env.as_bytes());
     let (texts, json) = outputs(dir.path(), &["--no-config", "app.env"]);
     assert_reported(&json, "unrecognized-input", "app.env");
@@ -419,10 +421,18 @@ fn fingerprints_do_not_carry_secrets() {
         "{first:?}"
     );
     assert!(
-        first.iter().filter(|(r, _)| r == "plaintext-client-secret").count() == 2,
+        first
+            .iter()
+            .filter(|(r, _)| r == "plaintext-client-secret")
+            .count()
+            == 2,
         "{first:?}"
     );
-    assert_eq!(first, fingerprints(with_secret(&a, "")), "stable across runs");
+    assert_eq!(
+        first,
+        fingerprints(with_secret(&a, "")),
+        "stable across runs"
+    );
     let moved = fingerprints(with_secret(&a, "# moved\n\n\n"));
     assert_eq!(first, moved, "stable across line moves");
     let other = fingerprints(with_secret(&b, ""));

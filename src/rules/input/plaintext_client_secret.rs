@@ -64,7 +64,9 @@ fn unparsed(ctx: &Ctx<'_>, file: usize, text: &str, out: &mut Vec<Finding>) {
             ),
         };
         let span = Span::new(f.range.start, f.range.end);
-        out.push(ctx.finding(Loc::span(file, span), LABEL, message).help(HELP));
+        out.push(
+            ctx.finding(Loc::span(file, span), LABEL, message)
+                .help(HELP),
+        );
     }
 }
-
