@@ -312,16 +312,7 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
             let (Some(all), Some(key)) = (c.get(0), c.name("key")) else {
                 continue;
             };
-            if let Some((range, alone)) = value_at(text, all.end()) {
-                out.push(Found {
-                    seen: Seen::Assignment,
-                    range,
-                    key: Some(key.as_str()),
-                    certain: alone
-                        && SECRET_KEYS.contains(&key.as_str())
-                        && !in_comment(text, key.start()),
-                });
-            }
+            out.extend(assignment(text, key.as_str(), key.start(), all.end()));
         }
     }
     if let (Some(name), Some(value), true) = (ENV_NAME.as_ref(), ENV_VALUE.as_ref(), named) {
@@ -335,16 +326,12 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
             let Some(v) = value.find(text.get(from..window).unwrap_or("")) else {
                 continue;
             };
-            if let Some((range, alone)) = value_at(text, from + v.end()) {
-                out.push(Found {
-                    seen: Seen::Assignment,
-                    range,
-                    key: Some(key.as_str()),
-                    certain: alone
-                        && SECRET_KEYS.contains(&key.as_str())
-                        && !in_comment(text, from + v.start()),
-                });
-            }
+            out.extend(assignment(
+                text,
+                key.as_str(),
+                from + v.start(),
+                from + v.end(),
+            ));
         }
     }
     if let Some(re) = PRIVATE_KEY.as_ref().filter(|_| has(&["PRIVATE KEY-----"])) {
@@ -371,6 +358,17 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
         }
     }
     out
+}
+
+/// The value given to `key` (written at `key_at`) at `at`, if it is a literal.
+fn assignment<'t>(text: &'t str, key: &'t str, key_at: usize, at: usize) -> Option<Found<'t>> {
+    let (range, alone) = value_at(text, at)?;
+    Some(Found {
+        seen: Seen::Assignment,
+        range,
+        key: Some(key),
+        certain: alone && SECRET_KEYS.contains(&key) && !in_comment(text, key_at),
+    })
 }
 
 /// The end of the line `lines` lines below the one `from` is on (or the end of the text).
