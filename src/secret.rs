@@ -363,11 +363,15 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
 /// The value given to `key` (written at `key_at`) at `at`, if it is a literal.
 fn assignment<'t>(text: &'t str, key: &'t str, key_at: usize, at: usize) -> Option<Found<'t>> {
     let (range, alone) = value_at(text, at)?;
+    let certain = alone
+        && is_literal(&text[range.clone()])
+        && SECRET_KEYS.contains(&key)
+        && !in_comment(text, key_at);
     Some(Found {
         seen: Seen::Assignment,
         range,
         key: Some(key),
-        certain: alone && SECRET_KEYS.contains(&key) && !in_comment(text, key_at),
+        certain,
     })
 }
 
@@ -396,7 +400,7 @@ fn in_comment(text: &str, at: usize) -> bool {
 /// scalar (`|`, `>`: the lines indented below the key), or one bare word. A word without a digit
 /// followed by more words is prose (`remove any client_secret: the two exclude…`, `sets
 /// AZURE_CLIENT_SECRET: DefaultAzureCredential uses…`), not a value; placeholders and references
-/// are not secrets ([`is_literal`]).
+/// are not secrets ([`is_literal`]), but for an ALL_CAPS word with a digit.
 fn value_at(text: &str, at: usize) -> Option<(Range<usize>, bool)> {
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let line = text[at..line_end].trim_end_matches('\r');
@@ -454,7 +458,13 @@ fn value_at(text: &str, at: usize) -> Option<(Range<usize>, bool)> {
         }
     };
     let value = &text[range.clone()];
-    is_literal(value).then_some((range, alone))
+    // An ALL_CAPS word with a digit may be a name (`SECRET_V2`) or a secret (`K7QX2M9P4R`): it is
+    // masked, though only a literal is reported.
+    let caps = value.bytes().any(|c| c.is_ascii_digit())
+        && value
+            .bytes()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_');
+    (is_literal(value) || caps).then_some((range, alone))
 }
 
 fn indent_of(line: &str) -> usize {
@@ -654,6 +664,9 @@ mod tests {
         assert!(!scan("ARM_CLIENT_SECRET: hunter22")[0].certain);
         assert!(scan("clientSecret: hunter22")[0].certain);
         assert!(!scan("# clientSecret: hunter22")[0].certain);
+        // An ALL_CAPS word with a digit is masked, but not reported: it may be a name.
+        assert!(!scan("clientSecret: K7QX2M9P4R")[0].certain);
+        assert!(!masked("clientSecret: K7QX2M9P4R").contains("QX2M"));
         // In prose, a word with a digit is taken for the secret.
         let reason = "rotated clientSecret=Wv2kPzQ9 and more";
         assert!(!scan(reason)[0].certain);
