@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::document::{self, LineCol, Part, Path, Source, Span};
 use crate::input::InputFile;
 use crate::model::FileId;
-use crate::secret::{self, FileSecrets};
+use crate::secret::{self, FileSecrets, Known};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -130,7 +130,7 @@ impl Finding {
 
     /// Every text of the finding with its secrets masked: those the line scan sees, and `known`
     /// values (those of the files it points into), so that no rule has to mask what it quotes.
-    fn mask_secrets(&mut self, known: &[&str]) {
+    fn mask_secrets(&mut self, known: &[&Known]) {
         let texts = [&mut self.message]
             .into_iter()
             .chain(&mut self.help)
@@ -228,7 +228,7 @@ impl Excerpt {
     }
 }
 
-fn mask_all<'s>(texts: impl IntoIterator<Item = &'s mut String>, known: &[&str]) {
+fn mask_all<'s>(texts: impl IntoIterator<Item = &'s mut String>, known: &[&Known]) {
     for text in texts {
         if let Cow::Owned(masked) = secret::mask(text, known) {
             *text = masked;
@@ -296,7 +296,7 @@ pub fn resolve_all<'f>(
         let secrets = file.map_or_else(FileSecrets::default, |f| {
             FileSecrets::of(&f.source.text, &f.docs)
         });
-        let known: Vec<&str> = secrets.values.iter().map(String::as_str).collect();
+        let known: Vec<&Known> = secrets.known.iter().collect();
         let placed: Vec<(usize, usize, Placed)> = labels
             .iter()
             .map(|&(i, j)| (i, j, place(label(i, j), file_id, file)))
@@ -320,7 +320,7 @@ pub fn resolve_all<'f>(
             placed,
             fingerprints,
             excerpts: cut,
-            secrets: secrets.values,
+            secrets: secrets.known,
         }
     };
     // A file checked on its own is placed where it is checked, already in parallel.
@@ -336,10 +336,10 @@ pub fn resolve_all<'f>(
             ..Slot::default()
         })
         .collect();
-    let mut secrets: HashMap<FileId, Vec<String>> = HashMap::new();
+    let mut secrets: HashMap<FileId, Known> = HashMap::new();
     for visit in done {
-        if !visit.secrets.is_empty() {
-            secrets.insert(visit.file, visit.secrets);
+        if let Some(known) = visit.secrets {
+            secrets.insert(visit.file, known);
         }
         for (i, j, p) in visit.placed {
             match j {
@@ -363,12 +363,13 @@ pub fn resolve_all<'f>(
                 .unwrap_or_else(|| place(&finding.primary, 0, None));
             let mut related: Vec<Placed> = slot.related.into_iter().flatten().collect();
             // A message may quote a value of any file it points into.
-            let known: Vec<&str> = std::iter::once(&primary)
+            let mut files: Vec<FileId> = std::iter::once(&primary)
                 .chain(&related)
-                .filter_map(|p| secrets.get(&p.file))
-                .flatten()
-                .map(String::as_str)
+                .map(|p| p.file)
                 .collect();
+            files.sort_unstable();
+            files.dedup();
+            let known: Vec<&Known> = files.iter().filter_map(|f| secrets.get(f)).collect();
             finding.mask_secrets(&known);
             let placed = std::iter::once(&mut primary).chain(&mut related);
             mask_all(placed.map(|p| &mut p.message), &known);
@@ -406,7 +407,7 @@ struct Visit {
     placed: Vec<(usize, usize, Placed)>,
     fingerprints: Vec<(usize, String)>,
     excerpts: Vec<(usize, Excerpt)>,
-    secrets: Vec<String>,
+    secrets: Option<Known>,
 }
 
 fn place(label: &Label, file_id: FileId, file: Option<&InputFile>) -> Placed {
@@ -446,7 +447,7 @@ fn fingerprint(
     finding: &Finding,
     primary: &Placed,
     file: Option<&InputFile>,
-    known: &[&str],
+    known: &[&Known],
 ) -> String {
     let Some(file) = file else {
         return String::new();

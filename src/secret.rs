@@ -23,6 +23,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 
 use crate::document::path::{TRAIL_ROOT, Trail, TrailSeg};
@@ -271,6 +272,9 @@ static ENV_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 static ENV_VALUE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r#"(?:^|[^A-Za-z0-9_.-])value["']?[ \t]*:[ \t]*"#).ok());
 
+/// Bytes after an env entry's name in which its `value` is looked for.
+const ENV_WINDOW: usize = 512;
+
 static PRIVATE_KEY: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----").ok());
 
@@ -286,6 +290,7 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
     // than a regex over a large file without secrets (the usual case).
     let has = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
     let named = has(&["ecret", "ECRET"]);
+    let lines = Lines::new(text);
     if let Some(re) = SHAPE.as_ref().filter(|_| has(&["Q~"])) {
         for m in re.find_iter(text) {
             // The whole run of secret characters: a longer run is masked, not reported.
@@ -303,7 +308,7 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
                 key: None,
                 certain: start == m.start()
                     && is_entra_shaped(&text[start..end])
-                    && !in_comment(text, start),
+                    && !in_comment(text, &lines, start),
             });
         }
     }
@@ -312,7 +317,13 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
             let (Some(all), Some(key)) = (c.get(0), c.name("key")) else {
                 continue;
             };
-            out.extend(assignment(text, key.as_str(), key.start(), all.end()));
+            out.extend(assignment(
+                text,
+                &lines,
+                key.as_str(),
+                key.start(),
+                all.end(),
+            ));
         }
     }
     if let (Some(name), Some(value), true) = (ENV_NAME.as_ref(), ENV_VALUE.as_ref(), named) {
@@ -320,25 +331,25 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
             let (Some(all), Some(key)) = (c.get(0), c.name("key")) else {
                 continue;
             };
-            // The `value` of the same entry: on the same line (flow style) or the next two.
+            // The `value` of the same entry: close by, on the same line (flow style) or the next
+            // two.
             let from = all.end().min(text.len());
-            let window = line_start_after(text, from, 2);
-            let Some(v) = value.find(text.get(from..window).unwrap_or("")) else {
+            let window = lines.end(from, 2).min(floor_char(text, from + ENV_WINDOW));
+            let Some(v) = value.find(&text[from..window]) else {
                 continue;
             };
-            out.extend(assignment(
-                text,
-                key.as_str(),
-                from + v.start(),
-                from + v.end(),
-            ));
+            let (key_at, at) = (from + v.start(), from + v.end());
+            out.extend(assignment(text, &lines, key.as_str(), key_at, at));
         }
     }
     if let Some(re) = PRIVATE_KEY.as_ref().filter(|_| has(&["PRIVATE KEY-----"])) {
-        for m in re.find_iter(text) {
-            let end = text[m.end()..]
+        let begins: Vec<_> = re.find_iter(text).collect();
+        for (i, m) in begins.iter().enumerate() {
+            // To its end line, looked for only up to the next key (linear however many there are).
+            let limit = begins.get(i + 1).map_or(text.len(), |n| n.start());
+            let end = text[m.end()..limit]
                 .find("-----END")
-                .map_or(text.len(), |i| m.end() + i);
+                .map_or(limit, |i| m.end() + i);
             out.push(Found {
                 seen: Seen::PrivateKey,
                 range: m.end()..end,
@@ -361,12 +372,18 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
 }
 
 /// The value given to `key` (written at `key_at`) at `at`, if it is a literal.
-fn assignment<'t>(text: &'t str, key: &'t str, key_at: usize, at: usize) -> Option<Found<'t>> {
-    let (range, alone) = value_at(text, at)?;
+fn assignment<'t>(
+    text: &'t str,
+    lines: &Lines,
+    key: &'t str,
+    key_at: usize,
+    at: usize,
+) -> Option<Found<'t>> {
+    let (range, alone) = value_at(text, lines, at)?;
     let certain = alone
         && is_literal(&text[range.clone()])
         && SECRET_KEYS.contains(&key)
-        && !in_comment(text, key_at);
+        && !in_comment(text, lines, key_at);
     Some(Found {
         seen: Seen::Assignment,
         range,
@@ -375,22 +392,39 @@ fn assignment<'t>(text: &'t str, key: &'t str, key_at: usize, at: usize) -> Opti
     })
 }
 
-/// The end of the line `lines` lines below the one `from` is on (or the end of the text).
-fn line_start_after(text: &str, from: usize, lines: usize) -> usize {
-    let mut at = from;
-    for _ in 0..=lines {
-        match text[at..].find('\n') {
-            Some(i) => at += i + 1,
-            None => return text.len(),
+/// Where the lines of a text start and end, so that each match finds its line in logarithmic
+/// time: a scan from each match to its line's ends would be quadratic on one long line.
+struct Lines {
+    /// The offset of each `\n`.
+    breaks: Vec<usize>,
+    len: usize,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines {
+            breaks: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
+            len: text.len(),
         }
     }
-    at
+
+    /// The start of the line holding `at`.
+    fn start(&self, at: usize) -> usize {
+        let i = self.breaks.partition_point(|&b| b < at);
+        i.checked_sub(1).map_or(0, |j| self.breaks[j] + 1)
+    }
+
+    /// The end (its `\n`, or the end of the text) of the line `below` lines under the one holding
+    /// `at`.
+    fn end(&self, at: usize, below: usize) -> usize {
+        let i = self.breaks.partition_point(|&b| b < at);
+        self.breaks.get(i + below).copied().unwrap_or(self.len)
+    }
 }
 
 /// Whether the line holding `at` is a comment (`#` or `//` first).
-fn in_comment(text: &str, at: usize) -> bool {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[start..at].trim_start();
+fn in_comment(text: &str, lines: &Lines, at: usize) -> bool {
+    let line = text[lines.start(at)..at].trim_start();
     line.starts_with('#') || line.starts_with("//")
 }
 
@@ -401,8 +435,8 @@ fn in_comment(text: &str, at: usize) -> bool {
 /// followed by more words is prose (`remove any client_secret: the two exclude…`, `sets
 /// AZURE_CLIENT_SECRET: DefaultAzureCredential uses…`), not a value; placeholders and references
 /// are not secrets ([`is_literal`]), but for an ALL_CAPS word with a digit.
-fn value_at(text: &str, at: usize) -> Option<(Range<usize>, bool)> {
-    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+fn value_at(text: &str, lines: &Lines, at: usize) -> Option<(Range<usize>, bool)> {
+    let line_end = lines.end(at, 0);
     let line = text[at..line_end].trim_end_matches('\r');
     let ends_item = |rest: &str| {
         let rest = rest.trim_start();
@@ -430,11 +464,11 @@ fn value_at(text: &str, at: usize) -> Option<(Range<usize>, bool)> {
             (at + 1..at + end, ends_item(rest))
         }
         b'|' | b'>' => {
-            let key_line = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            let indent = indent_of(&text[key_line..]);
+            let indent = indent_of(&text[lines.start(at)..]);
             let body = (line_end + 1).min(text.len());
             let mut end = body;
-            for l in text[body..].split_inclusive('\n') {
+            let limit = floor_char(text, body.saturating_add(BLOCK_BYTES));
+            for l in text[body..limit].split_inclusive('\n').take(BLOCK_LINES) {
                 let blank = l.trim().is_empty();
                 if !blank && indent_of(l) <= indent {
                     break;
@@ -467,6 +501,11 @@ fn value_at(text: &str, at: usize) -> Option<(Range<usize>, bool)> {
     (is_literal(value) || caps).then_some((range, alone))
 }
 
+/// Lines and bytes of a block scalar masked at most: a PEM key is some 50 lines and 3 KB, and
+/// nested blocks must not make the scan quadratic.
+const BLOCK_LINES: usize = 200;
+const BLOCK_BYTES: usize = 16 << 10;
+
 fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start_matches([' ', '\t']).len()
 }
@@ -475,7 +514,17 @@ fn indent_of(line: &str) -> usize {
 /// characters of a range left (none of a short one). Ranges are clamped to char boundaries.
 pub fn mask_ranges(text: &str, ranges: impl IntoIterator<Item = Range<usize>>) -> String {
     let mut bytes = text.as_bytes().to_vec();
-    for range in ranges {
+    // Overlapping ranges are masked once, as one (linear however they overlap).
+    let mut ranges: Vec<Range<usize>> = ranges.into_iter().collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    for range in merged {
         let start = floor_char(text, range.start);
         let end = floor_char(text, range.end).max(start);
         let value = &text[start..end];
@@ -493,18 +542,58 @@ pub fn mask_ranges(text: &str, ranges: impl IntoIterator<Item = Range<usize>>) -
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// Secret values, to find where they are quoted: in messages about the file they were read from,
+/// as whole words. One automaton, so the work is linear in the text however many there are.
+#[derive(Debug)]
+pub struct Known(AhoCorasick);
+
+impl Known {
+    /// `None` when there is no value to look for. Values shorter than [`MIN_KNOWN`] or longer than
+    /// [`MAX_KNOWN`] are left out, and past [`KNOWN_BYTES`] in all the rest are (the scan still
+    /// masks the ones it sees): the memory this takes is bounded whatever the file holds.
+    fn new<'v>(values: impl IntoIterator<Item = &'v str>) -> Option<Known> {
+        let mut total = 0;
+        let mut values: Vec<&str> = values
+            .into_iter()
+            .filter(|v| (MIN_KNOWN..=MAX_KNOWN).contains(&v.len()))
+            .take_while(|v| {
+                total += v.len();
+                total <= KNOWN_BYTES
+            })
+            .collect();
+        values.sort_unstable();
+        values.dedup();
+        if values.is_empty() {
+            return None;
+        }
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&values)
+            .ok()
+            .map(Known)
+    }
+
+    /// Where the values occur in `text` as whole words.
+    fn ranges(&self, text: &str) -> impl Iterator<Item = Range<usize>> {
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        self.0.find_iter(text).map(|m| m.range()).filter(move |r| {
+            !word(text[..r.start].chars().next_back()) && !word(text[r.end..].chars().next())
+        })
+    }
+}
+
+/// Bytes of secret values looked for in the messages about one file, at most.
+const KNOWN_BYTES: usize = 1 << 20;
+
+/// The longest value looked for: a message quotes a value whole only when it is short.
+const MAX_KNOWN: usize = 1024;
+
 /// `text` (a message, a reason, a value) with every secret the scan sees masked, and every
 /// occurrence of a `known` secret value (those of the files the text is about) as a whole word.
-pub fn mask<'t>(text: &'t str, known: &[&str]) -> Cow<'t, str> {
+pub fn mask<'t>(text: &'t str, known: &[&Known]) -> Cow<'t, str> {
     let mut ranges: Vec<Range<usize>> = scan(text).into_iter().map(|f| f.range).collect();
-    for value in known.iter().filter(|v| v.len() >= MIN_KNOWN) {
-        for (i, _) in text.match_indices(value) {
-            let end = i + value.len();
-            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-            if !word(text[..i].chars().next_back()) && !word(text[end..].chars().next()) {
-                ranges.push(i..end);
-            }
-        }
+    for k in known {
+        ranges.extend(k.ranges(text));
     }
     if ranges.is_empty() {
         Cow::Borrowed(text)
@@ -518,7 +607,7 @@ pub fn mask<'t>(text: &'t str, known: &[&str]) -> Cow<'t, str> {
 #[derive(Debug, Default)]
 pub struct FileSecrets {
     ranges: Vec<Range<usize>>,
-    pub values: Vec<String>,
+    pub known: Option<Known>,
 }
 
 impl FileSecrets {
@@ -526,7 +615,7 @@ impl FileSecrets {
     /// and the comments of one that does, are covered too.
     pub fn of(text: &str, docs: &[Node]) -> FileSecrets {
         let mut ranges = Vec::new();
-        let mut values = Vec::new();
+        let mut values: Vec<&str> = Vec::new();
         for hit in docs.iter().flat_map(find) {
             let range = hit.node.span.range();
             let Some(slice) = text.get(range.clone()) else {
@@ -540,15 +629,16 @@ impl FileSecrets {
                 }
                 _ => range,
             });
-            values.push(hit.value.to_string());
+            values.push(hit.value);
         }
         for found in scan(text) {
-            values.push(text[found.range.clone()].to_string());
+            values.push(&text[found.range.clone()]);
             ranges.push(found.range);
         }
-        values.sort();
-        values.dedup();
-        FileSecrets { ranges, values }
+        FileSecrets {
+            ranges,
+            known: Known::new(values),
+        }
     }
 
     /// The file's text with its secrets masked (same byte length).
@@ -568,6 +658,10 @@ mod tests {
     /// Assembled, so that no secret-shaped literal sits in the source.
     fn fake_secret() -> String {
         format!("{}{}{}", "Zx7", "8Q~", "k3LmN0pQr5StUvWx_yZ.aB1cD2eF3gH4iJ")
+    }
+
+    fn known(values: &[&str]) -> Known {
+        Known::new(values.iter().copied()).unwrap_or_else(|| panic!("{values:?}"))
     }
 
     fn masked(text: &str) -> String {
@@ -708,10 +802,11 @@ mod tests {
 
     #[test]
     fn known_values_are_masked_as_whole_words() {
-        let known = ["hunter22"];
-        assert_eq!(mask("is `hunter22`", &known), "is `********`");
-        assert_eq!(mask("xhunter22", &known), "xhunter22");
-        assert_eq!(mask("the", &["the"]), "the");
+        let k = known(&["hunter22", "hunter22x"]);
+        assert_eq!(mask("is `hunter22`", &[&k]), "is `********`");
+        assert_eq!(mask("xhunter22", &[&k]), "xhunter22");
+        assert_eq!(mask("hunter22x.", &[&k]), "*********.");
+        assert!(Known::new(["the"]).is_none());
     }
 
     #[test]

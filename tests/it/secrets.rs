@@ -459,3 +459,27 @@ fn legacy_fingerprint() -> String {
     }
     format!("{h:016x}")
 }
+
+/// The line scan reports at most 50 secrets of a file that does not parse, and says how many more.
+#[test]
+fn line_scan_findings_are_bounded() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let entries: Vec<String> = (0..60)
+        .map(|i| format!("  {{\"clientSecret\": \"{PLAIN}{i:02}\"}}"))
+        .collect();
+    let text = format!("[\n{},\n]\n", entries.join(",\n"));
+    write(dir.path(), "many.json", text.as_bytes());
+    let (texts, json) = outputs(dir.path(), &["--no-config", "."]);
+    let found: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == "plaintext-client-secret")
+        .collect();
+    assert_eq!(found.len(), 50);
+    let said = found
+        .iter()
+        .any(|f| f["message"].as_str().unwrap_or("").contains("10 more"));
+    assert!(said, "{json}");
+    assert_hidden(&texts, &[PLAIN]);
+}

@@ -44,6 +44,10 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Findings of the line scan per file, at most: a file that does not parse can hold any number
+/// of lines that look like assignments, and each finding costs a resolution and an excerpt.
+const UNPARSED_MAX: usize = 50;
+
 /// The secrets the line scan is certain of in a file that does not parse.
 fn unparsed(ctx: &Ctx<'_>, file: usize, text: &str, out: &mut Vec<Finding>) {
     let mut found: Vec<_> = secret::scan(text)
@@ -53,7 +57,8 @@ fn unparsed(ctx: &Ctx<'_>, file: usize, text: &str, out: &mut Vec<Finding>) {
     // An assignment of an Entra-shaped value is one secret: reported once, by its key.
     found.sort_by_key(|f| (f.range.start, f.range.end, f.seen != Seen::Assignment));
     found.dedup_by(|later, kept| later.range == kept.range);
-    for f in found {
+    let more = found.len().saturating_sub(UNPARSED_MAX);
+    for (i, f) in found.into_iter().take(UNPARSED_MAX).enumerate() {
         let shown = describe(&text[f.range.clone()]);
         let message = match f.key {
             Some(key) => format!(
@@ -62,6 +67,11 @@ fn unparsed(ctx: &Ctx<'_>, file: usize, text: &str, out: &mut Vec<Finding>) {
             None => format!(
                 "a string shaped like an Entra client secret ({shown}) is written in this file, which does not parse (found by a line scan): anyone who can read it can use it until it is rotated"
             ),
+        };
+        let message = if more > 0 && i + 1 == UNPARSED_MAX {
+            format!("{message}; {more} more found by the line scan in this file are not listed")
+        } else {
+            message
         };
         let span = Span::new(f.range.start, f.range.end);
         out.push(
