@@ -290,7 +290,9 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
     // than a regex over a large file without secrets (the usual case).
     let has = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
     let named = has(&["ecret", "ECRET"]);
-    let lines = Lines::new(text);
+    // Only where something matched.
+    let lines = std::cell::OnceCell::new();
+    let lines = || lines.get_or_init(|| Lines::new(text));
     if let Some(re) = SHAPE.as_ref().filter(|_| has(&["Q~"])) {
         for m in re.find_iter(text) {
             // The whole run of secret characters: a longer run is masked, not reported.
@@ -308,7 +310,7 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
                 key: None,
                 certain: start == m.start()
                     && is_entra_shaped(&text[start..end])
-                    && !in_comment(text, &lines, start),
+                    && !in_comment(text, lines(), start),
             });
         }
     }
@@ -319,7 +321,7 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
             };
             out.extend(assignment(
                 text,
-                &lines,
+                lines(),
                 key.as_str(),
                 key.start(),
                 all.end(),
@@ -334,12 +336,14 @@ pub fn scan(text: &str) -> Vec<Found<'_>> {
             // The `value` of the same entry: close by, on the same line (flow style) or the next
             // two.
             let from = all.end().min(text.len());
-            let window = lines.end(from, 2).min(floor_char(text, from + ENV_WINDOW));
+            let window = lines()
+                .end(from, 2)
+                .min(floor_char(text, from + ENV_WINDOW));
             let Some(v) = value.find(&text[from..window]) else {
                 continue;
             };
             let (key_at, at) = (from + v.start(), from + v.end());
-            out.extend(assignment(text, &lines, key.as_str(), key_at, at));
+            out.extend(assignment(text, lines(), key.as_str(), key_at, at));
         }
     }
     if let Some(re) = PRIVATE_KEY.as_ref().filter(|_| has(&["PRIVATE KEY-----"])) {
