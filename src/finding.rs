@@ -1,7 +1,8 @@
 //! Findings are data: which rule, where (symbolically), what was expected and found.
 //! They become positions in [`resolve`] and text only in `render`.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use rayon::prelude::*;
@@ -10,7 +11,7 @@ use serde::Serialize;
 use crate::document::{self, LineCol, Part, Path, Source, Span};
 use crate::input::InputFile;
 use crate::model::FileId;
-use crate::rules::input::redact_secrets;
+use crate::secret::{self, FileSecrets, Known};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -127,6 +128,22 @@ impl Finding {
         self
     }
 
+    /// Every text of the finding with its secrets masked: those the line scan sees, and `known`
+    /// values (those of the files it points into), so that no rule has to mask what it quotes.
+    fn mask_secrets(&mut self, known: &[&Known]) {
+        let texts = [&mut self.message]
+            .into_iter()
+            .chain(&mut self.help)
+            .chain(
+                self.mismatch
+                    .iter_mut()
+                    .flat_map(|m| [&mut m.expected, &mut m.found]),
+            )
+            .chain(std::iter::once(&mut self.primary.message))
+            .chain(self.related.iter_mut().map(|l| &mut l.message));
+        mask_all(texts, known);
+    }
+
     /// The finding of a file checked on its own (as file 0) as a finding of the scan.
     pub fn in_file(mut self, file: FileId) -> Self {
         for label in std::iter::once(&mut self.primary).chain(&mut self.related) {
@@ -165,7 +182,7 @@ pub struct Resolved {
 /// What of a file a finding's snippet shows, cut when the finding is placed: a scan keeps no
 /// file's text (see `app`), and given whole files the renderer's work grew with findings × file
 /// size (3,000 findings in a 1 MB one-line export took minutes). So it is the lines the labels
-/// are on, of a very long line a window around the labels, and literal secrets masked.
+/// are on, of a very long line a window around the labels, and secrets masked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Excerpt {
     pub file: FileId,
@@ -182,7 +199,7 @@ pub struct Excerpt {
 const CONTEXT_BYTES: usize = 240;
 
 impl Excerpt {
-    /// `text` is the file's text with secrets masked (same length as the source's).
+    /// `text` is the file's text with its secrets masked (same length as the source's).
     fn of(file: FileId, source: &Source, text: &str, labels: &[&Placed]) -> Excerpt {
         let first = labels.iter().map(|p| p.start.line).min().unwrap_or(1);
         let last = labels.iter().map(|p| p.end.line).max().unwrap_or(first);
@@ -210,6 +227,14 @@ impl Excerpt {
             offset: bytes.start,
             line: first,
             cropped_at,
+        }
+    }
+}
+
+fn mask_all<'s>(texts: impl IntoIterator<Item = &'s mut String>, known: &[&Known]) {
+    for text in texts {
+        if let Cow::Owned(masked) = secret::mask(text, known) {
+            *text = masked;
         }
     }
 }
@@ -271,6 +296,10 @@ pub fn resolve_all<'f>(
     let visit = |(file_id, labels): (FileId, Vec<(usize, usize)>)| -> Visit {
         let file = open(file_id);
         let file = file.as_deref();
+        let secrets = file.map_or_else(FileSecrets::default, |f| {
+            FileSecrets::of(&f.source.text, &f.docs)
+        });
+        let known: Vec<&Known> = secrets.known.iter().collect();
         let placed: Vec<(usize, usize, Placed)> = labels
             .iter()
             .map(|&(i, j)| (i, j, place(label(i, j), file_id, file)))
@@ -278,21 +307,23 @@ pub fn resolve_all<'f>(
         let fingerprints = placed
             .iter()
             .filter(|(_, j, _)| *j == 0)
-            .map(|(i, _, p)| (*i, fingerprint(&findings[*i], p, file)))
+            .map(|(i, _, p)| (*i, fingerprint(&findings[*i], p, file, &known)))
             .collect();
         let mut cut = Vec::new();
         if let Some(file) = file.filter(|_| excerpts) {
-            let masked = redact_secrets(&file.source.text, &file.docs);
-            let text = masked.as_deref().unwrap_or(&file.source.text);
+            let masked = secrets.redact(&file.source.text);
+            let text = masked.as_ref();
             for group in placed.chunk_by(|a, b| a.0 == b.0) {
                 let spans: Vec<&Placed> = group.iter().map(|(_, _, p)| p).collect();
                 cut.push((group[0].0, Excerpt::of(file_id, &file.source, text, &spans)));
             }
         }
         Visit {
+            file: file_id,
             placed,
             fingerprints,
             excerpts: cut,
+            secrets: secrets.known,
         }
     };
     // A file checked on its own is placed where it is checked, already in parallel.
@@ -308,7 +339,11 @@ pub fn resolve_all<'f>(
             ..Slot::default()
         })
         .collect();
+    let mut secrets: HashMap<FileId, Known> = HashMap::new();
     for visit in done {
+        if let Some(known) = visit.secrets {
+            secrets.insert(visit.file, known);
+        }
         for (i, j, p) in visit.placed {
             match j {
                 0 => slots[i].primary = Some(p),
@@ -325,11 +360,22 @@ pub fn resolve_all<'f>(
     findings
         .into_iter()
         .zip(slots)
-        .map(|(finding, slot)| {
-            let primary = slot
+        .map(|(mut finding, slot)| {
+            let mut primary = slot
                 .primary
                 .unwrap_or_else(|| place(&finding.primary, 0, None));
-            let related: Vec<Placed> = slot.related.into_iter().flatten().collect();
+            let mut related: Vec<Placed> = slot.related.into_iter().flatten().collect();
+            // A message may quote a value of any file it points into.
+            let mut files: Vec<FileId> = std::iter::once(&primary)
+                .chain(&related)
+                .map(|p| p.file)
+                .collect();
+            files.sort_unstable();
+            files.dedup();
+            let known: Vec<&Known> = files.iter().filter_map(|f| secrets.get(f)).collect();
+            finding.mask_secrets(&known);
+            let placed = std::iter::once(&mut primary).chain(&mut related);
+            mask_all(placed.map(|p| &mut p.message), &known);
             // The primary's file first, then the others in the order of their first label.
             let mut excerpts = slot.excerpts;
             excerpts.sort_by_key(|e| {
@@ -359,11 +405,13 @@ struct Slot {
 }
 
 /// What one file contributed to [`resolve_all`]: (finding, label, place), (finding,
-/// fingerprint), (finding, excerpt).
+/// fingerprint), (finding, excerpt), and the file's secret values.
 struct Visit {
+    file: FileId,
     placed: Vec<(usize, usize, Placed)>,
     fingerprints: Vec<(usize, (String, String))>,
     excerpts: Vec<(usize, Excerpt)>,
+    secrets: Option<Known>,
 }
 
 fn place(label: &Label, file_id: FileId, file: Option<&InputFile>) -> Placed {
@@ -395,11 +443,17 @@ fn place(label: &Label, file_id: FileId, file: Option<&InputFile>) -> Placed {
 
 /// What identifies a finding whatever moves around it: the rule, the file, where in the document
 /// (the object by kind, namespace and name rather than its position in the file, then the path
-/// inside it) and the offending text. Line numbers and messages are left out, so inserting a
-/// document above or rewording a message keeps baselines valid. FNV-1a, which unlike std's hasher
-/// is stable across releases and platforms.
+/// inside it) and the offending text, its secrets masked (`known` are the file's): the hash is
+/// unsalted, so a secret in it could be recovered by trying values. Line numbers and messages are
+/// left out, so inserting a document above or rewording a message keeps baselines valid. FNV-1a,
+/// which unlike std's hasher is stable across releases and platforms.
 /// Also returns the same hash without the path, [`Resolved::place_key`].
-fn fingerprint(finding: &Finding, primary: &Placed, file: Option<&InputFile>) -> (String, String) {
+fn fingerprint(
+    finding: &Finding,
+    primary: &Placed,
+    file: Option<&InputFile>,
+    known: &[&Known],
+) -> (String, String) {
     let Some(file) = file else {
         return (String::new(), String::new());
     };
@@ -420,6 +474,7 @@ fn fingerprint(finding: &Finding, primary: &Placed, file: Option<&InputFile>) ->
         Target::Span(_) => String::new(),
     };
     let value = file.source.text.get(primary.span.range()).unwrap_or("");
+    let value = secret::mask(value, known);
     let hash = |parts: &[&str]| {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for part in parts {
@@ -431,8 +486,8 @@ fn fingerprint(finding: &Finding, primary: &Placed, file: Option<&InputFile>) ->
         format!("{h:016x}")
     };
     (
-        hash(&[finding.rule.as_str(), path, &place, value]),
-        hash(&[finding.rule.as_str(), &place, value]),
+        hash(&[finding.rule.as_str(), path, &place, &value]),
+        hash(&[finding.rule.as_str(), &place, &value]),
     )
 }
 

@@ -6,6 +6,7 @@
 //! registry and the scan. No module reaches back up the flow; only `render` formats text.
 //! Front-ends of other formats (`terraform`) lower their files into the same span trees, see
 //! `docs/frontends.md`.
+//! `secret` decides what is a secret and how one is shown, for every path that prints input text.
 
 pub mod app;
 pub mod baseline;
@@ -21,6 +22,7 @@ pub mod model;
 pub mod placeholder;
 pub mod render;
 pub mod rules;
+pub mod secret;
 pub mod suppress;
 pub mod terraform;
 

@@ -20,6 +20,7 @@ use crate::input::InputFile;
 use crate::model::{FileId, Model};
 use crate::rules::Rule;
 use crate::rules::registry::Registry;
+use crate::secret;
 
 /// The annotation that suppresses findings on a Kubernetes object.
 pub const ANNOTATION: &str = "wiflint.io/ignore";
@@ -353,7 +354,8 @@ impl Suppressions {
                     e.used = true;
                     applied.get_or_insert_with(|| Applied {
                         kind: s.kind,
-                        reason: s.reason.clone(),
+                        // A reason is free text, printed by `--show-suppressed`.
+                        reason: secret::mask(&s.reason, &[]).into_owned(),
                         at: e.loc.clone(),
                     });
                 }

@@ -1,5 +1,8 @@
 //! The whole `check` on arbitrary bytes as one file: loading, sniffing, parsing, the model, every
-//! rule, suppressions, resolution to positions and every renderer. Nothing may panic.
+//! rule, suppressions, resolution to positions and every renderer. Nothing may panic, and no
+//! renderer may print a secret: one is planted in every input (an Entra-shaped secret, or a
+//! `clientSecret:` line whose value only the key gives away), and any 4 characters in a row of it
+//! in any output fail the run (at most the first 3 may be shown).
 //!
 //! The bytes are handed over in memory (`Origin::Memory`), not written to a file: the scan is
 //! the same from `load` on, and the fuzzer runs many times faster.
@@ -24,10 +27,47 @@ fn registry() -> &'static Registry {
     })
 }
 
+/// Assembled, so that no secret-shaped literal sits in the source. Letters and digits only after
+/// `Q~`, so that no rule splitting a value at `.`, `-` or `_` quotes a piece of it.
+fn entra_secret() -> String {
+    format!("Vq3{}Q~{}", 7, "Kd2Wn8Jt5Hb9Lc3Pz6Xm1Gf4RsTy7Bn2Mz")
+}
+
+const PLAIN_SECRET: &str = "Wv2kPzQ9rJx4LmTb";
+
+/// Any 4 characters in a row of `secret` that `text` holds.
+fn leaked<'s>(text: &str, secret: &'s str) -> Option<&'s str> {
+    (0..secret.len().saturating_sub(3))
+        .map(|i| &secret[i..i + 4])
+        .find(|w| text.contains(w))
+}
+
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, bytes)) = data.split_first() else {
+    let Some((&selector, rest)) = data.split_first() else {
         return;
     };
+    let Some((&plant, rest)) = rest.split_first() else {
+        return;
+    };
+    // The secret, where the second byte says: a bare Entra secret, or a line giving a key a
+    // secret, at a point spread over the input.
+    let secret = if plant & 1 == 0 {
+        entra_secret()
+    } else {
+        PLAIN_SECRET.to_string()
+    };
+    let planted = if plant & 1 == 0 {
+        secret.clone()
+    } else {
+        format!("\nclientSecret: {secret}\n")
+    };
+    let at = usize::from(plant >> 1) * rest.len() / 127;
+    let at = at.min(rest.len());
+    let bytes: Vec<u8> = [&rest[..at], planted.as_bytes(), &rest[at..]].concat();
+    // Input that already holds pieces of the secret (the fuzzer learns compared strings) may
+    // show them legitimately: no oracle then.
+    let own = String::from_utf8_lossy(rest);
+    let oracle = leaked(&own, &secret).is_none();
     let registry = registry();
     // The name decides how the file is sniffed: exercise each syntax, named and found by walking.
     let name = match selector % 4 {
@@ -38,7 +78,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let candidate = Candidate {
         display: name.into(),
-        origin: Origin::Memory(Arc::from(bytes)),
+        origin: Origin::Memory(Arc::from(bytes.as_slice())),
         explicit: selector & 4 == 0,
     };
     let config = ScanConfig {
@@ -68,5 +108,8 @@ fuzz_target!(|data: &[u8]| {
         );
         // GitHub annotations of a clean run are empty; every other format always says something.
         assert!(format == Format::Github || !out.is_empty());
+        if oracle && let Some(w) = leaked(&out, &secret) {
+            panic!("{format:?} output prints `{w}` of the planted secret:\n{out}");
+        }
     }
 });

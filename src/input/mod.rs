@@ -182,11 +182,13 @@ pub fn skip_reason(file: &InputFile) -> Option<String> {
         return Some(HELM_HINT.into());
     }
     // Only JSON with comments, which its own tool accepts: broken YAML and pathological
-    // files stay errors.
+    // files stay errors. A file that holds a literal client secret is read all the same: the
+    // secret must be reported (`plaintext-client-secret`, by the line scan) wherever it is.
     (!file.explicit
         && file.syntax == Syntax::Json
         && !looks_like_input(text)
-        && document::json::is_jsonc(text))
+        && document::json::is_jsonc(text)
+        && !crate::secret::scan(text).iter().any(|f| f.certain))
     .then(|| {
         format!(
             "not a wiflint input (JSON with comments or trailing commas, which its own tool accepts: {}): name it explicitly to have it checked",

@@ -15,6 +15,7 @@ mod robust;
 mod rules;
 mod sarif;
 mod sarif_tools;
+mod secrets;
 mod stream;
 mod terraform;
 mod tools;

@@ -8,9 +8,6 @@ mod value_not_decided;
 
 use crate::rules::{NativeFn, Reach};
 
-/// Masks the literal secrets of a file for display (see `plaintext-client-secret`).
-pub(crate) use plaintext_client_secret::redact as redact_secrets;
-
 pub const TEMPLATES: &[(&str, NativeFn, Reach)] = &[
     ("input.duplicate-key", duplicate_key::check, Reach::File),
     (
