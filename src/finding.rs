@@ -178,15 +178,42 @@ pub struct Excerpt {
 /// Bytes of a long line kept on each side of the labels.
 const CONTEXT_BYTES: usize = 240;
 
+/// Labels further apart than this many lines are shown in excerpts of their own, so that a
+/// finding about lines 6 and 100,005 shows two lines, not 100,000.
+const EXCERPT_GAP: usize = 4;
+
+/// The most lines an excerpt shows: a label that spans more (a whole document) is shown by its
+/// first lines.
+const EXCERPT_LINES: usize = 12;
+
+/// The most bytes of a label an excerpt shows (a long one is shown by its start).
+const LABEL_BYTES: usize = 8 * CONTEXT_BYTES;
+
+/// Whether label `b`, which starts no earlier than `a`, is shown in the same excerpt: within a
+/// few lines, and on one line, within a window.
+fn near(a: &Placed, b: &Placed) -> bool {
+    if b.start.line == a.end.line {
+        (b.span.start as usize) <= (a.span.end as usize).saturating_add(2 * CONTEXT_BYTES)
+    } else {
+        b.start.line <= a.end.line + EXCERPT_GAP
+    }
+}
+
 impl Excerpt {
     /// `text` is the file's text with secrets masked (same length as the source's).
     fn of(file: FileId, source: &Source, text: &str, labels: &[&Placed]) -> Excerpt {
         let first = labels.iter().map(|p| p.start.line).min().unwrap_or(1);
-        let last = labels.iter().map(|p| p.end.line).max().unwrap_or(first);
+        let last = labels
+            .iter()
+            .map(|p| p.end.line)
+            .max()
+            .unwrap_or(first)
+            .min(first + EXCERPT_LINES - 1);
         let lines = source.lines(first, last);
         let (lo, hi) = labels.iter().fold((usize::MAX, 0), |(lo, hi), p| {
             (lo.min(p.span.start as usize), hi.max(p.span.end as usize))
         });
+        let hi = hi.min(lo.saturating_add(LABEL_BYTES));
         let (bytes, cropped_at) = if lines.len() <= 4 * CONTEXT_BYTES + hi.saturating_sub(lo) {
             (lines, None)
         } else {
@@ -282,8 +309,11 @@ pub fn resolve_all<'f>(
             let masked = redact_secrets(&file.source.text, &file.docs);
             let text = masked.as_deref().unwrap_or(&file.source.text);
             for group in placed.chunk_by(|a, b| a.0 == b.0) {
-                let spans: Vec<&Placed> = group.iter().map(|(_, _, p)| p).collect();
-                cut.push((group[0].0, Excerpt::of(file_id, &file.source, text, &spans)));
+                let mut spans: Vec<&Placed> = group.iter().map(|(_, _, p)| p).collect();
+                spans.sort_by_key(|p| p.start);
+                for near in spans.chunk_by(|a, b| near(a, b)) {
+                    cut.push((group[0].0, Excerpt::of(file_id, &file.source, text, near)));
+                }
             }
         }
         Visit {

@@ -4,6 +4,8 @@
 //! finding can point at the exact key or value. Maps keep every entry in source order, duplicates
 //! included, because a duplicate key is something to report rather than to resolve silently.
 
+use std::collections::HashMap;
+
 use compact_str::CompactString;
 
 /// A half-open byte range into the file's text.
@@ -110,9 +112,10 @@ impl PartialEq for Node {
             (NodeKind::Seq(a), NodeKind::Seq(b)) => a == b,
             (NodeKind::Map(_), NodeKind::Map(_)) => {
                 let (a, b) = (self.entries(), other.entries());
+                let b: HashMap<&str, &Entry> = b.into_iter().collect();
                 a.len() == b.len()
                     && a.iter()
-                        .all(|(k, e)| other.get(k).is_some_and(|v| *v == e.value))
+                        .all(|(k, e)| b.get(k).is_some_and(|v| v.value == e.value))
             }
             _ => false,
         }
@@ -204,7 +207,7 @@ impl Node {
         let Some(entries) = self.as_map() else {
             return Vec::new();
         };
-        let mut out: Vec<(&str, &Entry)> = Vec::with_capacity(entries.len());
+        let mut out = Keyed::with_capacity(entries.len());
         let mut merged: Vec<&Node> = Vec::new();
         for entry in entries {
             let key = entry.key.text().unwrap_or("");
@@ -220,20 +223,14 @@ impl Node {
                 }
                 continue;
             }
-            if let Some(slot) = out.iter_mut().find(|(k, _)| *k == key) {
-                slot.1 = entry;
-            } else {
-                out.push((key, entry));
-            }
+            out.set(key, entry, true);
         }
         for source in merged {
             for (key, entry) in source.entries() {
-                if !out.iter().any(|(k, _)| *k == key) {
-                    out.push((key, entry));
-                }
+                out.set(key, entry, false);
             }
         }
-        out
+        out.list
     }
 
     /// The entry for `key` (last occurrence wins; merge keys are honoured).
@@ -267,6 +264,44 @@ impl Node {
     /// A string-typed value at `key`, or `None` when absent or not a string.
     pub fn get_str(&self, key: &str) -> Option<&str> {
         self.get(key).and_then(Node::as_str)
+    }
+}
+
+/// Entries by key, in the order keys first appear. Small mappings (nearly all) are searched,
+/// larger ones hashed: searching made a mapping of 100,000 keys take minutes.
+struct Keyed<'n> {
+    list: Vec<(&'n str, &'n Entry)>,
+    index: Option<HashMap<&'n str, usize>>,
+}
+
+impl<'n> Keyed<'n> {
+    fn with_capacity(n: usize) -> Self {
+        Keyed {
+            list: Vec::with_capacity(n),
+            index: None,
+        }
+    }
+
+    /// Adds `key`, or when it is there already, replaces its entry if `replace`.
+    fn set(&mut self, key: &'n str, entry: &'n Entry, replace: bool) {
+        if self.index.is_none() && self.list.len() > 16 {
+            let index = self.list.iter().enumerate().map(|(i, (k, _))| (*k, i));
+            self.index = Some(index.collect());
+        }
+        let at = match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.list.iter().position(|(k, _)| *k == key),
+        };
+        match at {
+            Some(i) if replace => self.list[i].1 = entry,
+            Some(_) => {}
+            None => {
+                if let Some(index) = &mut self.index {
+                    index.insert(key, self.list.len());
+                }
+                self.list.push((key, entry));
+            }
+        }
     }
 }
 

@@ -52,12 +52,15 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
                 }
                 None => snippet.path(path),
             };
+            let end = excerpt.offset + text.len();
+            // A file can have several excerpts (labels far apart): each shows the labels in it.
             let labels = std::iter::once((&r.primary, AnnotationKind::Primary))
                 .chain(r.related.iter().map(|p| (p, AnnotationKind::Context)))
-                .filter(|(p, _)| p.file == excerpt.file);
+                .filter(|(p, _)| {
+                    p.file == excerpt.file && (excerpt.offset..=end).contains(&p.span.range().start)
+                });
             for (placed, kind) in labels {
                 let range = placed.span.range();
-                let end = excerpt.offset + text.len();
                 let start = range.start.clamp(excerpt.offset, end);
                 let stop = range.end.clamp(start, end);
                 let start = floor_char(text, start - excerpt.offset);

@@ -4,10 +4,9 @@
 //! identity's object id.
 
 use super::shorten;
-use crate::finding::Finding;
 use crate::model::azure::Field;
 use crate::model::k8s::is_guid;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 const DEFAULT_HOSTS: &[&str] = &[
     "login.microsoftonline.com",
@@ -18,7 +17,7 @@ const DEFAULT_HOSTS: &[&str] = &[
 
 const MI_HOST: &str = "login.microsoftonline.com";
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let mut hosts = ctx.param_strs("hosts");
     if hosts.is_empty() {
         hosts = DEFAULT_HOSTS.to_vec();

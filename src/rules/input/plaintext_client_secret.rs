@@ -10,9 +10,9 @@ use std::collections::{HashMap, HashSet};
 
 use crate::document::path::{TRAIL_ROOT, Trail, TrailSeg};
 use crate::document::{Entry, Node, NodeKind, Part, Path};
-use crate::finding::{Finding, Loc};
+use crate::finding::Loc;
 use crate::model::azure::is_expression;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 /// Keys whose value is a client secret.
 const SECRET_KEYS: &[&str] = &["client_secret", "clientSecret", "AZURE_CLIENT_SECRET"];
@@ -37,7 +37,7 @@ struct Hit<'a> {
     value: &'a str,
 }
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for (file, input) in ctx.files.iter().enumerate() {
         for (doc, root) in input.docs.iter().enumerate() {
             for hit in find(root) {

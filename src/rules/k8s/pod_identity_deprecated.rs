@@ -2,8 +2,7 @@
 //! due (or half done).
 
 use crate::document::{Part, Path};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 const KINDS: &[&str] = &[
     "AzureIdentity",
@@ -13,7 +12,7 @@ const KINDS: &[&str] = &[
 const LABEL: &str = "aadpodidbinding";
 const HELP: &str = "migrate to Azure Workload Identity: a ServiceAccount with `azure.workload.identity/client-id`, a federated credential for it, and the `azure.workload.identity/use: \"true\"` pod label";
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for object in &ctx.model.objects {
         if KINDS.contains(&object.kind) {
             out.push(

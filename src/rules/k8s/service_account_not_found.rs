@@ -2,10 +2,10 @@
 
 use super::pods;
 use crate::document::Part;
-use crate::finding::{Finding, Severity};
-use crate::rules::{Ctx, closest};
+use crate::finding::Severity;
+use crate::rules::{Ctx, Findings, closest};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for pod in pods(ctx) {
         if !pod.template.is_wi() || !pod.sa_known() || !pod.sa_objects.is_empty() {
             continue;

@@ -4,13 +4,12 @@
 //! is bound the same way is UNVERIFIED: the Enterprise code is not public.)
 
 use super::{audience_set, azure_configs, describe_mount, key_for, parse_ttl, show_secs};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 /// The plugin's default `identity_token_ttl` (one hour).
 const DEFAULT_TTL: i64 = 3600;
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for scope in &ctx.model.vaults {
         for (path, data, mount) in azure_configs(scope) {
             if !audience_set(data) {
