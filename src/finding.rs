@@ -178,42 +178,34 @@ pub struct Excerpt {
 /// Bytes of a long line kept on each side of the labels.
 const CONTEXT_BYTES: usize = 240;
 
-/// Labels further apart than this many lines are shown in excerpts of their own, so that a
-/// finding about lines 6 and 100,005 shows two lines, not 100,000.
-const EXCERPT_GAP: usize = 4;
+/// The most bytes of a file an excerpt spans (beside the context around it): labels further
+/// apart are shown in excerpts of their own (a finding about lines 6 and 100,005 shows two
+/// lines, not 100,000), and a label that spans more (a whole document) by its start. The
+/// renderer folds the unlabelled lines in between.
+const EXCERPT_BYTES: usize = 16 << 10;
 
-/// The most lines an excerpt shows: a label that spans more (a whole document) is shown by its
-/// first lines.
-const EXCERPT_LINES: usize = 12;
-
-/// The most bytes of a label an excerpt shows (a long one is shown by its start).
-const LABEL_BYTES: usize = 8 * CONTEXT_BYTES;
-
-/// Whether label `b`, which starts no earlier than `a`, is shown in the same excerpt: within a
-/// few lines, and on one line, within a window.
-fn near(a: &Placed, b: &Placed) -> bool {
-    if b.start.line == a.end.line {
-        (b.span.start as usize) <= (a.span.end as usize).saturating_add(2 * CONTEXT_BYTES)
-    } else {
-        b.start.line <= a.end.line + EXCERPT_GAP
-    }
+/// Whether label `b`, which starts no earlier than `first`, the first of an excerpt's labels,
+/// is shown in the same excerpt.
+fn near(first: &Placed, b: &Placed) -> bool {
+    (b.span.end as usize) <= (first.span.start as usize).saturating_add(EXCERPT_BYTES)
 }
 
 impl Excerpt {
+    /// Whether `label` starts in this excerpt.
+    pub fn shows(&self, label: &Placed) -> bool {
+        let start = label.span.start as usize;
+        label.file == self.file && (self.offset..=self.offset + self.text.len()).contains(&start)
+    }
+
     /// `text` is the file's text with secrets masked (same length as the source's).
     fn of(file: FileId, source: &Source, text: &str, labels: &[&Placed]) -> Excerpt {
         let first = labels.iter().map(|p| p.start.line).min().unwrap_or(1);
-        let last = labels
-            .iter()
-            .map(|p| p.end.line)
-            .max()
-            .unwrap_or(first)
-            .min(first + EXCERPT_LINES - 1);
+        let last = labels.iter().map(|p| p.end.line).max().unwrap_or(first);
         let lines = source.lines(first, last);
         let (lo, hi) = labels.iter().fold((usize::MAX, 0), |(lo, hi), p| {
             (lo.min(p.span.start as usize), hi.max(p.span.end as usize))
         });
-        let hi = hi.min(lo.saturating_add(LABEL_BYTES));
+        let hi = hi.min(lo.saturating_add(EXCERPT_BYTES));
         let (bytes, cropped_at) = if lines.len() <= 4 * CONTEXT_BYTES + hi.saturating_sub(lo) {
             (lines, None)
         } else {
@@ -311,8 +303,14 @@ pub fn resolve_all<'f>(
             for group in placed.chunk_by(|a, b| a.0 == b.0) {
                 let mut spans: Vec<&Placed> = group.iter().map(|(_, _, p)| p).collect();
                 spans.sort_by_key(|p| p.start);
-                for near in spans.chunk_by(|a, b| near(a, b)) {
-                    cut.push((group[0].0, Excerpt::of(file_id, &file.source, text, near)));
+                // Labels far apart are shown in excerpts of their own.
+                let mut from = 0;
+                for to in 1..=spans.len() {
+                    if spans.get(to).is_none_or(|p| !near(spans[from], p)) {
+                        let labels = &spans[from..to];
+                        cut.push((group[0].0, Excerpt::of(file_id, &file.source, text, labels)));
+                        from = to;
+                    }
                 }
             }
         }
@@ -358,11 +356,13 @@ pub fn resolve_all<'f>(
                 .unwrap_or_else(|| place(&finding.primary, 0, None));
             let related: Vec<Placed> = slot.related.into_iter().flatten().collect();
             // The primary's file first, then the others in the order of their first label.
+            // The primary's own excerpt before others of its file.
             let mut excerpts = slot.excerpts;
             excerpts.sort_by_key(|e| {
-                std::iter::once(&primary)
+                let file = std::iter::once(&primary)
                     .chain(&related)
-                    .position(|p| p.file == e.file)
+                    .position(|p| p.file == e.file);
+                (file, !e.shows(&primary))
             });
             Resolved {
                 finding,

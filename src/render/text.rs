@@ -56,9 +56,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             // A file can have several excerpts (labels far apart): each shows the labels in it.
             let labels = std::iter::once((&r.primary, AnnotationKind::Primary))
                 .chain(r.related.iter().map(|p| (p, AnnotationKind::Context)))
-                .filter(|(p, _)| {
-                    p.file == excerpt.file && (excerpt.offset..=end).contains(&p.span.range().start)
-                });
+                .filter(|(p, _)| excerpt.shows(p));
             for (placed, kind) in labels {
                 let range = placed.span.range();
                 let start = range.start.clamp(excerpt.offset, end);
