@@ -129,6 +129,10 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         progress: std::io::stderr().is_terminal(),
         no_excerpts: args.format != Format::Text,
         hold: app::HOLD_BYTES,
+        writes: [("--output", &args.output), ("--write-baseline", &args.write_baseline)]
+            .into_iter()
+            .filter_map(|(flag, path)| Some((flag, path.clone()?)))
+            .collect(),
         config,
     };
     // The process exits right after reporting: freeing every finding first would only cost
