@@ -129,10 +129,13 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         progress: std::io::stderr().is_terminal(),
         no_excerpts: args.format != Format::Text,
         hold: app::HOLD_BYTES,
-        writes: [("--output", &args.output), ("--write-baseline", &args.write_baseline)]
-            .into_iter()
-            .filter_map(|(flag, path)| Some((flag, path.clone()?)))
-            .collect(),
+        writes: [
+            ("--output", &args.output),
+            ("--write-baseline", &args.write_baseline),
+        ]
+        .into_iter()
+        .filter_map(|(flag, path)| Some((flag, path.clone()?)))
+        .collect(),
         config,
     };
     // The process exits right after reporting: freeing every finding first would only cost
@@ -185,7 +188,7 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         );
     }
     for e in &report.io_errors {
-        let _ = writeln!(std::io::stderr(), "error: {e}");
+        let _ = writeln!(std::io::stderr(), "error: {}", render::untrusted(e));
     }
     if !report.io_errors.is_empty() {
         return ExitCode::from(2);
@@ -229,6 +232,6 @@ fn out(text: &str) -> ExitCode {
 }
 
 fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(std::io::stderr(), "error: {message}");
+    let _ = writeln!(std::io::stderr(), "error: {}", render::untrusted(message));
     ExitCode::from(2)
 }
