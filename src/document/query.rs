@@ -55,8 +55,7 @@ impl Selector {
 /// through [`Queryable`], so that is where the work is counted: every child it is handed costs
 /// its path (as long as its parent's, plus the segment) and a pointer, and once the budget is
 /// spent no node has children any more, so the evaluation ends quickly, and its result is
-/// discarded as incomplete. Real selectors on real manifests stay far below it (`$..*` on a
-/// 10,000-line Deployment builds about 2 MB).
+/// discarded as incomplete.
 pub const SELECTOR_BUDGET: usize = 64 << 20;
 
 /// What a pointer costs besides its path (the crate's `Pointer`, and a `Vec` slot or two).
