@@ -251,4 +251,21 @@ mod tests {
         assert_eq!(values[0].1.as_str(), Some("1"));
         assert!(Selector::parse("$.[").is_err());
     }
+
+    /// The work of a selector grows with a power of the depth: it is counted and given up on,
+    /// and the next evaluation on the thread starts with the whole budget again.
+    #[test]
+    fn selectors_that_multiply_are_given_up_on() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&format!("{}k{i}:\n", "  ".repeat(i)));
+        }
+        text.push_str(&format!("{}v: 1\n", "  ".repeat(300)));
+        let doc = yaml::parse(&text).unwrap_or_default().remove(0);
+        let parse = |s: &str| Selector::parse(s).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(parse("$..*..*..*").matches(&doc).err(), Some(Exhausted));
+        let all = parse("$..*").matches(&doc).unwrap_or_default();
+        assert_eq!(all.len(), 301);
+        assert!(parse("$..v").matches(&doc).is_ok_and(|m| m.len() == 1));
+    }
 }

@@ -339,4 +339,50 @@ mod tests {
         let keys: Vec<_> = m.entries().into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, vec!["a", "b", "c"]);
     }
+
+    /// Large mappings are hashed: the same entries, in the same order, as small ones searched.
+    #[test]
+    fn large_mappings_read_like_small_ones() {
+        let base = map((0..30)
+            .map(|i| (MERGED[i % 7], s(&format!("base{i}"))))
+            .collect());
+        let mut entries: Vec<(&str, Node)> = (0..60)
+            .map(|i| (KEYS[(i * 5) % 11], s(&i.to_string())))
+            .collect();
+        entries.insert(20, ("<<", base));
+        let m = map(entries);
+        let got: Vec<(&str, &str)> = m
+            .entries()
+            .into_iter()
+            .map(|(k, e)| (k, e.value.as_str().unwrap_or("")))
+            .collect();
+        // Searched by hand: the last direct value of each key in first-seen order, then the
+        // keys only the merge brings, with the base's last value.
+        let mut want: Vec<(&str, String)> = Vec::new();
+        for i in 0..60 {
+            let key = KEYS[(i * 5) % 11];
+            match want.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = i.to_string(),
+                None => want.push((key, i.to_string())),
+            }
+        }
+        for i in 0..30 {
+            let key = MERGED[i % 7];
+            if !(0..60).any(|j| KEYS[(j * 5) % 11] == key) {
+                match want.iter_mut().find(|(k, _)| *k == key) {
+                    Some(slot) => slot.1 = format!("base{i}"),
+                    None => want.push((key, format!("base{i}"))),
+                }
+            }
+        }
+        let want: Vec<(&str, &str)> = want.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(got, want);
+        assert_eq!(m.get_str("k3"), Some("49"));
+        assert_eq!(m.get_str("m6"), Some("base27"));
+    }
+
+    const MERGED: [&str; 7] = ["k0", "m1", "m2", "m3", "m4", "m5", "m6"];
+    const KEYS: [&str; 11] = [
+        "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10",
+    ];
 }
