@@ -219,7 +219,7 @@ pub(crate) fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -367,6 +367,18 @@ mod tests {
         {
             assert_eq!(closest(name, &cands), naive(name, &cands), "{name}");
         }
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let shown: Vec<String> = [0, 7, 999, 1000, 12345, 100_000, 1_234_567]
+            .into_iter()
+            .map(grouped)
+            .collect();
+        assert_eq!(
+            shown,
+            ["0", "7", "999", "1,000", "12,345", "100,000", "1,234,567"]
+        );
     }
 
     #[test]
