@@ -164,7 +164,7 @@ pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanErro
 /// `report.json` or a baseline again inside the scanned directory is how CI runs, and such files
 /// are skipped as unrecognized anyway. Only candidates with its file name are compared, so a
 /// scan of many files resolves only those of that name, those named and symbolic links.
-fn read_by_scan<'c>(candidates: &'c [discover::Candidate], path: &Path) -> Option<&'c Candidate> {
+fn read_by_scan<'c>(candidates: &'c [Candidate], path: &Path) -> Option<&'c Candidate> {
     let target = path.canonicalize().ok()?;
     let name = target.file_name()?;
     candidates.iter().find(|c| match &c.origin {

@@ -355,8 +355,8 @@ pub fn resolve_all<'f>(
                 .primary
                 .unwrap_or_else(|| place(&finding.primary, 0, None));
             let related: Vec<Placed> = slot.related.into_iter().flatten().collect();
-            // The primary's file first, then the others in the order of their first label.
-            // The primary's own excerpt before others of its file.
+            // The primary's file first, then the others in the order of their first label; in
+            // the primary's file, its own excerpt first.
             let mut excerpts = slot.excerpts;
             excerpts.sort_by_key(|e| {
                 let file = std::iter::once(&primary)

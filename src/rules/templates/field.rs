@@ -14,22 +14,22 @@
 //!   `min`/`max` (count);
 //! - `message`, `label`, `help`: texts; `{value}`, `{key}`, `{kind}`, `{name}`, `{path}` are filled in.
 
-use regex::Regex;
-
 use std::collections::HashMap;
+
+use regex::Regex;
 
 use crate::document::query::{Exhausted, SELECTOR_BUDGET, Selector};
 use crate::document::{Node, Part, Path, Span};
 use crate::finding::Severity;
 use crate::model::FileId;
 use crate::model::k8s::value_text;
+use crate::rules::spec::SpecError;
 use crate::rules::{Ctx, Findings, grouped};
 
 /// The most nodes the selectors of one rule may match in one file. Past it, or past
 /// [`SELECTOR_BUDGET`] on one object, the rule reports that it stopped and checks no more of
 /// the file: together they bound what a rule costs per file, whatever the selector.
 pub const MAX_MATCHES_PER_FILE: usize = 100_000;
-use crate::rules::spec::SpecError;
 
 #[derive(Debug)]
 pub enum Op {
