@@ -1,11 +1,13 @@
 //! Micro-benchmarks: YAML and JSON to span trees, the rule phase (model, index, every rule) on a
-//! synthetic multi-app corpus held in memory, and the text report of a minified export. `cargo bench`; not run by `cargo test`.
+//! synthetic multi-app corpus held in memory, the text report of a minified export, and whole
+//! scans of inputs built to blow up. `cargo bench`; not run by `cargo test`.
 //! Whole-program numbers against other tools are in BENCHMARKS.md (`bench/run.sh`).
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use wiflint::app::{self, ScanConfig};
+use wiflint::config::Config;
 use wiflint::document::{json, yaml};
 use wiflint::index::Index;
 use wiflint::input::{self, InputFile};
@@ -193,5 +195,63 @@ fn text_report(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parsing, rule_phase, text_report);
+/// Inputs built to make the work outgrow the input (issue 12), scanned and reported as text the
+/// way the CLI does: a ConfigMap with 100,000 `a: 1` lines (once past 15 GB), and the custom
+/// selector `$..*..*..*` on a ConfigMap nested 400 deep (once killed at 12 GB). The release
+/// binary on the same inputs, on one core, must stay under 2 s and 200 MB (BENCHMARKS.md has the
+/// numbers).
+fn hostile(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+        path
+    };
+    let head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n";
+    let dup = write("dup.yaml", &format!("{head}{}", "  a: 1\n".repeat(100_000)));
+    let mut deep = head.to_string();
+    for i in 0..400 {
+        deep.push_str(&format!("{}k{i}:\n", "  ".repeat(i + 1)));
+    }
+    deep.push_str(&format!("{}v: 1\n", "  ".repeat(401)));
+    let deep = write("deep.yaml", &deep);
+    std::fs::create_dir(dir.path().join("policy")).unwrap_or_else(|e| panic!("{e}"));
+    write(
+        "policy/everything.yaml",
+        "id: everything\nseverity: warning\nsummary: s\ntemplate: field.forbidden\nparams:\n  select: \"$..*..*..*\"\n  message: \"{path}\"\ndocs: d\n",
+    );
+    let toml = write("wiflint.toml", "[scan]\ncustom-rules = [\"policy\"]\n");
+    let mut registry = Registry::builtin().unwrap_or_else(|e| panic!("{e}"));
+    Config::load(&toml)
+        .and_then(|config| config.load_custom_rules(&mut registry))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let options = RenderOptions::default();
+    let mut g = c.benchmark_group("hostile");
+    g.sample_size(10);
+    for (name, path, select) in [
+        ("check+text/100000-duplicate-keys", &dup, Vec::new()),
+        (
+            "check+text/selector-three-descents-400-deep",
+            &deep,
+            vec!["everything".to_string()],
+        ),
+    ] {
+        let config = ScanConfig {
+            paths: vec![path.display().to_string()],
+            max_file_size: input::load::DEFAULT_MAX_FILE_SIZE,
+            select,
+            ..ScanConfig::default()
+        };
+        let rules: Vec<_> = registry.rules.iter().collect();
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let report = app::scan(&config, &registry).unwrap_or_else(|e| panic!("{e}"));
+                render::render(Format::Text, black_box(&report), &rules, &options).len()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, parsing, rule_phase, text_report, hostile);
 criterion_main!(benches);

@@ -3,6 +3,7 @@
 //! (reading files again) → suppress, sort. Everything the renderers need ends up in [`Report`],
 //! which holds no file's text or trees.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -15,6 +16,7 @@ use crate::config::{Config, ConfigError, PathFilter};
 use crate::document::{Source, Syntax};
 use crate::finding::{self, Opened, Resolved, Severity};
 use crate::index::Index;
+use crate::input::discover::Candidate;
 use crate::input::{self, InputFile, Outcome, discover};
 use crate::model::retain::retain;
 use crate::model::{FileId, Model};
@@ -64,6 +66,9 @@ pub struct ScanConfig {
     /// The path standard input stands for (`--stdin-filename`): it names `-` in the report,
     /// chooses the syntax by its extension, and is what path-based suppressions match.
     pub stdin_name: Option<String>,
+    /// Files the run writes when it is done (the report, a baseline), by the flag that names
+    /// them: a scan that would read one of them is refused, since writing it would destroy it.
+    pub writes: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug)]
@@ -106,6 +111,14 @@ pub enum ScanError {
         "no inputs found in {0}: give files or directories that contain YAML, JSON or Terraform"
     )]
     NoInputs(String),
+    #[error(
+        "{flag} {path} names a file this scan reads ({input}): writing it would overwrite the input; write to another file"
+    )]
+    WouldOverwrite {
+        flag: &'static str,
+        path: String,
+        input: String,
+    },
     #[error("unknown rule id `{id}` in {flag}{hint}")]
     UnknownRule {
         id: String,
@@ -156,7 +169,51 @@ pub fn scan(config: &ScanConfig, registry: &Registry) -> Result<Report, ScanErro
     if candidates.is_empty() && io_errors.is_empty() {
         return Err(ScanError::NoInputs(config.paths.join(", ")));
     }
+    for (flag, path) in &config.writes {
+        if let Some(input) = read_by_scan(&candidates, Path::new(path)) {
+            return Err(ScanError::WouldOverwrite {
+                flag,
+                path: path.clone(),
+                input: input.display.clone(),
+            });
+        }
+    }
     scan_candidates(config, registry, &candidates, io_errors)
+}
+
+/// The candidate that is the file at `path`, if any (symbolic links and `..` resolved), unless
+/// it was found by walking a directory and is a report or baseline wiflint wrote: writing
+/// `report.json` or a baseline again inside the scanned directory is how CI runs, and such files
+/// are skipped as unrecognized anyway. Only candidates with its file name are compared, so a
+/// scan of many files resolves only those of that name, those named and symbolic links.
+fn read_by_scan<'c>(candidates: &'c [Candidate], path: &Path) -> Option<&'c Candidate> {
+    let target = path.canonicalize().ok()?;
+    let name = target.file_name()?;
+    candidates.iter().find(|c| match &c.origin {
+        discover::Origin::File(file) => {
+            (file.file_name() == Some(name)
+                || c.explicit
+                || file.symlink_metadata().is_ok_and(|m| m.is_symlink()))
+                && file.canonicalize().is_ok_and(|f| f == target)
+                && (c.explicit || !written_by_wiflint(&target))
+        }
+        _ => false,
+    })
+}
+
+/// Whether the file is a JSON or SARIF report or a baseline as wiflint writes them.
+fn written_by_wiflint(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return false;
+    };
+    let is_wiflint = |name: &serde_json::Value| name.as_str() == Some("wiflint");
+    let baseline = value["version"] == 1 && value["findings"].is_array();
+    baseline
+        || is_wiflint(&value["tool"]["name"])
+        || is_wiflint(&value["runs"][0]["tool"]["driver"]["name"])
 }
 
 /// The scan of inputs already discovered (or held in memory, see

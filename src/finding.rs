@@ -198,7 +198,25 @@ pub struct Excerpt {
 /// Bytes of a long line kept on each side of the labels.
 const CONTEXT_BYTES: usize = 240;
 
+/// The most bytes of a file an excerpt spans (beside the context around it): labels further
+/// apart are shown in excerpts of their own (a finding about lines 6 and 100,005 shows two
+/// lines, not 100,000), and a label that spans more (a whole document) by its start. The
+/// renderer folds the unlabelled lines in between.
+const EXCERPT_BYTES: usize = 16 << 10;
+
+/// Whether label `b`, which starts no earlier than `first`, the first of an excerpt's labels,
+/// is shown in the same excerpt.
+fn near(first: &Placed, b: &Placed) -> bool {
+    (b.span.end as usize) <= (first.span.start as usize).saturating_add(EXCERPT_BYTES)
+}
+
 impl Excerpt {
+    /// Whether `label` starts in this excerpt.
+    pub fn shows(&self, label: &Placed) -> bool {
+        let start = label.span.start as usize;
+        label.file == self.file && (self.offset..=self.offset + self.text.len()).contains(&start)
+    }
+
     /// `text` is the file's text with its secrets masked (same length as the source's).
     fn of(file: FileId, source: &Source, text: &str, labels: &[&Placed]) -> Excerpt {
         let first = labels.iter().map(|p| p.start.line).min().unwrap_or(1);
@@ -207,6 +225,7 @@ impl Excerpt {
         let (lo, hi) = labels.iter().fold((usize::MAX, 0), |(lo, hi), p| {
             (lo.min(p.span.start as usize), hi.max(p.span.end as usize))
         });
+        let hi = hi.min(lo.saturating_add(EXCERPT_BYTES));
         let (bytes, cropped_at) = if lines.len() <= 4 * CONTEXT_BYTES + hi.saturating_sub(lo) {
             (lines, None)
         } else {
@@ -314,8 +333,17 @@ pub fn resolve_all<'f>(
             let masked = secrets.redact(&file.source.text);
             let text = masked.as_ref();
             for group in placed.chunk_by(|a, b| a.0 == b.0) {
-                let spans: Vec<&Placed> = group.iter().map(|(_, _, p)| p).collect();
-                cut.push((group[0].0, Excerpt::of(file_id, &file.source, text, &spans)));
+                let mut spans: Vec<&Placed> = group.iter().map(|(_, _, p)| p).collect();
+                spans.sort_by_key(|p| p.start);
+                // Labels far apart are shown in excerpts of their own.
+                let mut from = 0;
+                for to in 1..=spans.len() {
+                    if spans.get(to).is_none_or(|p| !near(spans[from], p)) {
+                        let labels = &spans[from..to];
+                        cut.push((group[0].0, Excerpt::of(file_id, &file.source, text, labels)));
+                        from = to;
+                    }
+                }
             }
         }
         Visit {
@@ -376,12 +404,14 @@ pub fn resolve_all<'f>(
             finding.mask_secrets(&known);
             let placed = std::iter::once(&mut primary).chain(&mut related);
             mask_all(placed.map(|p| &mut p.message), &known);
-            // The primary's file first, then the others in the order of their first label.
+            // The primary's file first, then the others in the order of their first label; in
+            // the primary's file, its own excerpt first.
             let mut excerpts = slot.excerpts;
             excerpts.sort_by_key(|e| {
-                std::iter::once(&primary)
+                let file = std::iter::once(&primary)
                     .chain(&related)
-                    .position(|p| p.file == e.file)
+                    .position(|p| p.file == e.file);
+                (file, !e.shows(&primary))
             });
             Resolved {
                 finding,

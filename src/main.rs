@@ -219,6 +219,13 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         hold: app::HOLD_BYTES,
         stdin_name: args.stdin_filename.clone(),
         var_files: args.var_files.clone(),
+        writes: [
+            ("--output", &args.output),
+            ("--write-baseline", &args.write_baseline),
+        ]
+        .into_iter()
+        .filter_map(|(flag, path)| Some((flag, path.clone()?)))
+        .collect(),
         config,
     };
     if args.show_settings {
@@ -292,7 +299,7 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         );
     }
     for e in &report.io_errors {
-        let _ = writeln!(std::io::stderr(), "error: {e}");
+        let _ = writeln!(std::io::stderr(), "error: {}", render::untrusted(e));
     }
     if !report.io_errors.is_empty() {
         return ExitCode::from(2);
@@ -337,6 +344,6 @@ fn out(text: &str) -> ExitCode {
 }
 
 fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(std::io::stderr(), "error: {message}");
+    let _ = writeln!(std::io::stderr(), "error: {}", render::untrusted(message));
     ExitCode::from(2)
 }

@@ -4,6 +4,8 @@
 //! finding can point at the exact key or value. Maps keep every entry in source order, duplicates
 //! included, because a duplicate key is something to report rather than to resolve silently.
 
+use std::collections::HashMap;
+
 use compact_str::CompactString;
 
 /// A half-open byte range into the file's text.
@@ -119,9 +121,10 @@ impl PartialEq for Node {
             (NodeKind::Seq(a), NodeKind::Seq(b)) => a == b,
             (NodeKind::Map(_), NodeKind::Map(_)) => {
                 let (a, b) = (self.entries(), other.entries());
+                let b: HashMap<&str, &Entry> = b.into_iter().collect();
                 a.len() == b.len()
                     && a.iter()
-                        .all(|(k, e)| other.get(k).is_some_and(|v| *v == e.value))
+                        .all(|(k, e)| b.get(k).is_some_and(|v| v.value == e.value))
             }
             _ => false,
         }
@@ -227,7 +230,7 @@ impl Node {
         let Some(entries) = self.as_map() else {
             return Vec::new();
         };
-        let mut out: Vec<(&str, &Entry)> = Vec::with_capacity(entries.len());
+        let mut out = Keyed::with_capacity(entries.len());
         let mut merged: Vec<&Node> = Vec::new();
         for entry in entries {
             let key = entry.key.text().unwrap_or("");
@@ -243,20 +246,14 @@ impl Node {
                 }
                 continue;
             }
-            if let Some(slot) = out.iter_mut().find(|(k, _)| *k == key) {
-                slot.1 = entry;
-            } else {
-                out.push((key, entry));
-            }
+            out.set(key, entry, true);
         }
         for source in merged {
             for (key, entry) in source.entries() {
-                if !out.iter().any(|(k, _)| *k == key) {
-                    out.push((key, entry));
-                }
+                out.set(key, entry, false);
             }
         }
-        out
+        out.list
     }
 
     /// The entry for `key` (last occurrence wins; merge keys are honoured).
@@ -290,6 +287,44 @@ impl Node {
     /// A string-typed value at `key`, or `None` when absent or not a string.
     pub fn get_str(&self, key: &str) -> Option<&str> {
         self.get(key).and_then(Node::as_str)
+    }
+}
+
+/// Entries by key, in the order keys first appear. Small mappings (nearly all) are searched,
+/// larger ones hashed: searching made a mapping of 100,000 keys take minutes.
+struct Keyed<'n> {
+    list: Vec<(&'n str, &'n Entry)>,
+    index: Option<HashMap<&'n str, usize>>,
+}
+
+impl<'n> Keyed<'n> {
+    fn with_capacity(n: usize) -> Self {
+        Keyed {
+            list: Vec::with_capacity(n),
+            index: None,
+        }
+    }
+
+    /// Adds `key`, or when it is there already, replaces its entry if `replace`.
+    fn set(&mut self, key: &'n str, entry: &'n Entry, replace: bool) {
+        if self.index.is_none() && self.list.len() > 16 {
+            let index = self.list.iter().enumerate().map(|(i, (k, _))| (*k, i));
+            self.index = Some(index.collect());
+        }
+        let at = match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.list.iter().position(|(k, _)| *k == key),
+        };
+        match at {
+            Some(i) if replace => self.list[i].1 = entry,
+            Some(_) => {}
+            None => {
+                if let Some(index) = &mut self.index {
+                    index.insert(key, self.list.len());
+                }
+                self.list.push((key, entry));
+            }
+        }
     }
 }
 
@@ -327,4 +362,50 @@ mod tests {
         let keys: Vec<_> = m.entries().into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, vec!["a", "b", "c"]);
     }
+
+    /// Large mappings are hashed: the same entries, in the same order, as small ones searched.
+    #[test]
+    fn large_mappings_read_like_small_ones() {
+        let base = map((0..30)
+            .map(|i| (MERGED[i % 7], s(&format!("base{i}"))))
+            .collect());
+        let mut entries: Vec<(&str, Node)> = (0..60)
+            .map(|i| (KEYS[(i * 5) % 11], s(&i.to_string())))
+            .collect();
+        entries.insert(20, ("<<", base));
+        let m = map(entries);
+        let got: Vec<(&str, &str)> = m
+            .entries()
+            .into_iter()
+            .map(|(k, e)| (k, e.value.as_str().unwrap_or("")))
+            .collect();
+        // Searched by hand: the last direct value of each key in first-seen order, then the
+        // keys only the merge brings, with the base's last value.
+        let mut want: Vec<(&str, String)> = Vec::new();
+        for i in 0..60 {
+            let key = KEYS[(i * 5) % 11];
+            match want.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = i.to_string(),
+                None => want.push((key, i.to_string())),
+            }
+        }
+        for i in 0..30 {
+            let key = MERGED[i % 7];
+            if !(0..60).any(|j| KEYS[(j * 5) % 11] == key) {
+                match want.iter_mut().find(|(k, _)| *k == key) {
+                    Some(slot) => slot.1 = format!("base{i}"),
+                    None => want.push((key, format!("base{i}"))),
+                }
+            }
+        }
+        let want: Vec<(&str, &str)> = want.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(got, want);
+        assert_eq!(m.get_str("k3"), Some("49"));
+        assert_eq!(m.get_str("m6"), Some("base27"));
+    }
+
+    const MERGED: [&str; 7] = ["k0", "m1", "m2", "m3", "m4", "m5", "m6"];
+    const KEYS: [&str; 11] = [
+        "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10",
+    ];
 }

@@ -343,8 +343,24 @@ fn candidate(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>) -> Opt
     }
 }
 
+/// The path as reports show it. A name that is not UTF-8 keeps its other bytes as `\xNN`,
+/// rather than as the `�` of a lossy conversion, which would hide that the name shown is not
+/// the name on disk (and could make two files look like one).
 fn display_path(path: &Path) -> String {
-    let s = path.display().to_string();
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let s = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let mut s = String::with_capacity(bytes.len() + 8);
+            for chunk in bytes.utf8_chunks() {
+                s.push_str(chunk.valid());
+                for b in chunk.invalid() {
+                    s.push_str(&format!("\\x{b:02X}"));
+                }
+            }
+            s
+        }
+    };
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 

@@ -286,7 +286,9 @@ impl<'a> Model<'a> {
             self.vaults[0].discovery_issuer = data.get("issuer");
             return true;
         }
-        if !vault::is_read_response(node) {
+        // A response trimmed to `{"data": …}` is taken by its file name too (docs/inputs.md),
+        // though on its own, without the name, it is not taken for a Vault response at all.
+        if !vault::is_read_response(node) && !vault::is_envelope(node) {
             return false;
         }
         let file_name = input

@@ -131,15 +131,19 @@ const ENVELOPE: &[&str] = &[
 /// `data` of a `vault read -format=json` envelope (full, or trimmed to `data` by hand), or the
 /// object itself when it is bare.
 pub fn data<'a>(at: At<'a>) -> At<'a> {
-    let enveloped = at.node.get("data").is_some_and(|d| d.as_map().is_some())
-        && at.node.entries().iter().all(|(k, _)| ENVELOPE.contains(k));
     match at.get("data") {
-        Some(d) if enveloped => d,
+        Some(d) if is_envelope(at.node) => d,
         _ => at,
     }
 }
 
-/// Whether a document is a `vault read -format=json` envelope.
+/// Whether a document is a `vault read` envelope, whole or trimmed to `{"data": …}`.
+pub fn is_envelope(node: &crate::document::Node) -> bool {
+    node.get("data").is_some_and(|d| d.as_map().is_some())
+        && node.entries().iter().all(|(k, _)| ENVELOPE.contains(k))
+}
+
+/// Whether a document is a `vault read -format=json` envelope as printed.
 pub fn is_read_response(node: &crate::document::Node) -> bool {
     node.get("request_id").is_some() && node.get("data").is_some()
 }

@@ -27,9 +27,11 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// Escaping per the workflow-command rules (actions/toolkit `command.ts`).
+/// Escaping per the workflow-command rules (actions/toolkit `command.ts`), after control
+/// characters are made visible (a log shows escape sequences as colours).
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    super::untrusted(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

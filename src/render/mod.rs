@@ -103,6 +103,20 @@ fn statistics(report: &Report, quiet: bool) -> String {
     out
 }
 
+/// Text from the inputs (file names, messages quoting them) as a terminal may show it: control
+/// characters as their symbols (`␛`), as the text renderer shows message text, so that a file
+/// named `f\x1b[31m.yaml` cannot colour or rewrite the report. C1 controls (8-bit `CSI` …),
+/// which the renderer leaves alone, become `�`.
+pub fn untrusted(s: &str) -> String {
+    annotate_snippets::normalize_untrusted_str(s)
+        .chars()
+        .map(|c| match c {
+            '\u{80}'..='\u{9f}' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
 /// `2 errors, 1 warning in 14 files (3 skipped)`.
 pub fn summary(report: &Report) -> String {
     use crate::finding::Severity;

@@ -18,22 +18,45 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A relative URI reference for a path (forward slashes, percent-encoded where needed).
+/// A relative URI reference for a path (forward slashes, percent-encoded where needed). The
+/// bytes of a name that is not UTF-8, shown as `\xNN` (see `input::discover`), are given back
+/// as the bytes they are (`%NN`).
 pub fn uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
     let mut out = String::new();
-    if path.starts_with('/') {
+    if path.starts_with(['/', '\\']) {
         out.push_str("file://");
     }
-    for b in path.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let raw = match bytes.get(i..i + 4) {
+            Some([b'\\', b'x', hi, lo])
+                if !cfg!(windows) && is_upper_hex(*hi) && is_upper_hex(*lo) =>
+            {
+                std::str::from_utf8(&bytes[i + 2..i + 4]).ok()
+            }
+            _ => None,
+        };
+        match (b, raw) {
+            (_, Some(hex)) => {
+                out.push('%');
+                out.push_str(hex);
+                i += 4;
+                continue;
+            }
+            (b'\\', None) => out.push('/'),
+            (b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/', None) => {
                 out.push(b as char)
             }
             _ => out.push_str(&format!("%{b:02X}")),
         }
+        i += 1;
     }
     out
+}
+
+fn is_upper_hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'A'..=b'F').contains(&b)
 }
 
 fn physical(report: &Report, p: &Placed) -> Value {
@@ -209,6 +232,8 @@ mod tests {
     fn uris() {
         assert_eq!(uri("a b/c.yaml"), "a%20b/c.yaml");
         assert_eq!(uri("/abs/x.yaml"), "file:///abs/x.yaml");
+        assert_eq!(uri("g\\xFF.yaml"), "g%FF.yaml");
+        assert_eq!(uri("a\\b.yaml"), "a/b.yaml");
     }
 
     #[test]

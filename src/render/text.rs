@@ -5,7 +5,7 @@ use annotate_snippets::{
     AnnotationKind, Group, Level, Origin, Renderer, Snippet, renderer::DecorStyle,
 };
 
-use super::{RenderOptions, diff, summary};
+use super::{RenderOptions, diff, summary, untrusted};
 use crate::app::Report;
 use crate::finding::{Resolved, Severity, floor_char};
 use crate::suppress::Applied;
@@ -29,6 +29,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         .map(|r| (r, None))
         .chain(suppressed)
         .collect();
+    let paths: Vec<String> = report.paths.iter().map(|p| untrusted(p)).collect();
     for (r, applied) in &listed {
         let f = &r.finding;
         let level = match f.severity {
@@ -40,7 +41,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             Group::with_title(level.primary_title(f.message.as_str()).id(f.rule.as_str()));
         // One excerpt per file, the primary's first (secrets were masked when it was cut).
         for excerpt in &r.excerpts {
-            let path = report.paths[excerpt.file].as_str();
+            let path = paths[excerpt.file].as_str();
             let text = excerpt.text.as_str();
             let mut snippet = Snippet::source(text).line_start(excerpt.line);
             snippet = match excerpt.cropped_at {
@@ -52,12 +53,13 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
                 }
                 None => snippet.path(path),
             };
+            let end = excerpt.offset + text.len();
+            // A file can have several excerpts (labels far apart): each shows the labels in it.
             let labels = std::iter::once((&r.primary, AnnotationKind::Primary))
                 .chain(r.related.iter().map(|p| (p, AnnotationKind::Context)))
-                .filter(|(p, _)| p.file == excerpt.file);
+                .filter(|(p, _)| excerpt.shows(p));
             for (placed, kind) in labels {
                 let range = placed.span.range();
-                let end = excerpt.offset + text.len();
                 let start = range.start.clamp(excerpt.offset, end);
                 let stop = range.end.clamp(start, end);
                 let start = floor_char(text, start - excerpt.offset);
@@ -90,7 +92,11 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     }
     if options.verbose {
         for s in &report.skipped {
-            out.push_str(&format!("skipped {}: {}\n", s.path, s.reason));
+            out.push_str(&format!(
+                "skipped {}: {}\n",
+                untrusted(&s.path),
+                untrusted(&s.reason)
+            ));
         }
     }
     if options.quiet {

@@ -17,14 +17,16 @@ pub mod spec;
 pub mod templates;
 pub mod vault;
 
+use std::collections::HashMap;
+
 use crate::document::Node;
 use crate::finding::{Finding, Label, Loc, Severity};
 use crate::index::Index;
 use crate::input::InputFile;
-use crate::model::Model;
+use crate::model::{FileId, Model};
 
 /// A Rust check: reads the whole scan, appends findings.
-pub type NativeFn = fn(&Ctx<'_>, &mut Vec<Finding>);
+pub type NativeFn = fn(&Ctx<'_>, &mut Findings);
 
 /// What a rule needs to see to conclude. A scan is streamed: each file is checked on its own
 /// while it is read and is then dropped, except for the facts that rules joining files need
@@ -193,12 +195,85 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The most findings one rule reports about one file. The rest are counted in one more finding
+/// of the rule, at the first of them: everything after a rule (placing, excerpts, suppressions,
+/// rendering) then works on at most this many findings per rule and file, whatever the input.
+/// A hundred of one kind in one file say what to fix; 100,000 only made a report of gigabytes.
+pub const MAX_FINDINGS_PER_FILE: usize = 100;
+
 pub fn run(rule: &Rule, ctx: &Ctx<'_>) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut out = Findings::default();
     match &rule.check {
         Check::Native(f) => f(ctx, &mut out),
         Check::Field(field) => field.run(ctx, &mut out),
         Check::Meta => {}
+    }
+    out.into_vec()
+}
+
+/// Where a rule puts its findings. Of each file it keeps the first [`MAX_FINDINGS_PER_FILE`]
+/// (rules go through documents in order), and of the rest only the first, how many there are and
+/// their highest severity, for one finding that counts them: what a rule's findings hold is
+/// bounded whatever the input.
+#[derive(Default)]
+pub struct Findings {
+    kept: Vec<Finding>,
+    /// Per file: how many were pushed, and the first not kept with the count of those.
+    files: HashMap<FileId, (usize, Option<(Finding, usize)>)>,
+}
+
+impl Findings {
+    pub fn push(&mut self, f: Finding) {
+        let (seen, rest) = self.files.entry(f.primary.loc.file).or_default();
+        *seen += 1;
+        match rest {
+            _ if *seen <= MAX_FINDINGS_PER_FILE => self.kept.push(f),
+            Some((first, n)) => {
+                first.severity = first.severity.max(f.severity);
+                *n += 1;
+            }
+            None => *rest = Some((f, 1)),
+        }
+    }
+
+    fn into_vec(self) -> Vec<Finding> {
+        let mut rest: Vec<(Finding, usize)> =
+            self.files.into_values().filter_map(|(_, r)| r).collect();
+        rest.sort_by_key(|(first, _)| first.primary.loc.file);
+        let mut kept = self.kept;
+        kept.extend(rest.into_iter().map(|(first, n)| not_listed(first, n)));
+        kept
+    }
+}
+
+/// The finding that stands for the `n` findings of a rule in a file beyond the first
+/// [`MAX_FINDINGS_PER_FILE`].
+fn not_listed(first: Finding, n: usize) -> Finding {
+    Finding {
+        message: format!(
+            "{} more findings of this rule in this file are not listed: wiflint lists at most {MAX_FINDINGS_PER_FILE} per rule and file",
+            grouped(n)
+        ),
+        help: Some("fix the findings listed and run wiflint again to see the rest".into()),
+        primary: Label {
+            loc: first.primary.loc,
+            message: "the first not listed".into(),
+        },
+        related: Vec::new(),
+        mismatch: None,
+        ..first
+    }
+}
+
+/// `100000` as `100,000`.
+pub(crate) fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
     }
     out
 }
@@ -343,6 +418,18 @@ mod tests {
         {
             assert_eq!(closest(name, &cands), naive(name, &cands), "{name}");
         }
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let shown: Vec<String> = [0, 7, 999, 1000, 12345, 100_000, 1_234_567]
+            .into_iter()
+            .map(grouped)
+            .collect();
+        assert_eq!(
+            shown,
+            ["0", "7", "999", "1,000", "12,345", "100,000", "1,234,567"]
+        );
     }
 
     #[test]

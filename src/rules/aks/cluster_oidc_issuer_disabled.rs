@@ -3,10 +3,9 @@
 
 use super::first_wi_pod;
 use crate::document::Part;
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let pod = first_wi_pod(ctx);
     let k8s_credential = ctx.model.credentials.iter().find(|c| c.is_k8s());
     if pod.is_none() && k8s_credential.is_none() {

@@ -2,11 +2,10 @@
 //! anything else ("Federated identity credentials must have exactly one audience.").
 
 use super::shorten;
-use crate::finding::Finding;
 use crate::model::azure::{Field, is_expression};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let max = usize::try_from(ctx.param_i64("max-length", 600)).unwrap_or(600);
     for cred in &ctx.model.credentials {
         let at = match cred.field("audiences") {

@@ -3,15 +3,14 @@
 //! credential with another audience never matches the token's `aud` (AADSTS700212). The
 //! `…USGov`/`…China` audiences belong to managed-identity-as-credential, not to AKS tokens.
 
-use crate::finding::Finding;
 use crate::model::azure::{Field, is_expression};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 const DEFAULT_AUDIENCE: &str = "api://AzureADTokenExchange";
 const USGOV_AUDIENCE: &str = "api://AzureADTokenExchangeUSGov";
 const CHINA_AUDIENCE: &str = "api://AzureADTokenExchangeChina";
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let mut accepted: Vec<&str> = ctx.param_strs("audiences");
     if accepted.is_empty() {
         accepted.push(DEFAULT_AUDIENCE);

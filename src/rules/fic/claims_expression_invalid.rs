@@ -5,13 +5,13 @@
 
 use super::{GITHUB_ISSUER, shorten};
 use crate::document::Typed;
-use crate::finding::{Finding, Severity};
+use crate::finding::Severity;
 use crate::model::azure::{Field, is_expression};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 const KEY: &str = "claimsMatchingExpression";
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for cred in &ctx.model.credentials {
         let subject = cred.field("subject");
         let subject_set = match &subject {

@@ -2,11 +2,11 @@
 //! creating the 21st fails.
 
 use super::{describe, groups};
-use crate::finding::{Finding, Loc, Severity};
+use crate::finding::{Loc, Severity};
 use crate::model::azure::{Credential, Owner};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let limit = ctx.param_i64("limit", 20);
     let warn_at = ctx.param_i64("warn-at", 18);
     for (owner, group) in groups(ctx) {

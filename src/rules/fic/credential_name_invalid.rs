@@ -3,10 +3,9 @@
 //! starting with a letter or digit.
 
 use super::shorten;
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for cred in &ctx.model.credentials {
         let (Some(at), Some(name)) = (cred.name_at(), cred.name()) else {
             continue;

@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 
 use super::{describe, groups, shorten};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for (_, group) in groups(ctx) {
         let mut first_seen: HashMap<(&str, &str), usize> = HashMap::new();
         for &i in group {

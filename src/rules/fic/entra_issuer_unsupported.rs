@@ -5,10 +5,9 @@
 //! public cloud or a sovereign one (`login.microsoftonline.us`, `login.chinacloudapi.cn`).
 
 use super::shorten;
-use crate::finding::Finding;
 use crate::model::azure::{Field, Owner};
 use crate::model::k8s::is_guid;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 const DEFAULT_HOSTS: &[&str] = &[
     "login.microsoftonline.com",
@@ -27,7 +26,7 @@ const MI_HOSTS: &[&str] = &[
     "login.chinacloudapi.cn",
 ];
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let mut hosts = ctx.param_strs("hosts");
     if hosts.is_empty() {
         hosts = DEFAULT_HOSTS.to_vec();

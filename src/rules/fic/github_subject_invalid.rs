@@ -9,13 +9,13 @@
 //! produce (an unknown claim, a branch without `refs/heads/`) stays an error.
 
 use super::{is_github_issuer, shorten};
-use crate::finding::{Finding, Severity};
+use crate::finding::Severity;
 use crate::model::azure::k8s_subject_problem;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 const FORMS: &str = "`repo:<owner>/<repo>:environment:<name>`, `repo:<owner>/<repo>:ref:refs/heads/<branch>`, `repo:<owner>/<repo>:ref:refs/tags/<tag>`, `repo:<owner>/<repo>:pull_request`, or the immutable `repo:<owner>@<owner-id>/<repo>@<repo-id>:…`";
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for cred in &ctx.model.credentials {
         let (Some((_, issuer)), Some((at, subject))) = (cred.issuer(), cred.subject()) else {
             continue;

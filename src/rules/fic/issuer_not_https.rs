@@ -3,11 +3,10 @@
 //! or fragment, at most 600 characters, with no surrounding whitespace (which blocks the exchange).
 
 use super::shorten;
-use crate::finding::Finding;
 use crate::model::azure::Field;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let max = usize::try_from(ctx.param_i64("max-length", 600)).unwrap_or(600);
     for cred in &ctx.model.credentials {
         let Field::Value(at) = cred.field("issuer") else {

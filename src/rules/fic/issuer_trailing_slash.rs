@@ -3,11 +3,10 @@
 //! `/`, the GitHub Actions issuer does not.
 
 use super::GITHUB_ISSUER;
-use crate::finding::Finding;
 use crate::model::azure::is_aks_issuer;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for cred in &ctx.model.credentials {
         let Some((at, issuer)) = cred.issuer() else {
             continue;

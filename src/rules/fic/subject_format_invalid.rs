@@ -4,11 +4,10 @@
 //! never match.
 
 use super::shorten;
-use crate::finding::Finding;
 use crate::model::azure::{K8S_SUBJECT_PREFIX, k8s_subject_problem};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for cred in &ctx.model.credentials {
         let Some((at, subject)) = cred.subject() else {
             continue;

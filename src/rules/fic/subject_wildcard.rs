@@ -3,11 +3,10 @@
 //! flexible credential's `claimsMatchingExpression` (`matches`).
 
 use super::shorten;
-use crate::finding::Finding;
 use crate::model::azure::k8s_subject_problem;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for cred in &ctx.model.credentials {
         let Some((at, subject)) = cred.subject() else {
             continue;

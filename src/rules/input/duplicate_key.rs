@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use crate::document::path::{TRAIL_ROOT, Trail, TrailSeg};
 use crate::document::{Entry, Node, NodeKind, Part, Path, Seg};
-use crate::finding::{Finding, Loc};
-use crate::rules::Ctx;
+use crate::finding::Loc;
+use crate::rules::{Ctx, Findings, grouped};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for (file, input) in ctx.files.iter().enumerate() {
         // Judged only in wiflint inputs: a `package.json` or Helm `values.yaml` with a duplicate
         // key, found by walking, is its own tool's business.
@@ -32,17 +32,42 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                         for (i, entry) in entries.iter().enumerate() {
                             stack.push((&entry.value, trail.push(at, TrailSeg::Entry(i))));
                         }
-                        for (i, j, key) in duplicates(entries) {
+                        for dup in duplicates(entries) {
                             let path = trail.path(at);
-                            out.push(
-                                ctx.finding(
-                                    Loc::node(file, doc, entry_path(&path, i), Part::Key),
-                                    "duplicate key",
-                                    format!("key `{key}` appears more than once in this mapping: which value a tool keeps depends on the parser"),
+                            let key = dup.key;
+                            let (message, help) = if dup.count == 2 {
+                                (
+                                    format!(
+                                        "key `{key}` appears more than once in this mapping: which value a tool keeps depends on the parser"
+                                    ),
+                                    "keep one of the two entries",
                                 )
-                                .related(Loc::node(file, doc, entry_path(&path, j), Part::Key), "first defined here")
-                                .help("keep one of the two entries"),
-                            );
+                            } else {
+                                (
+                                    format!(
+                                        "key `{key}` appears {} times in this mapping: which value a tool keeps depends on the parser",
+                                        grouped(dup.count)
+                                    ),
+                                    "keep one of the entries",
+                                )
+                            };
+                            let mut finding = ctx
+                                .finding(
+                                    Loc::node(file, doc, entry_path(&path, dup.second), Part::Key),
+                                    "duplicate key",
+                                    message,
+                                )
+                                .related(
+                                    Loc::node(file, doc, entry_path(&path, dup.first), Part::Key),
+                                    "first defined here",
+                                );
+                            if dup.count > 2 {
+                                finding = finding.related(
+                                    Loc::node(file, doc, entry_path(&path, dup.last), Part::Key),
+                                    format!("last of {} here", grouped(dup.count)),
+                                );
+                            }
+                            out.push(finding.help(help));
                         }
                     }
                 }
@@ -51,31 +76,49 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Every later occurrence of a key with the index of its first: (later, first, key). Merge
-/// keys (`<<`) may repeat. Small mappings are compared pairwise, larger ones hashed.
-fn duplicates(entries: &[Entry]) -> Vec<(usize, usize, &str)> {
-    let mut found = Vec::new();
-    if entries.len() <= 16 {
-        for (i, entry) in entries.iter().enumerate() {
-            let Some(key) = entry.key.text().filter(|k| *k != "<<") else {
-                continue;
-            };
-            if let Some(j) = entries[..i].iter().position(|e| e.key.text() == Some(key)) {
-                found.push((i, j, key));
-            }
-        }
-        return found;
+/// A key that a mapping holds more than once: where it is first, second and last, and how often.
+/// One finding per key, however often it repeats: a finding per repetition made 100,000 `a: 1`
+/// lines a report of gigabytes.
+struct Duplicate<'n> {
+    key: &'n str,
+    first: usize,
+    second: usize,
+    last: usize,
+    count: usize,
+}
+
+/// The keys that repeat, in the order of their second occurrence. Merge keys (`<<`) may repeat.
+fn duplicates(entries: &[Entry]) -> Vec<Duplicate<'_>> {
+    /// A key's first index, or its place in `found` once it repeats.
+    enum Seen {
+        Once(usize),
+        Repeated(usize),
     }
-    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<&str, Seen> = HashMap::new();
+    let mut found: Vec<Duplicate<'_>> = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
         let Some(key) = entry.key.text().filter(|k| *k != "<<") else {
             continue;
         };
-        match first.get(key) {
+        match seen.get(key) {
             None => {
-                first.insert(key, i);
+                seen.insert(key, Seen::Once(i));
             }
-            Some(&j) => found.push((i, j, key)),
+            Some(&Seen::Once(first)) => {
+                seen.insert(key, Seen::Repeated(found.len()));
+                found.push(Duplicate {
+                    key,
+                    first,
+                    second: i,
+                    last: i,
+                    count: 2,
+                });
+            }
+            Some(&Seen::Repeated(d)) => {
+                let dup = &mut found[d];
+                dup.last = i;
+                dup.count += 1;
+            }
         }
     }
     found

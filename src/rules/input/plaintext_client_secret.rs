@@ -8,14 +8,14 @@
 //! `unparseable-input`, so this adds no error to a file that would otherwise pass.
 
 use crate::document::{Part, Span};
-use crate::finding::{Finding, Loc};
-use crate::rules::Ctx;
+use crate::finding::Loc;
+use crate::rules::{Ctx, Findings};
 use crate::secret::{self, Kind, Seen, describe};
 
 const HELP: &str = "rotate the secret now (it is exposed), delete it from the file, and let the workload authenticate with a federated identity credential; if a secret must stay, reference it (secretKeyRef, Key Vault) instead of writing it";
 const LABEL: &str = "literal client secret (value not shown)";
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for (file, input) in ctx.files.iter().enumerate() {
         for (doc, root) in input.docs.iter().enumerate() {
             for hit in secret::find(root) {
@@ -49,7 +49,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 const UNPARSED_MAX: usize = 50;
 
 /// The secrets the line scan is certain of in a file that does not parse.
-fn unparsed(ctx: &Ctx<'_>, file: usize, text: &str, out: &mut Vec<Finding>) {
+fn unparsed(ctx: &Ctx<'_>, file: usize, text: &str, out: &mut Findings) {
     let mut found: Vec<_> = secret::scan(text)
         .into_iter()
         .filter(|f| f.certain)

@@ -1,9 +1,9 @@
 //! A file that looks like an input but cannot be read is an error, never a silent pass.
 
-use crate::finding::{Finding, Loc};
-use crate::rules::Ctx;
+use crate::finding::Loc;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for (file, input) in ctx.files.iter().enumerate() {
         if let Some(err) = &input.error {
             out.push(

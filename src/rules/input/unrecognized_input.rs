@@ -4,10 +4,10 @@
 //! make the Vault rules pass for want of data.
 
 use crate::document::{Part, Path};
-use crate::finding::{Finding, Loc};
-use crate::rules::Ctx;
+use crate::finding::Loc;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for &(file, doc) in &ctx.model.unrecognized {
         let input = &ctx.files[file];
         if !(input.explicit || ctx.options.verbose) {

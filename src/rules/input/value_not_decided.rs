@@ -4,12 +4,12 @@
 //! not taken for a pass.
 
 use crate::document::{Node, Part, Path, Style};
-use crate::finding::{Finding, Loc};
+use crate::finding::Loc;
 use crate::model::At;
 use crate::model::k8s::{WI_CLIENT_ID, WI_TENANT_ID, WI_USE};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let mut note = |loc: Loc, node: &Node, what: String| {
         let Some(expr) = undecided(node) else { return };
         out.push(

@@ -1,9 +1,9 @@
 //! Entra compares the token's `iss` with the credential's issuer exactly (AADSTS70021); a
 //! Kubernetes token's `iss` is its cluster's OIDC issuer URL.
 
-use crate::finding::{Finding, Loc};
+use crate::finding::Loc;
 use crate::model::azure::is_aks_issuer;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 /// A cluster issuer the credential may be meant for: from a scanned AKS export (with its
 /// location) or from the config's `azure.cluster-issuers`.
@@ -13,7 +13,7 @@ struct Known<'a> {
     loc: Option<Loc>,
 }
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let clusters = &ctx.model.clusters;
     // A cluster without an issuer is `cluster-oidc-issuer-disabled`; a credential may be meant for it.
     if clusters.iter().any(|c| c.active_issuer().is_none()) {

@@ -5,13 +5,13 @@ use std::collections::{HashMap, HashSet};
 
 use super::{identity_key, join, used_by_wi_pod};
 use crate::document::{Part, Path};
-use crate::finding::{Finding, Severity};
+use crate::finding::Severity;
 use crate::index::{UNKNOWN_NS, display_ns};
 use crate::model::azure::{Credential, Owner, k8s_subject_problem};
 use crate::model::k8s::{WI_CLIENT_ID, is_guid};
-use crate::rules::{Ctx, closest};
+use crate::rules::{Ctx, Findings, closest};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let creds = &ctx.model.credentials;
     if creds.is_empty() {
         return;

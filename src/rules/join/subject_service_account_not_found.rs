@@ -3,11 +3,11 @@
 //! a scanned ServiceAccount is an error; the rest are notes, never silent passes.
 
 use crate::document::Path;
-use crate::finding::{Finding, Severity};
+use crate::finding::Severity;
 use crate::model::azure::k8s_subject_problem;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let join = super::join(ctx);
     for (c, cred) in ctx.model.credentials.iter().enumerate() {
         let Some((subject_at, subject)) = cred.subject() else {

@@ -3,11 +3,10 @@
 
 use super::{pods, sa_annotation};
 use crate::document::{Part, Path};
-use crate::finding::Finding;
 use crate::model::k8s::{WI_CLIENT_ID, WI_TENANT_ID, value_text};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for pod in pods(ctx) {
         if !pod.template.is_wi() || pod.sa_objects.is_empty() {
             continue;

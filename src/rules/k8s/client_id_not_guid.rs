@@ -1,12 +1,12 @@
 //! Entra client ids are GUIDs; anything else fails at token time with AADSTS700016.
 
 use crate::document::{Part, Path};
-use crate::finding::{Finding, Severity};
+use crate::finding::Severity;
 use crate::model::k8s::{WI_CLIENT_ID, is_guid, value_text};
 use crate::placeholder::{Placeholder, classify};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for &i in &ctx.model.service_accounts {
         let sa = &ctx.model.objects[i];
         let Some(value) = sa

@@ -7,8 +7,7 @@ use std::collections::HashSet;
 
 use super::pods;
 use crate::document::{Node, Part};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 /// Credentials `AZURE_TOKEN_CREDENTIALS` may name that are not workload identity; `dev` is the
 /// developer-tool chain. (`prod` keeps WorkloadIdentityCredential.)
@@ -26,7 +25,7 @@ const NOT_WI: &[&str] = &[
     "sharedtokencachecredential",
 ];
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for pod in pods(ctx) {
         if !pod.template.is_wi() {
             continue;

@@ -2,10 +2,9 @@
 //! makes the API server reject the whole object.
 
 use crate::document::{Node, NodeKind, Part, Syntax, Typed};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for (i, base, meta) in ctx.model.metadata_owners() {
         let object = &ctx.model.objects[i];
         let json = ctx.files[object.file].syntax == Syntax::Json;

@@ -2,8 +2,7 @@
 //! objects, labels and the AKS add-on mean a migration to Workload Identity is due (or half done).
 
 use crate::document::{Part, Path};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 const KINDS: &[&str] = &[
     "AzureAssignedIdentity",
@@ -15,7 +14,7 @@ const LABEL: &str = "aadpodidbinding";
 const RETIRED: &str = "AAD Pod Identity was deprecated on 2022-10-24 and its project archived on 2023-10-02 (github.com/Azure/aad-pod-identity)";
 const HELP: &str = "migrate to Azure Workload Identity: a ServiceAccount with `azure.workload.identity/client-id`, a federated credential for it, and the `azure.workload.identity/use: \"true\"` pod label";
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for object in &ctx.model.objects {
         if KINDS.contains(&object.kind) {
             out.push(

@@ -2,11 +2,10 @@
 
 use super::pods;
 use crate::document::Part;
-use crate::finding::Finding;
 use crate::model::k8s::WI_INJECT_PROXY;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for pod in pods(ctx) {
         if pod.template.annotation(WI_INJECT_PROXY).is_none() {
             continue;

@@ -3,13 +3,12 @@
 
 use super::pods;
 use crate::document::Part;
-use crate::finding::Finding;
 use crate::model::k8s::{WI_INJECT_PROXY, value_text};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 const FALSE_LIKE: &[&str] = &["", "false", "no", "0", "off", "n", "disabled", "disable"];
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for pod in pods(ctx) {
         let Some(entry) = pod.template.annotation(WI_INJECT_PROXY) else {
             continue;

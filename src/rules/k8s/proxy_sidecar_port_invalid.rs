@@ -3,11 +3,11 @@
 
 use super::pods;
 use crate::document::Part;
-use crate::finding::{Finding, Severity};
+use crate::finding::Severity;
 use crate::model::k8s::{WI_INJECT_PROXY, WI_PROXY_PORT, value_text};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for pod in pods(ctx) {
         let Some(entry) = pod
             .template

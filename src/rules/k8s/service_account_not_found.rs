@@ -4,11 +4,11 @@ use std::collections::HashSet;
 
 use super::pods;
 use crate::document::Part;
-use crate::finding::{Finding, Severity};
+use crate::finding::Severity;
 use crate::index::{UNKNOWN_NS, describe_ns, display_ns};
-use crate::rules::{Ctx, closest};
+use crate::rules::{Ctx, Findings, closest};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     // Directories holding a ServiceAccount of unknown namespace: applied with the workloads
     // beside them, they are what a workload of unknown namespace can be judged against.
     let unknown_dirs: HashSet<&str> = ctx

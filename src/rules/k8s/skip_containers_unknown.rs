@@ -3,11 +3,10 @@
 
 use super::pods;
 use crate::document::{Node, Part};
-use crate::finding::Finding;
 use crate::model::k8s::{WI_SKIP_CONTAINERS, value_text};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     // Sidecars other webhooks inject at admission are absent from the manifest but real.
     let injected = ctx.param_strs("injected-sidecars");
     for pod in pods(ctx) {

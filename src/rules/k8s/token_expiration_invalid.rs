@@ -5,9 +5,9 @@ use super::pods;
 use crate::document::{Part, Path};
 use crate::finding::Finding;
 use crate::model::k8s::{WI_TOKEN_EXPIRATION, value_text};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let (min, max) = (ctx.param_i64("min", 3600), ctx.param_i64("max", 86400));
     for pod in pods(ctx) {
         if let Some(v) = pod_value(pod.template)

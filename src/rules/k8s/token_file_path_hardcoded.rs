@@ -6,7 +6,7 @@
 use super::pods;
 use crate::document::{Node, Part};
 use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 /// The token every pod gets from the kubelet, unless automounting is off.
 const DEFAULT_SA_TOKEN: &str = "/var/run/secrets/kubernetes.io/serviceaccount/token";
@@ -16,7 +16,7 @@ const PATHS: &[&str] = &[
     "/var/run/secrets/azure/wi/token/azure-identity-token",
 ];
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for pod in pods(ctx) {
         for (path, container, env) in pod.template.env() {
             let name = env.get_str("name").unwrap_or("");

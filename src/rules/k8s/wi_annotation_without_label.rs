@@ -7,11 +7,10 @@
 use super::pods;
 use super::wi_label_missing::{label_explained_elsewhere, wi_evidence};
 use crate::document::Part;
-use crate::finding::Finding;
 use crate::model::k8s::{
     WI_INJECT_PROXY, WI_PROXY_PORT, WI_SKIP_CONTAINERS, WI_TOKEN_EXPIRATION, WI_USE,
 };
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 /// The annotations the webhook reads from the pod.
 pub(super) const POD_ANNOTATIONS: &[&str] = &[
@@ -21,7 +20,7 @@ pub(super) const POD_ANNOTATIONS: &[&str] = &[
     WI_TOKEN_EXPIRATION,
 ];
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for pod in pods(ctx) {
         if label_explained_elsewhere(&pod) || ctx.is_part(pod.template.object) {
             continue;

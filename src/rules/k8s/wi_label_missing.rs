@@ -3,10 +3,9 @@
 
 use super::{Pod, pods, sa_annotation};
 use crate::document::Part;
-use crate::finding::Finding;
 use crate::model::azure::Credential;
 use crate::model::k8s::{WI_CLIENT_ID, WI_USE, value_text};
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 /// A pod template without the label whose cause another rule explains or that is not meant to
 /// be complete: it carries the label on the workload instead (`wi-label-on-workload-metadata`),
@@ -38,7 +37,7 @@ pub(super) fn wi_evidence<'c, 'a>(
     (client_id, credential)
 }
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for pod in pods(ctx) {
         if label_explained_elsewhere(&pod) || ctx.is_part(pod.template.object) {
             continue;

@@ -3,11 +3,10 @@
 
 use super::pods;
 use crate::document::{Part, Path};
-use crate::finding::Finding;
 use crate::model::k8s::WI_USE;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for pod in pods(ctx) {
         if pod.object.kind == "Pod" || pod.template.is_wi() {
             continue;

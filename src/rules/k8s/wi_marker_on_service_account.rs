@@ -2,11 +2,10 @@
 //! counts, so a ServiceAccount-only marker is a migration left half done.
 
 use crate::document::{Part, Path};
-use crate::finding::Finding;
 use crate::model::k8s::WI_USE;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for &i in &ctx.model.service_accounts {
         let sa = &ctx.model.objects[i];
         let Some(name) = sa.name() else { continue };

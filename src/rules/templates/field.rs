@@ -14,14 +14,22 @@
 //!   `min`/`max` (count);
 //! - `message`, `label`, `help`: texts; `{value}`, `{key}`, `{kind}`, `{name}`, `{path}` are filled in.
 
+use std::collections::HashMap;
+
 use regex::Regex;
 
-use crate::document::query::Selector;
+use crate::document::query::{Exhausted, SELECTOR_BUDGET, Selector};
 use crate::document::{Node, Part, Path, Span};
-use crate::finding::Finding;
+use crate::finding::Severity;
+use crate::model::FileId;
 use crate::model::k8s::value_text;
-use crate::rules::Ctx;
 use crate::rules::spec::SpecError;
+use crate::rules::{Ctx, Findings, grouped};
+
+/// The most nodes the selectors of one rule may match in one file. Past it, or past
+/// [`SELECTOR_BUDGET`] on one object, the rule reports that it stopped and checks no more of
+/// the file: together they bound what a rule costs per file, whatever the selector.
+pub const MAX_MATCHES_PER_FILE: usize = 100_000;
 
 #[derive(Debug)]
 pub enum Op {
@@ -191,7 +199,7 @@ impl FieldRule {
         })
     }
 
-    pub fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    pub fn run(&self, ctx: &Ctx<'_>, out: &mut Findings) {
         let model = ctx.model;
         let mut roots: Vec<(usize, Path, &Node)> = Vec::new();
         if self.pod_templates {
@@ -203,19 +211,62 @@ impl FieldRule {
                 roots.push((i, Path::root(), o.node));
             }
         }
+        // Matches so far per file, and the files where the rule was given up on.
+        let mut matched: HashMap<FileId, usize> = HashMap::new();
         for (obj_index, rel, root) in roots {
             let object = &model.objects[obj_index];
             if !self.kinds.is_empty() && !self.kinds.iter().any(|k| k == object.kind) {
                 continue;
             }
-            if !self.only_if.iter().all(|s| !s.matches(root).is_empty()) {
+            let used = matched.entry(object.file).or_default();
+            if *used > MAX_MATCHES_PER_FILE {
                 continue;
             }
-            let matches: Vec<(Path, &Node)> = self
-                .selectors
-                .iter()
-                .flat_map(|s| s.matches(root))
-                .collect();
+            let mut select = |selectors: &[Selector], all: bool| {
+                let mut found = Vec::new();
+                for s in selectors {
+                    let m = s.matches(root).map_err(|Exhausted| s.source.clone())?;
+                    *used += m.len();
+                    if *used > MAX_MATCHES_PER_FILE {
+                        return Err(s.source.clone());
+                    }
+                    if !all && m.is_empty() {
+                        return Ok(None);
+                    }
+                    found.extend(m);
+                }
+                Ok(Some(found))
+            };
+            let selected = match select(&self.only_if, false) {
+                Ok(Some(_)) => select(&self.selectors, true),
+                other => other,
+            };
+            let matches: Vec<(Path, &Node)> = match selected {
+                Ok(Some(matches)) => matches,
+                Ok(None) => continue,
+                Err(selector) => {
+                    *matched.entry(object.file).or_default() = usize::MAX;
+                    out.push(
+                        ctx.finding(
+                            object.loc(&rel, Part::Value),
+                            "not checked from here on",
+                            format!(
+                                "JSONPath `{}` of rule `{}` reached wiflint's limit on {}: the rule is not checked in the rest of this file",
+                                selector,
+                                ctx.rule.id,
+                                object.describe()
+                            ),
+                        )
+                        .severity(Severity::Error)
+                        .help(format!(
+                            "a selector may build {} MiB of intermediate results per object and match {} nodes per file: make it more specific (each `..` multiplies the work by the depth of the document)",
+                            SELECTOR_BUDGET >> 20,
+                            grouped(MAX_MATCHES_PER_FILE)
+                        )),
+                    );
+                    continue;
+                }
+            };
             let fill = |template: &str, path: &Path, node: Option<&Node>| {
                 let key = path.0.last().map_or(String::new(), |seg| match seg {
                     crate::document::Seg::Key(k) => k.clone(),

@@ -4,10 +4,9 @@
 //! secret or a managed identity).
 
 use super::{azure_mounts, diagnose_all, first_audience};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let azure = azure_mounts(ctx);
     for d in diagnose_all(ctx) {
         let Some(mount) = d.meant(&azure) else {

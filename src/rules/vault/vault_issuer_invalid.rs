@@ -4,10 +4,9 @@
 //! not the one intended.
 
 use super::issuer_problem;
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for scope in &ctx.model.vaults {
         let Some((at, issuer)) = scope.oidc_config.as_ref().and_then(|c| c.get_str("issuer"))
         else {

@@ -3,10 +3,9 @@
 //! `/plugins`, a trailing slash or another host all break the exchange.
 
 use super::{azure_mounts, diagnose_all, issuer_problem, parse_url, plugin_issuer, scope_of};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let azure = azure_mounts(ctx);
     for d in diagnose_all(ctx) {
         let Some((issuer_at, found)) = d.cred.issuer() else {

@@ -3,9 +3,8 @@
 //! cannot check the issuer, and a pass would look like a verified one.
 
 use super::{azure_mounts, diagnose_all, has_content, scope_of};
-use crate::finding::Finding;
 use crate::model::vault::Scope;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 /// Whether a Vault tells the plugin issuer (an issuer, an `api_addr`, or the discovery document).
 fn knows_issuer(scope: &Scope<'_>) -> bool {
@@ -17,7 +16,7 @@ fn knows_issuer(scope: &Scope<'_>) -> bool {
         || scope.discovery_issuer.is_some()
 }
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let azure = azure_mounts(ctx);
     let any_known = ctx.model.vaults.iter().any(knows_issuer);
     let unknown: Vec<_> = diagnose_all(ctx)

@@ -5,10 +5,10 @@
 //! listener address.
 
 use super::{parse_url, unreachable, wif_in_play};
-use crate::finding::{Finding, Severity};
-use crate::rules::Ctx;
+use crate::finding::Severity;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for (i, scope) in ctx.model.vaults.iter().enumerate() {
         let issuer = scope
             .oidc_config

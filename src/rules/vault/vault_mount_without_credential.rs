@@ -3,10 +3,9 @@
 //! (AADSTS700213), whatever else is configured.
 
 use super::{azure_mounts, diagnose_all, plugin_issuer};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     // Without any credential export the scan cannot tell a missing credential from an unscanned one.
     if ctx.model.credentials.is_empty() {
         return;

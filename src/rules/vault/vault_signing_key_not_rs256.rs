@@ -3,12 +3,11 @@
 //! document lists every algorithm whatever the key, so only the key itself tells.
 
 use super::{azure_mounts, diagnose_all, key_for};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 const RS256: &str = "RS256";
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let azure = azure_mounts(ctx);
     let diags = diagnose_all(ctx);
     // (scope, key name) → mounts that sign with it, in scan order.

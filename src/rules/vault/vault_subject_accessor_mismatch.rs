@@ -3,10 +3,9 @@
 //! credential naming any other accessor never matches a token (AADSTS700213).
 
 use super::{Pick, Problem, describe_mount, diagnose_all};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for d in diagnose_all(ctx) {
         let (Some(mount), Some(expected)) = (d.mount, d.expected()) else {
             continue;

@@ -3,10 +3,9 @@
 //! (AADSTS700213).
 
 use super::{Problem, diagnose_all};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for d in diagnose_all(ctx) {
         let Problem::MountPath {
             accessor,

@@ -5,8 +5,7 @@
 //! TTL of zero or less leaves nothing to exchange.
 
 use super::{audience_set, azure_configs, describe_mount, key_for, parse_ttl, show_secs};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 /// The plugin's default `identity_token_ttl` (one hour).
 const DEFAULT_TTL: i64 = 3600;
@@ -14,7 +13,7 @@ const DEFAULT_TTL: i64 = 3600;
 /// Entra's limit on an external OIDC token's lifetime: "less than or equal to 1.01:00:00".
 const ENTRA_MAX_LIFETIME: i64 = 25 * 3600;
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for scope in &ctx.model.vaults {
         for (path, data, mount) in azure_configs(scope) {
             if !audience_set(data) {

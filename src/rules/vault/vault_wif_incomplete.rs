@@ -4,12 +4,11 @@
 //! environment supplies them (`AZURE_TENANT_ID`, …, which take precedence), the mount fails.
 
 use super::{audience_set, azure_configs, describe_mount};
-use crate::finding::Finding;
-use crate::rules::Ctx;
+use crate::rules::{Ctx, Findings};
 
 const REQUIRED: &[&str] = &["tenant_id", "client_id", "subscription_id"];
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for scope in &ctx.model.vaults {
         for (path, data, _) in azure_configs(scope) {
             if !audience_set(data) {
