@@ -74,6 +74,10 @@ install_python() {
     "$dir/bin/maturin" --version >&2
     "$dir/bin/actionlint" --version >&2
     "$dir/bin/hadolint" --version >&2
+    # The build backend of the pre-commit mirror, as a wheel, so that the mirror test can install
+    # it with pip's index turned off (tests/it/dist.rs).
+    "$dir/bin/python" -m pip download --disable-pip-version-check --no-input --quiet --no-deps \
+        -d "$dir/wheels" setuptools==80.9.0 >&2
     printf '%s\n' "$want" >"$dir/.installed"
     say "python tools installed in $(($(date +%s) - start)) s"
 }

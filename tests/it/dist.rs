@@ -104,6 +104,88 @@ fn the_wheel_installs_into_a_fresh_venv_and_checks_the_examples() {
         .args(["check", "examples/fixed"])
         .current_dir(ROOT));
     assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed));
+
+    pre_commit_mirror_installs_the_wheel(tools, &out_dir, tmp.path());
+}
+
+/// The wiflint-pre-commit mirror (`pre-commit-mirror/`), as the release workflow publishes it,
+/// used by the real pre-commit from a repository's config: its `language: python` hook installs
+/// the wheel (here the one just built, with pip's index off) and runs, with no Rust involved.
+fn pre_commit_mirror_installs_the_wheel(tools: &Path, wheels: &Path, tmp: &Path) {
+    let version = env!("CARGO_PKG_VERSION");
+    let git = |dir: &Path, args: &[&str]| {
+        let out = run(Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", tmp.join("gitconfig"))
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@wiflint.invalid")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@wiflint.invalid"));
+        assert!(out.status.success(), "git {args:?}\n{}", text(&out));
+    };
+    std::fs::write(tmp.join("gitconfig"), "").unwrap_or_else(|e| panic!("{e}"));
+    let mirror = tmp.join("mirror");
+    std::fs::create_dir_all(&mirror).unwrap_or_else(|e| panic!("{e}"));
+    for entry in std::fs::read_dir(Path::new(ROOT).join("pre-commit-mirror"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+    {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_else(|e| panic!("{e}"));
+        if entry.file_name() == "pyproject.toml" {
+            assert!(
+                text.contains(&format!("\"wiflint=={version}\"")),
+                "the mirror depends on this version's wheel"
+            );
+        }
+        std::fs::write(mirror.join(entry.file_name()), text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    git(&mirror, &["init", "-q", "-b", "main"]);
+    git(&mirror, &["add", "."]);
+    git(&mirror, &["commit", "-q", "-m", "mirror"]);
+    git(&mirror, &["tag", &format!("v{version}")]);
+
+    let repo = tmp.join("repo");
+    std::fs::create_dir_all(&repo).unwrap_or_else(|e| panic!("{e}"));
+    git(&repo, &["init", "-q", "-b", "main"]);
+    std::fs::write(
+        repo.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: v{version}\n    hooks:\n      - id: wiflint\n",
+            mirror.display()
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(
+        Path::new(ROOT).join("examples/broken/api.yaml"),
+        repo.join("api.yaml"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    git(&repo, &["add", "."]);
+    let links = format!(
+        "{} {}",
+        wheels.display(),
+        tools.join("venv/wheels").display()
+    );
+    let out = run(Command::new(tools.join("venv/bin/pre-commit"))
+        .args(["run", "--all-files", "--color", "never"])
+        .current_dir(&repo)
+        .env("PRE_COMMIT_HOME", tmp.join("pre-commit-home"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", tmp.join("gitconfig"))
+        .env("PIP_NO_INDEX", "1")
+        .env("PIP_FIND_LINKS", links)
+        .env("PATH", "/usr/bin:/bin")
+        .env_remove("CARGO")
+        .env_remove("RUSTUP_HOME"));
+    let log = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the hook blocks a broken manifest\n{log}"
+    );
+    assert!(log.contains("wi-label-not-true"), "{log}");
 }
 
 #[test]

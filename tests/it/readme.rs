@@ -63,8 +63,34 @@ fn hooks() -> serde_json::Value {
 fn readme_pre_commit_snippets_name_our_hook() {
     let text = section(&readme(), "pre-commit");
     let yaml = blocks(&text, "yaml");
-    assert_eq!(yaml.len(), 2, "{text}");
-    let config = tools::yaml(&yaml[0]);
+    assert_eq!(yaml.len(), 3, "{text}");
+    let hooks = hooks();
+    let ours = &hooks[0];
+    // The mirror's hook (pre-commit-mirror/) runs the same command on the same files.
+    let mirror_hooks = tools::yaml(
+        &std::fs::read_to_string(Path::new(ROOT).join("pre-commit-mirror/.pre-commit-hooks.yaml"))
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let mirror_hook = &mirror_hooks[0];
+    assert_eq!(mirror_hook["language"], "python");
+    for key in [
+        "id",
+        "entry",
+        "types_or",
+        "pass_filenames",
+        "require_serial",
+    ] {
+        assert_eq!(
+            mirror_hook[key], ours[key],
+            "the mirror's hook differs in `{key}`"
+        );
+    }
+    let mirror = tools::yaml(&yaml[0]);
+    let repo = &mirror["repos"][0];
+    assert_eq!(repo["repo"], format!("{}-pre-commit", repo_url()).as_str());
+    assert_eq!(repo["rev"], release_tag().as_str());
+    assert_eq!(repo["hooks"][0]["id"], ours["id"]);
+    let config = tools::yaml(&yaml[1]);
     let repo = &config["repos"][0];
     assert_eq!(repo["repo"], repo_url().as_str());
     assert_eq!(
@@ -72,11 +98,9 @@ fn readme_pre_commit_snippets_name_our_hook() {
         release_tag().as_str(),
         "rev names this version's tag"
     );
-    let hooks = hooks();
-    let ours = &hooks[0];
     assert_eq!(repo["hooks"][0]["id"], ours["id"]);
     // The local variant runs the same command on the same files.
-    let local = tools::yaml(&format!("repos:\n{}", yaml[1]));
+    let local = tools::yaml(&format!("repos:\n{}", yaml[2]));
     let local = &local["repos"][0];
     assert_eq!(local["repo"], "local");
     let hook = &local["hooks"][0];
