@@ -10,7 +10,7 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for r in &report.findings {
         let f = &r.finding;
-        let path = &report.paths[r.primary.file];
+        let path = &super::untrusted(&report.paths[r.primary.file]);
         let message = super::full_message(f);
         let kind = match f.severity {
             Severity::Error => "error",
