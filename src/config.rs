@@ -94,6 +94,15 @@ pub const SETTINGS: &[Setting] = &[
         }]),
     },
     Setting {
+        key: "github",
+        doc: "GitHub facts the scanned files do not hold.",
+        value: Value::Table(&[Setting {
+            key: "repository",
+            doc: "The `<owner>/<repo>` whose workflows are scanned, when the git remote `origin` does not say it.",
+            value: Value::String,
+        }]),
+    },
+    Setting {
         key: "rules",
         doc: "Which rules run, and how.",
         value: Value::Table(&[
@@ -235,6 +244,7 @@ pub struct Config {
     pub default_namespace: Option<String>,
     pub webhook_audience: Option<At<String>>,
     pub cluster_issuers: Vec<At<String>>,
+    pub github_repository: Option<At<String>>,
     pub select: Vec<At<String>>,
     pub ignore: Vec<At<String>>,
     pub severity: Vec<(At<String>, Severity)>,
@@ -495,6 +505,13 @@ impl Config {
                         config.cluster_issuers = r.strings(v, "`azure.cluster-issuers`")?;
                     }
                 }
+                "github" => {
+                    let t = r.table(value, "[github]")?;
+                    r.keys(t, "[github]", &known(Some("github")))?;
+                    if let Some(v) = t.get("repository") {
+                        config.github_repository = Some(r.string(v, "`github.repository`")?);
+                    }
+                }
                 "rules" => {
                     let t = r.table(value, "[rules]")?;
                     r.keys(t, "[rules]", &known(Some("rules")))?;
@@ -699,6 +716,15 @@ impl Config {
                     span,
                 },
                 Node::mapping(vec![("cluster-issuers", seq(&self.cluster_issuers))]),
+            ));
+        }
+        if let Some(repo) = &self.github_repository {
+            params.push((
+                At {
+                    value: "github-subject-not-trusted".into(),
+                    span: repo.span,
+                },
+                Node::mapping(vec![("repository", seq(std::slice::from_ref(repo)))]),
             ));
         }
         for (at, given) in &params {
