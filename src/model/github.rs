@@ -105,8 +105,8 @@ impl<'a> Job<'a> {
     /// The subjects the job's token carries in `repository` (`owner/repo`), for the runs whose
     /// ref the workflow decides: its environment, else each pushed branch or tag it names and
     /// pull requests. A manual, scheduled or other run, a push on any branch and a branch
-    /// pattern get their ref when they run: they add nothing. `None` when the environment is an
-    /// expression.
+    /// pattern get their ref when they run, and a job with an `if` condition may not run for
+    /// some triggers: they add nothing. `None` when the environment is an expression.
     pub fn subjects(&self, repository: &str) -> Option<Vec<Subject>> {
         if let Some(env) = self.at.get("environment") {
             let name = env.get("name").unwrap_or_else(|| env.clone());
@@ -119,6 +119,11 @@ impl<'a> Job<'a> {
                 loc: name.loc(),
                 why: format!("environment `{n}`"),
             }]);
+        }
+        // A condition may keep the job from some of the triggers' runs: only an environment,
+        // which decides the subject of every run, is certain.
+        if self.at.get("if").is_some() {
+            return Some(Vec::new());
         }
         let Some(on) = self.workflow.get("on") else {
             return Some(Vec::new());

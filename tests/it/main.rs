@@ -5,6 +5,7 @@ mod action;
 mod cli;
 mod dist;
 mod docs;
+mod github_actions;
 mod habits;
 mod nasty;
 mod precision;

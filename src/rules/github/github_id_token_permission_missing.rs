@@ -12,6 +12,15 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             if job.can_request_token() != Some(false) {
                 continue;
             }
+            let help = match job.permissions() {
+                Some(p) if p.node.as_map().is_some() => {
+                    "add `id-token: write` to these permissions".to_string()
+                }
+                _ => format!(
+                    "add `permissions: {{ id-token: write, contents: read }}` to job `{}`",
+                    job.id
+                ),
+            };
             let (loc, why) = match job.permissions() {
                 Some(p) => (
                     p.loc(),
@@ -36,10 +45,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     ),
                 )
                 .related(job.client_id.loc(), "OIDC login")
-                .help(format!(
-                    "add `permissions: {{ id-token: write, contents: read }}` to job `{}`",
-                    job.id
-                )),
+                .help(help),
             );
         }
     }
