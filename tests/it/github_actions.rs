@@ -1,21 +1,7 @@
 //! GitHub Actions as users run it: `wiflint check .` at the root of a repository whose workflows
 //! log in to Azure with credentials declared in Terraform.
 
-use std::path::Path;
-
-use super::wiflint;
-
-fn check_at(dir: &str) -> (Option<i32>, String) {
-    let out = wiflint()
-        .args(["check", ".", "--color", "never"])
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
+use super::{check_at, wiflint};
 
 #[test]
 fn broken_workflow_reports_permission_and_subject_on_their_lines() {
