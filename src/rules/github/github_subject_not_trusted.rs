@@ -33,12 +33,12 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                         job.client_id.loc(),
                         "which identity?",
                         format!(
-                            "job `{}` logs in with client id `{text}`, which no scanned identity has, and the scan holds GitHub credentials of several identities or apps: its subject was not checked",
+                            "job `{}` logs in with client id `{text}`, which the scan ties to no identity, and the scan holds GitHub credentials of several identities or apps: its subject was not checked",
                             job.id
                         ),
                     )
                     .severity(Severity::Note)
-                    .help("put the identity's export (`az identity show`, `az ad app show`) beside its credentials, or use a literal client id"),
+                    .help("map a `vars.`/`secrets.` name to its GUID under `[github] client-ids` in wiflint.toml, and put the identity's export (`az identity show`) beside its credentials"),
                 );
                 continue;
             };
@@ -118,14 +118,32 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The GitHub credentials the job's client id can use: those of the identity with that literal
-/// client id, else, when the scan holds GitHub credentials of one identity or app only, those.
+/// The client id a job logs in with: a literal GUID, or a `vars.`/`secrets.` name that the
+/// config's `[github] client-ids` maps to one.
+fn client_id<'c>(ctx: &Ctx<'c>, job: &Job<'c>) -> Option<&'c str> {
+    let text = job.client_id.node.as_str()?.trim();
+    if is_guid(text) {
+        return Some(text);
+    }
+    let inner = text.strip_prefix("${{")?.strip_suffix("}}")?.trim();
+    let name = inner
+        .strip_prefix("vars.")
+        .or_else(|| inner.strip_prefix("secrets."))?;
+    ctx.rule
+        .params
+        .get("client-ids")?
+        .get_str(name)
+        .filter(|id| is_guid(id))
+}
+
+/// The GitHub credentials the job's client id can use: those of the identity with that client
+/// id, else, when the scan holds GitHub credentials of one identity or app only, those.
 fn credentials_of<'c, 'a>(
     ctx: &Ctx<'a>,
     job: &Job<'_>,
     github: &[&'c Credential<'a>],
 ) -> Option<Vec<&'c Credential<'a>>> {
-    if let Some(id) = job.client_id.node.as_str().filter(|c| is_guid(c))
+    if let Some(id) = client_id(ctx, job)
         && let Some(owners) = join(ctx).owners_of(id)
     {
         return Some(
