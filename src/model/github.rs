@@ -196,12 +196,10 @@ pub fn repository_of_remote(url: &str) -> Option<String> {
         .then(|| format!("{owner}/{repo}"))
 }
 
-/// The repository of a workflow file (`<root>/.github/workflows/<file>`, `<root>` holding
-/// `.git`): its git remote `origin`, asked of git itself (offline: it reads the repository's
-/// configuration).
-pub fn repository_of_workflow(path: &str) -> Option<String> {
-    let path = std::path::Path::new(path);
-    let root = path
+/// The top level of the repository a workflow file belongs to (`<root>/.github/workflows/<file>`
+/// with `.git` in `<root>`): a `.github` further down is not a repository's.
+pub fn workflow_root(path: &str) -> Option<std::path::PathBuf> {
+    let root = std::path::Path::new(path)
         .ancestors()
         .find(|a| a.file_name().is_some_and(|n| n == ".github"))?
         .parent()?;
@@ -210,11 +208,12 @@ pub fn repository_of_workflow(path: &str) -> Option<String> {
     } else {
         root
     };
-    // Only the repository's own top level: a `.github` further down is not a repository's, and
-    // git would answer with the enclosing repository's remote.
-    if !root.join(".git").exists() {
-        return None;
-    }
+    root.join(".git").exists().then(|| root.to_path_buf())
+}
+
+/// `owner/repo` of a repository's git remote `origin`, asked of git itself (offline: it reads
+/// the repository's configuration).
+pub fn remote_repository(root: &std::path::Path) -> Option<String> {
     let output = std::process::Command::new("git")
         .arg("-C")
         .arg(root)

@@ -58,3 +58,44 @@ fn workflows_are_walked_and_other_hidden_paths_are_not() {
         .collect();
     assert_eq!(skipped, [".github/dependabot.yml"], "{v}");
 }
+
+/// Without `[github] repository`, the repository is the git remote `origin` of the repository
+/// holding `.github/`.
+#[test]
+fn repository_comes_from_the_git_remote() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["remote", "add", "origin", "git@github.com:contoso/shop.git"]);
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        workflows.join("deploy.yml"),
+        "on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n    steps:\n      - uses: azure/login@v2\n        with:\n          client-id: ${{ vars.AZURE_CLIENT_ID }}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join("fic.json"),
+        r#"{"name": "gh", "issuer": "https://token.actions.githubusercontent.com", "subject": "repo:contoso/shop:ref:refs/heads/release", "audiences": ["api://AzureADTokenExchange"]}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = wiflint()
+        .args(["check", ".", "--color", "never"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("subject `repo:contoso/shop:ref:refs/heads/main`"),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+}

@@ -7,7 +7,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::finding::{Finding, Severity};
 use crate::model::azure::Credential;
-use crate::model::github::{ISSUER, Job, comparable_subject, jobs, repository_of_workflow};
+use crate::model::github::{
+    ISSUER, Job, comparable_subject, jobs, remote_repository, workflow_root,
+};
 use crate::model::k8s::is_guid;
 use crate::rules::join::join;
 use crate::rules::{Ctx, levenshtein};
@@ -23,7 +25,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let configured = ctx.param_strs("repository").first().map(|r| r.to_string());
-    let mut remotes: HashMap<usize, Option<String>> = HashMap::new();
+    let mut remotes: HashMap<std::path::PathBuf, Option<String>> = HashMap::new();
     for workflow in &ctx.model.workflows {
         for job in jobs(workflow) {
             let Some(creds) = credentials_of(ctx, &job, &github) else {
@@ -43,13 +45,13 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 continue;
             };
             let repository = configured.clone().or_else(|| {
+                let root = ctx
+                    .files
+                    .get(workflow.file)
+                    .and_then(|f| workflow_root(&f.source.path))?;
                 remotes
-                    .entry(workflow.file)
-                    .or_insert_with(|| {
-                        ctx.files
-                            .get(workflow.file)
-                            .and_then(|f| repository_of_workflow(&f.source.path))
-                    })
+                    .entry(root)
+                    .or_insert_with_key(|root| remote_repository(root))
                     .clone()
             });
             let Some(repository) = repository else {
