@@ -19,7 +19,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let help = if terraform {
             "give the variable a default, or a value in `terraform.tfvars` or a `*.auto.tfvars` file, or scan the module it comes from"
         } else {
-            "the operator reads it when it applies the resource: write the value itself to have it checked"
+            "it is decided only when the resource is applied (an operator reads it from a ConfigMap): write the value itself to have it checked"
         };
         out.push(
             ctx.finding(
