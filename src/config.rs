@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::document::{Node, NodeKind, Source, Span, Style, Typed};
+use crate::document::{Entry, Node, NodeKind, Source, Span, Style, Typed};
 use crate::finding::Severity;
 use crate::rules::registry::Registry;
 use crate::rules::{self, Check};
@@ -42,6 +42,8 @@ pub enum Value {
     Tables(&'static [Setting], &'static [&'static str]),
     /// Rule id → `error`, `warning` or `note`.
     Severities,
+    /// Name → a non-empty string.
+    StringMap,
     /// Rule id → a table of parameters.
     Params,
 }
@@ -92,6 +94,22 @@ pub const SETTINGS: &[Setting] = &[
             doc: "OIDC issuers of clusters whose export is not in the scanned files.",
             value: Value::Strings,
         }]),
+    },
+    Setting {
+        key: "github",
+        doc: "GitHub facts the scanned files do not hold.",
+        value: Value::Table(&[
+            Setting {
+                key: "repository",
+                doc: "The `<owner>/<repo>` whose workflows are scanned, when the git remote `origin` does not say it.",
+                value: Value::String,
+            },
+            Setting {
+                key: "client-ids",
+                doc: "The client id (a GUID) behind each `vars.` or `secrets.` name that workflows pass to `azure/login` as `client-id`, e.g. `AZURE_CLIENT_ID = \"…\"`.",
+                value: Value::StringMap,
+            },
+        ]),
     },
     Setting {
         key: "rules",
@@ -189,6 +207,10 @@ pub fn json_schema() -> serde_json::Value {
                 "type": "object",
                 "additionalProperties": { "enum": ["error", "warning", "note"] },
             }),
+            Value::StringMap => json!({
+                "type": "object",
+                "additionalProperties": { "type": "string", "minLength": 1, "pattern": "\\S" },
+            }),
             Value::Params => json!({
                 "type": "object",
                 "additionalProperties": { "type": "object" },
@@ -235,6 +257,9 @@ pub struct Config {
     pub default_namespace: Option<String>,
     pub webhook_audience: Option<At<String>>,
     pub cluster_issuers: Vec<At<String>>,
+    pub github_repository: Option<At<String>>,
+    /// `vars.`/`secrets.` name → the client id it holds.
+    pub github_client_ids: Vec<(String, At<String>)>,
     pub select: Vec<At<String>>,
     pub ignore: Vec<At<String>>,
     pub severity: Vec<(At<String>, Severity)>,
@@ -495,6 +520,23 @@ impl Config {
                         config.cluster_issuers = r.strings(v, "`azure.cluster-issuers`")?;
                     }
                 }
+                "github" => {
+                    let t = r.table(value, "[github]")?;
+                    r.keys(t, "[github]", &known(Some("github")))?;
+                    if let Some(v) = t.get("repository") {
+                        config.github_repository = Some(r.string(v, "`github.repository`")?);
+                    }
+                    if let Some(v) = t.get("client-ids") {
+                        let ids = r.table(v, "`github.client-ids`")?;
+                        for (name, id) in ids {
+                            let at =
+                                r.string(id, &format!("`github.client-ids.{}`", name.get_ref()))?;
+                            config
+                                .github_client_ids
+                                .push((name.get_ref().to_string(), at));
+                        }
+                    }
+                }
                 "rules" => {
                     let t = r.table(value, "[rules]")?;
                     r.keys(t, "[rules]", &known(Some("rules")))?;
@@ -699,6 +741,41 @@ impl Config {
                     span,
                 },
                 Node::mapping(vec![("cluster-issuers", seq(&self.cluster_issuers))]),
+            ));
+        }
+        let mut github = Vec::new();
+        if let Some(repo) = &self.github_repository {
+            github.push(("repository", seq(std::slice::from_ref(repo))));
+        }
+        if let Some((_, first)) = self.github_client_ids.first() {
+            let entries = self
+                .github_client_ids
+                .iter()
+                .map(|(name, id)| Entry {
+                    key: Node::scalar(name.as_str(), Style::Plain, Typed::Str, id.span),
+                    value: Node::scalar(id.value.clone(), Style::Quoted, Typed::Str, id.span),
+                })
+                .collect();
+            github.push((
+                "client-ids",
+                Node {
+                    span: first.span,
+                    kind: NodeKind::Map(entries),
+                },
+            ));
+        }
+        if let Some(span) = self
+            .github_repository
+            .as_ref()
+            .or(self.github_client_ids.first().map(|(_, id)| id))
+            .map(|at| at.span)
+        {
+            params.push((
+                At {
+                    value: "github-subject-not-trusted".into(),
+                    span,
+                },
+                Node::mapping(github),
             ));
         }
         for (at, given) in &params {

@@ -19,6 +19,7 @@ pub mod input;
 pub mod kustomize;
 pub mod manual;
 pub mod model;
+pub mod operators;
 pub mod placeholder;
 pub mod render;
 pub mod rules;

@@ -119,7 +119,8 @@ fn walk(root: &Path, exclude: Option<&Arc<PathFilter>>, options: Walk, out: &mut
     builder
         .follow_links(true)
         .require_git(false)
-        .hidden(!options.hidden)
+        // Hidden paths are left out below, all but the workflows GitHub reads.
+        .hidden(false)
         .ignore(!options.no_ignore)
         .parents(!options.no_ignore)
         .git_ignore(!options.no_ignore)
@@ -127,8 +128,15 @@ fn walk(root: &Path, exclude: Option<&Arc<PathFilter>>, options: Walk, out: &mut
         .git_exclude(!options.no_ignore)
         .threads(threads);
     let (exclude_in, found_in) = (exclude.cloned(), Arc::clone(&found));
+    let root_in = root.to_path_buf();
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if !options.hidden && entry.depth() > 0 {
+            let rel = entry.path().strip_prefix(&root_in).unwrap_or(entry.path());
+            if is_hidden(rel) {
+                return false;
+            }
+        }
         // git's own directory holds no inputs, even with `--hidden`.
         if is_dir && entry.depth() > 0 && entry.file_name() == ".git" {
             return false;
@@ -179,6 +187,21 @@ fn walk(root: &Path, exclude: Option<&Arc<PathFilter>>, options: Walk, out: &mut
     }
     found.sort_by(|a, b| (&a.display, &a.origin).cmp(&(&b.display, &b.origin)));
     out.append(&mut found);
+}
+
+/// Whether a path (relative to the walk's root) is hidden: a component starts with `.`. The
+/// workflows GitHub runs (`.github/workflows/`) are not: they are where a repository logs in to
+/// Azure, and leaving them out by default would hide every GitHub Actions finding.
+fn is_hidden(rel: &Path) -> bool {
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.iter().enumerate().any(|(i, part)| {
+        let workflows =
+            part == ".github" && parts.get(i + 1).is_none_or(|next| next == "workflows");
+        part.starts_with('.') && !workflows
+    })
 }
 
 /// A path the walk left out: hidden, or matched by an ignore file.

@@ -4,6 +4,7 @@ pub mod discover;
 pub mod load;
 
 use crate::document::{self, Node, ParseError, Source, Span, Syntax};
+use crate::operators;
 use crate::terraform::{self, Module, Modules};
 use discover::Candidate;
 use load::Loaded;
@@ -136,7 +137,7 @@ pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]
             Ok(node) if terraform::plan::is_plan(&node) => {
                 (terraform::plan::lower(&node, &path), None)
             }
-            Ok(node) => (vec![node], None),
+            Ok(node) => (vec![operators::lower(node)], None),
             Err(e) => (Vec::new(), Some(e)),
         },
         Syntax::Hcl => match document::hcl::parse(&text) {
@@ -144,7 +145,7 @@ pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]
             Err(e) => (Vec::new(), Some(e)),
         },
         Syntax::Yaml => match document::yaml::parse(&text) {
-            Ok(docs) => (docs, None),
+            Ok(docs) => (docs.into_iter().map(operators::lower).collect(), None),
             Err(e) => (Vec::new(), Some(e)),
         },
     };

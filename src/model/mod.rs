@@ -3,6 +3,7 @@
 //! and the documents that matched no known input shape.
 
 pub mod azure;
+pub mod github;
 pub mod k8s;
 pub mod retain;
 pub mod vault;
@@ -25,6 +26,8 @@ pub struct Model<'a> {
     pub credentials: Vec<Credential<'a>>,
     pub identities: Vec<Identity<'a>>,
     pub clusters: Vec<Cluster<'a>>,
+    /// GitHub Actions workflows (their roots).
+    pub workflows: Vec<At<'a>>,
     /// Vault scopes: index 0 holds the lone Vault files of the scan, then one per bundle.
     pub vaults: Vec<vault::Scope<'a>>,
     /// Documents that are no known input: (file, document index).
@@ -131,7 +134,8 @@ impl<'a> Model<'a> {
                     continue;
                 }
                 let at = At::root(file, doc, root);
-                let known = model.add_object(file, doc, Path::root(), root)
+                let known = model.add_workflow(&at)
+                    || model.add_object(file, doc, Path::root(), root)
                     || model.add_vault(input, &at)
                     || model.add_azure(&at);
                 if known {
@@ -145,6 +149,14 @@ impl<'a> Model<'a> {
             }
         }
         model
+    }
+
+    fn add_workflow(&mut self, at: &At<'a>) -> bool {
+        let workflow = github::is_workflow(at.node);
+        if workflow {
+            self.workflows.push(at.clone());
+        }
+        workflow
     }
 
     /// Credentials, identities and clusters, alone, in arrays, in `{"value": […]}` collections,

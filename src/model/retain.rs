@@ -3,7 +3,7 @@
 //! rules and the model need no second form of the data. A scan's memory is then its largest file
 //! plus these facts rather than every file whole.
 //!
-//! Kept: Azure and Vault documents whole (a credential, an identity or a mount is a handful of
+//! Kept: Azure and Vault documents and GitHub workflows whole (a credential, an identity or a mount is a handful of
 //! scalars); of a Kubernetes object its `apiVersion`, `kind`, name, namespace and Workload
 //! Identity labels and annotations, and of a pod template the same metadata, the ServiceAccount
 //! it names and each container's `name`, `image` and the `AZURE_*` variables of its `env`.

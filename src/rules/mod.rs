@@ -9,6 +9,7 @@ pub mod aadsts;
 pub mod aks;
 pub mod docs;
 pub mod fic;
+pub mod github;
 pub mod input;
 pub mod join;
 pub mod k8s;

@@ -70,6 +70,7 @@ fn native(template: &str) -> Option<(NativeFn, Reach)> {
         super::fic::TEMPLATES,
         super::join::TEMPLATES,
         super::aks::TEMPLATES,
+        super::github::TEMPLATES,
         super::vault::TEMPLATES,
     ]
     .into_iter()

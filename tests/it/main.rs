@@ -6,6 +6,7 @@ mod bounds;
 mod cli;
 mod dist;
 mod docs;
+mod github_actions;
 mod habits;
 mod nasty;
 mod precision;
@@ -54,6 +55,20 @@ pub fn render(format: Format, report: &Report) -> String {
     let registry = registry();
     let rules: Vec<_> = registry.rules.iter().collect();
     render::render(format, report, &rules, &RenderOptions::default())
+}
+
+/// `wiflint check . --color never` run in `dir` (relative to the crate root), as a user runs it
+/// at the root of a repository: the exit code and the report.
+pub fn check_at(dir: &str) -> (Option<i32>, String) {
+    let out = wiflint()
+        .args(["check", ".", "--color", "never"])
+        .current_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 /// The built binary, run from the crate root.

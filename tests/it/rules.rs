@@ -7,7 +7,8 @@ use std::path::Path;
 
 use wiflint::render::Format;
 
-use super::{registry, render, scan};
+use super::{config, registry, render, scan};
+use wiflint::app;
 
 const FIXTURES: &str = "testdata/rules";
 const SNAPSHOTS: &str = "tests/it/snapshots";
@@ -95,7 +96,11 @@ fn fixtures() {
     for rule in &registry.rules {
         for case in cases(&rule.id) {
             let path = format!("{FIXTURES}/{}/{case}", rule.id);
-            let report = scan(&[&path]);
+            let report = match case_registry(&path) {
+                Some(registry) => app::scan(&config(&[&path]), &registry)
+                    .unwrap_or_else(|e| panic!("scan {path}: {e}")),
+                None => scan(&[&path]),
+            };
             let hits = report
                 .findings
                 .iter()
@@ -151,4 +156,19 @@ fn no_unreferenced_snapshots() {
         stale.is_empty(),
         "unreferenced snapshots (delete them): {stale:?}"
     );
+}
+
+/// The registry with a case's own `wiflint.toml` applied, when it has one (facts the files do
+/// not hold, such as `[github] repository`).
+fn case_registry(path: &str) -> Option<wiflint::rules::registry::Registry> {
+    let toml = std::path::Path::new(path).join("wiflint.toml");
+    if !toml.is_file() {
+        return None;
+    }
+    let mut registry = registry();
+    let config = wiflint::config::Config::load(&toml).unwrap_or_else(|e| panic!("{path}: {e}"));
+    config
+        .apply(&mut registry)
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    Some(registry)
 }

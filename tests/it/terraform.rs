@@ -1,20 +1,6 @@
 //! Terraform as users run it: `wiflint check .` at the root of a platform repository.
 
-use std::path::Path;
-
-use super::wiflint;
-
-fn check_at(dir: &str) -> (Option<i32>, String) {
-    let out = wiflint()
-        .args(["check", ".", "--color", "never"])
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
+use super::{check_at, wiflint};
 
 #[test]
 fn broken_platform_repository_reports_each_seeded_problem_on_its_hcl_line() {

@@ -3,7 +3,7 @@
 //! never an error. This note says which checks were left undone, and why, so that silence is
 //! not taken for a pass.
 
-use crate::document::{Node, Part, Path, Style};
+use crate::document::{Node, Part, Path, Style, Syntax};
 use crate::finding::Loc;
 use crate::model::At;
 use crate::model::k8s::{WI_CLIENT_ID, WI_TENANT_ID, WI_USE};
@@ -12,6 +12,15 @@ use crate::rules::{Ctx, Findings};
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let mut note = |loc: Loc, node: &Node, what: String| {
         let Some(expr) = undecided(node) else { return };
+        let terraform = ctx
+            .files
+            .get(loc.file)
+            .is_some_and(|f| f.syntax == Syntax::Terraform);
+        let help = if terraform {
+            "give the variable a default, or a value in `terraform.tfvars` or a `*.auto.tfvars` file, or scan the module it comes from"
+        } else {
+            "it is decided only when the resource is applied (an operator reads it from a ConfigMap): write the value itself to have it checked"
+        };
         out.push(
             ctx.finding(
                 loc,
@@ -21,7 +30,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                     shorten(expr)
                 ),
             )
-            .help("give the variable a default, or a value in `terraform.tfvars` or a `*.auto.tfvars` file, or scan the module it comes from"),
+            .help(help),
         );
     };
     let mut at = |at: Option<At<'_>>, what: &dyn Fn() -> String| {

@@ -126,7 +126,14 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                 );
             }
         }
+        // A credential names a namespace; a pod of unknown namespace matches it by name only
+        // (a credential for `default:default` and any pod left in the default ServiceAccount).
+        let guessed_credential =
+            client_id.is_none() && crate::index::display_ns(pod.ns) == crate::index::UNKNOWN_NS;
         if manual_proxy {
+            f = f.severity(crate::finding::Severity::Note);
+        } else if guessed_credential {
+            f.message.push_str(" (matched by name only: the pod's namespace is unknown, so the credential may be for a ServiceAccount of that name in another namespace)");
             f = f.severity(crate::finding::Severity::Note);
         } else if empty && credential.is_none() {
             // The intent is plain, the identity not: `client-id-missing` follows once labelled.

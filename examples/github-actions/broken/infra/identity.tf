@@ -1,0 +1,25 @@
+resource "azurerm_user_assigned_identity" "deploy" {
+  name                = "id-orders-deploy"
+  location            = "westeurope"
+  resource_group_name = "rg-orders-ci"
+}
+
+# Trusts pushes to main (the plan job). The deploy job runs in the `production` environment,
+# whose tokens carry `repo:contoso/orders:environment:production`: no credential trusts it.
+resource "azurerm_federated_identity_credential" "main" {
+  name                = "github-main"
+  resource_group_name = "rg-orders-ci"
+  parent_id           = azurerm_user_assigned_identity.deploy.id
+  issuer              = "https://token.actions.githubusercontent.com"
+  subject             = "repo:contoso/orders:ref:refs/heads/main"
+  audience            = ["api://AzureADTokenExchange"]
+}
+
+resource "azurerm_federated_identity_credential" "pull_requests" {
+  name                = "github-pull-requests"
+  resource_group_name = "rg-orders-ci"
+  parent_id           = azurerm_user_assigned_identity.deploy.id
+  issuer              = "https://token.actions.githubusercontent.com"
+  subject             = "repo:contoso/orders:pull_request"
+  audience            = ["api://AzureADTokenExchange"]
+}
