@@ -120,6 +120,51 @@ pub const SETTINGS: &[Setting] = &[
         ]),
     },
     Setting {
+        key: "render",
+        doc: "How Helm charts and Kustomize overlays are rendered before they are checked.",
+        value: Value::Table(&[
+            Setting {
+                key: "helm",
+                doc: "The `helm` executable (default: `helm` on PATH).",
+                value: Value::String,
+            },
+            Setting {
+                key: "kustomize",
+                doc: "The `kustomize` or `kubectl` executable (default: `kustomize`, else `kubectl`, on PATH).",
+                value: Value::String,
+            },
+            Setting {
+                key: "chart",
+                doc: "Renders of a chart, one per environment (a chart without one renders with its default values, release `release`, no namespace).",
+                value: Value::Tables(
+                    &[
+                        Setting {
+                            key: "path",
+                            doc: "The chart's directory, relative to this file.",
+                            value: Value::String,
+                        },
+                        Setting {
+                            key: "values",
+                            doc: "Values files (`helm template -f`), relative to this file, in order.",
+                            value: Value::Strings,
+                        },
+                        Setting {
+                            key: "release",
+                            doc: "The release name (default `release`).",
+                            value: Value::String,
+                        },
+                        Setting {
+                            key: "namespace",
+                            doc: "The namespace (`helm template --namespace`).",
+                            value: Value::String,
+                        },
+                    ],
+                    &["path"],
+                ),
+            },
+        ]),
+    },
+    Setting {
         key: "suppress",
         doc: "Findings of some rules in some paths, accepted for a reason.",
         value: Value::Tables(
@@ -241,6 +286,12 @@ pub struct Config {
     /// Rule id → a mapping of parameters, merged over the rule's own.
     pub params: Vec<(At<String>, Node)>,
     pub suppress: Vec<Suppress>,
+    /// `[render] helm`.
+    pub helm: Option<At<String>>,
+    /// `[render] kustomize`.
+    pub kustomize: Option<At<String>>,
+    /// `[[render.chart]]`, paths resolved against [`Config::root`].
+    pub charts: Vec<crate::expand::ChartRender>,
 }
 
 /// An error in the config file (or a custom rule file), with its position.
@@ -376,6 +427,52 @@ impl Reader<'_> {
         items
             .iter()
             .map(|item| self.string(item, &format!("each entry of {what}")))
+            .collect()
+    }
+}
+
+impl Reader<'_> {
+    /// `[[render.chart]]` entries.
+    fn charts(
+        &self,
+        value: &Spanned<DeValue<'_>>,
+        root: &Path,
+    ) -> Result<Vec<crate::expand::ChartRender>, ConfigError> {
+        let Some(entries) = value.get_ref().as_array() else {
+            return Err(self.err(
+                value.span(),
+                "`render.chart` must be an array of tables: write `[[render.chart]]`",
+            ));
+        };
+        let chart_keys = ["path", "values", "release", "namespace"];
+        entries
+            .iter()
+            .map(|entry| {
+                let t = self.table(entry, "each `[[render.chart]]` entry")?;
+                self.keys(t, "[[render.chart]]", &chart_keys)?;
+                let path = t.get("path").ok_or_else(|| {
+                    self.err(entry.span(), "a `[[render.chart]]` entry needs a `path`")
+                })?;
+                let optional = |key: &str| {
+                    t.get(key)
+                        .map(|v| self.string(v, &format!("`render.chart.{key}`")))
+                        .transpose()
+                        .map(|v| v.map(|a| a.value))
+                };
+                Ok(crate::expand::ChartRender {
+                    chart: root.join(self.string(path, "`render.chart.path`")?.value),
+                    values: match t.get("values") {
+                        Some(v) => self
+                            .strings(v, "`render.chart.values`")?
+                            .into_iter()
+                            .map(|a| root.join(a.value))
+                            .collect(),
+                        None => Vec::new(),
+                    },
+                    release: optional("release")?,
+                    namespace: optional("namespace")?,
+                })
+            })
             .collect()
     }
 }
@@ -542,6 +639,19 @@ impl Config {
                                 node,
                             ));
                         }
+                    }
+                }
+                "render" => {
+                    let t = r.table(value, "[render]")?;
+                    r.keys(t, "[render]", &known(Some("render")))?;
+                    if let Some(v) = t.get("helm") {
+                        config.helm = Some(r.string(v, "`render.helm`")?);
+                    }
+                    if let Some(v) = t.get("kustomize") {
+                        config.kustomize = Some(r.string(v, "`render.kustomize`")?);
+                    }
+                    if let Some(v) = t.get("chart") {
+                        config.charts = r.charts(v, &config.root)?;
                     }
                 }
                 "suppress" => {

@@ -144,10 +144,13 @@ fn joined(candidates: &[discover::Candidate]) -> BTreeSet<String> {
 
 fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
     let max = input::load::DEFAULT_MAX_FILE_SIZE;
-    let modules = wiflint::terraform::Modules::prepare(candidates, max, &[]);
+    let context = input::Context {
+        modules: wiflint::terraform::Modules::prepare(candidates, max, &[]),
+        ..input::Context::default()
+    };
     candidates
         .iter()
-        .map(|c| match input::read_in(c, max, &modules) {
+        .map(|c| match input::read_in(c, max, &context) {
             Outcome::Read(f) if input::skip_reason(&f).is_none() => f,
             _ => InputFile::empty(c.display.clone()),
         })
