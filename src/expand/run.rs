@@ -54,7 +54,13 @@ pub(super) fn run(
     let out = stdout.join().unwrap_or_default();
     let err = stderr.join().unwrap_or_default();
     if !status.success() {
-        let message = String::from_utf8_lossy(&err).trim().to_string();
+        // One line: the tool's lines joined, without its advice about its own flags.
+        let message = String::from_utf8_lossy(&err)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("Use --debug"))
+            .collect::<Vec<_>>()
+            .join(" ");
         return Err(if message.is_empty() {
             format!("{shown} failed ({status})")
         } else {
