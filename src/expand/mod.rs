@@ -112,8 +112,12 @@ pub struct Rendered {
 enum Placement {
     /// By Helm's `# Source: <chart>/templates/…` lines, relative to the chart directory.
     Sources { chart_dir: PathBuf, shown_dir: PathBuf },
-    /// All on the root kustomization.
-    Root(PathBuf),
+    /// Each on the resource file of the overlay's tree that declares it (shown and real paths),
+    /// else on the root kustomization.
+    Overlay {
+        root: PathBuf,
+        resources: Vec<(PathBuf, PathBuf)>,
+    },
 }
 
 /// One render to run.
@@ -273,6 +277,7 @@ impl Renders {
             // The root's tree: its kustomizations, and the files they name.
             let mut tree = vec![dir.clone()];
             let mut parts: Vec<PathBuf> = Vec::new();
+            let mut resources: Vec<PathBuf> = Vec::new();
             let mut remote = None;
             let mut i = 0;
             while let Some(d) = tree.get(i).cloned() {
@@ -283,6 +288,7 @@ impl Renders {
                 remote = remote.or_else(|| k.remote.clone());
                 parts.push(kfile.clone());
                 parts.extend(k.files.iter().chain(&k.patches).cloned());
+                resources.extend(k.files.iter().cloned());
                 for sub in &k.dirs {
                     if !tree.contains(sub) {
                         tree.push(sub.clone());
@@ -324,21 +330,47 @@ impl Renders {
                 Some(Kustomizer::Kubectl(p)) => (p.clone(), vec!["kustomize".into(), real_dir]),
                 None => continue,
             };
+            let resources = resources
+                .into_iter()
+                .filter_map(|shown| {
+                    let real = files.iter().find(|(s, _)| *s == shown)?.1.to_path_buf();
+                    Some((shown, real))
+                })
+                .collect();
             jobs.push(Job {
                 program,
                 args,
                 at: file.clone(),
-                placement: Placement::Root(file.clone()),
+                placement: Placement::Overlay {
+                    root: file.clone(),
+                    resources,
+                },
             });
         }
     }
 
     /// Files the rendered documents on the files they came from.
     fn place(&mut self, job: &Job, output: &str) {
+        // The documents already placed on each file by this render, to find the next one's
+        // `---` section.
+        let mut seen: HashMap<PathBuf, usize> = HashMap::new();
+        let mut texts: HashMap<&Path, String> = HashMap::new();
         for (source, text) in split(output) {
-            let (home, how) = match &job.placement {
-                Placement::Root(file) => (file.clone(), place::How::Kustomize),
-                Placement::Sources { chart_dir, shown_dir } => {
+            let mut section = None;
+            let home = match &job.placement {
+                Placement::Overlay { root, resources } => {
+                    match declared_in(&text, resources, &mut texts) {
+                        Some((file, n)) => {
+                            section = Some(n);
+                            file
+                        }
+                        None => root.clone(),
+                    }
+                }
+                Placement::Sources {
+                    chart_dir,
+                    shown_dir,
+                } => {
                     let Some(rel) = source.and_then(|s| s.split_once('/')).map(|(_, r)| r) else {
                         continue;
                     };
@@ -347,7 +379,15 @@ impl Renders {
                     if !home.starts_with(shown_dir) || !chart_dir.join(rel).is_file() {
                         continue;
                     }
-                    (home, place::How::Helm)
+                    home
+                }
+            };
+            let how = match &job.placement {
+                Placement::Overlay { root, .. } if *root == home => place::How::Kustomization,
+                _ => {
+                    let n = seen.entry(home.clone()).or_default();
+                    *n += 1;
+                    place::How::Template(section.unwrap_or(*n - 1))
                 }
             };
             let rendered = Rendered { text, how };
@@ -359,6 +399,32 @@ impl Renders {
             }
         }
     }
+}
+
+/// The resource file that declares a rendered object, and which of its documents: one of its
+/// kind whose name the rendered name contains (Kustomize adds prefixes and suffixes).
+fn declared_in<'r>(
+    rendered: &str,
+    resources: &'r [(PathBuf, PathBuf)],
+    texts: &mut HashMap<&'r Path, String>,
+) -> Option<(PathBuf, usize)> {
+    let doc = document::yaml::parse(rendered).ok()?.into_iter().next()?;
+    let kind = doc.get_str("kind")?;
+    let name = doc.get("metadata")?.get_str("name")?;
+    resources.iter().find_map(|(shown, real)| {
+        let text = texts
+            .entry(real.as_path())
+            .or_insert_with(|| std::fs::read_to_string(real).unwrap_or_default());
+        let docs = document::yaml::parse(text).ok()?;
+        docs.iter()
+            .position(|d| {
+                d.get_str("kind") == Some(kind)
+                    && d.get("metadata")
+                        .and_then(|m| m.get_str("name"))
+                        .is_some_and(|n| !n.is_empty() && name.contains(n))
+            })
+            .map(|n| (shown.clone(), n))
+    })
 }
 
 /// The reason given to templates until a render writes to them.

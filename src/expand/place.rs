@@ -14,30 +14,28 @@ use crate::document::{self, Entry, Node, NodeKind, ParseError, Span};
 /// How the keys of a rendered document are found in the file it is placed on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum How {
-    /// A Helm template: by key path in its text.
-    Helm,
-    /// The root kustomization: the namespace it sets on its `namespace:`, everything else on
-    /// its `resources:`.
-    Kustomize,
+    /// By key path in the file's text: a Helm template, or the base or resource file of an
+    /// overlay that declares the object. The number is the `---`-separated document of the file
+    /// that wrote it (the whole file when it has fewer).
+    Template(usize),
+    /// An object of an overlay no scanned file declares (a generator's): on the root
+    /// kustomization, its namespace on the `namespace:` line, the rest on `resources:`.
+    Kustomization,
 }
 
 /// The documents of a rendered text, with spans into `home` (the template or kustomization).
 pub fn place(rendered: &str, home: &str, how: How) -> Result<Vec<Node>, ParseError> {
     let docs = document::yaml::parse(rendered)?;
     let lines = Lines::of(home);
-    let whole = Region {
-        from: 0,
-        to: lines.0.len(),
-        indent: None,
-    };
     Ok(docs
         .into_iter()
         .map(|doc| match how {
-            How::Helm => {
-                let at = lines.first_content().unwrap_or_default();
-                lines.node(doc, whole, at)
+            How::Template(n) => {
+                let region = lines.section(n);
+                let at = lines.first_content(region).unwrap_or_default();
+                lines.node(doc, region, at)
             }
-            How::Kustomize => kustomize(doc, &lines),
+            How::Kustomization => kustomize(doc, &lines),
         })
         .collect())
 }
@@ -53,7 +51,7 @@ fn kustomize(doc: Node, lines: &Lines<'_>) -> Node {
     let resources = lines
         .find_key(top, "resources")
         .map(|l| lines.key_span(l))
-        .or_else(|| lines.first_content())
+        .or_else(|| lines.first_content(top))
         .unwrap_or_default();
     let namespace = lines.find_key(top, "namespace");
     let mut doc = all_at(doc, resources);
@@ -106,6 +104,13 @@ struct Line<'t> {
 }
 
 impl Line<'_> {
+    const END: Line<'static> = Line {
+        start: 0,
+        text: "",
+        indent: 0,
+        content: 0,
+    };
+
     fn content(&self) -> &str {
         &self.text[self.content..]
     }
@@ -145,11 +150,34 @@ impl<'t> Lines<'t> {
         Lines(out)
     }
 
-    fn first_content(&self) -> Option<Span> {
+    fn first_content(&self, region: Region) -> Option<Span> {
         self.0
+            .get(region.from..region.to)?
             .iter()
             .find(|l| !l.transparent())
             .map(|l| Span::new(l.start + l.indent, l.start + l.text.len()))
+    }
+
+    /// The n-th `---`-separated document of the file (empty ones not counted), or the whole
+    /// file when it has fewer.
+    fn section(&self, n: usize) -> Region {
+        let mut sections = Vec::new();
+        let mut from = 0;
+        for (i, l) in self.0.iter().enumerate().chain([(self.0.len(), &Line::END)]) {
+            let end = i == self.0.len();
+            if end || l.text.trim_end() == "---" || l.text.starts_with("--- ") {
+                if self.0[from..i].iter().any(|l| !l.transparent()) {
+                    sections.push((from, i));
+                }
+                from = i + 1;
+            }
+        }
+        let (from, to) = sections.get(n).copied().unwrap_or((0, self.0.len()));
+        Region {
+            from,
+            to,
+            indent: None,
+        }
     }
 
     /// The line in the region that writes `key:`, at the smallest indentation.
@@ -352,7 +380,7 @@ mod tests {
     fn keys_go_on_the_template_lines_that_wrote_them() {
         let template = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels:\n    {{- include \"c.labels\" . | nindent 4 }}\nspec:\n  template:\n    metadata:\n      labels:\n        app: x\n    spec:\n      serviceAccountName: {{ .Values.sa }}\n      containers:\n        - name: api\n          image: x\n";
         let rendered = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: r\n  labels:\n    helm.sh/chart: c\nspec:\n  template:\n    metadata:\n      labels:\n        app: x\n    spec:\n      serviceAccountName: api\n      containers:\n        - name: api\n          image: x\n";
-        let docs = place(rendered, template, How::Helm).unwrap_or_else(|e| panic!("{e:?}"));
+        let docs = place(rendered, template, How::Template(0)).unwrap_or_else(|e| panic!("{e:?}"));
         let doc = &docs[0];
         let get = |path: &[&str]| {
             path.iter()

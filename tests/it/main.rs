@@ -2,6 +2,7 @@
 
 mod accuracy;
 mod action;
+mod charts;
 mod cli;
 mod dist;
 mod docs;
@@ -10,6 +11,7 @@ mod nasty;
 mod precision;
 mod precommit;
 mod readme;
+
 mod realworld;
 mod robust;
 mod rules;
