@@ -13,7 +13,7 @@ fn text_on_examples_exits_1_with_summary() {
         .stdout(predicate::str::contains("error[wi-label-not-true]"))
         .stdout(predicate::str::contains("examples/broken/api.yaml:14:38"))
         .stdout(predicate::str::ends_with(
-            "12 errors, 4 warnings in 10 files\n",
+            "13 errors, 4 warnings, 1 note in 13 files (3 skipped); --verbose lists the skipped files\n",
         ));
 }
 
@@ -23,7 +23,7 @@ fn clean_input_exits_0() {
         .args(["check", "examples/fixed"])
         .assert()
         .code(0)
-        .stdout("0 errors, 0 warnings in 10 files\n");
+        .stdout("0 errors, 0 warnings in 13 files (3 skipped); --verbose lists the skipped files\n");
 }
 
 #[test]
@@ -153,7 +153,7 @@ fn no_inputs_and_missing_paths_exit_2() {
         .args(["check", "examples/fixed", "does/not/exist.yaml"])
         .assert()
         .code(2)
-        .stdout(predicate::str::contains("in 10 files"))
+        .stdout(predicate::str::contains("in 13 files"))
         .stderr(predicate::str::contains("does/not/exist.yaml"));
 }
 
