@@ -111,7 +111,10 @@ pub struct Rendered {
 /// Where the rendered output's documents go.
 enum Placement {
     /// By Helm's `# Source: <chart>/templates/…` lines, relative to the chart directory.
-    Sources { chart_dir: PathBuf, shown_dir: PathBuf },
+    Sources {
+        chart_dir: PathBuf,
+        shown_dir: PathBuf,
+    },
     /// Each on the resource file of the overlay's tree that declares it (shown and real paths),
     /// else on the root kustomization.
     Overlay {
@@ -163,8 +166,8 @@ impl Renders {
             if let Fate::Skipped(reason) = fate
                 && reason == UNWRITTEN
             {
-                *reason = "Helm chart template that renders no object with the values checked"
-                    .into();
+                *reason =
+                    "Helm chart template that renders no object with the values checked".into();
             }
         }
         renders
@@ -309,10 +312,16 @@ impl Renders {
             let root = file.display().to_string();
             for part in parts.iter().filter(|p| *p != file) {
                 let reason = match &refusal {
-                    Some(why) => format!("part of the Kustomize overlay {root}, not rendered: {why}"),
-                    None => format!("part of the Kustomize overlay {root}: checked as rendered there"),
+                    Some(why) => {
+                        format!("part of the Kustomize overlay {root}, not rendered: {why}")
+                    }
+                    None => {
+                        format!("part of the Kustomize overlay {root}: checked as rendered there")
+                    }
                 };
-                self.files.entry(part.clone()).or_insert(Fate::Skipped(reason));
+                self.files
+                    .entry(part.clone())
+                    .or_insert(Fate::Skipped(reason));
             }
             if let Some(why) = refusal {
                 self.files.insert(
@@ -324,7 +333,11 @@ impl Renders {
             let Some(real) = files.iter().find(|(s, _)| s == file).map(|(_, r)| *r) else {
                 continue;
             };
-            let real_dir = real.parent().unwrap_or(Path::new(".")).display().to_string();
+            let real_dir = real
+                .parent()
+                .unwrap_or(Path::new("."))
+                .display()
+                .to_string();
             let (program, args) = match &settings.kustomize {
                 Some(Kustomizer::Kustomize(p)) => (p.clone(), vec!["build".into(), real_dir]),
                 Some(Kustomizer::Kubectl(p)) => (p.clone(), vec!["kustomize".into(), real_dir]),

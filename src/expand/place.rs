@@ -56,9 +56,15 @@ fn kustomize(doc: Node, lines: &Lines<'_>) -> Node {
     let namespace = lines.find_key(top, "namespace");
     let mut doc = all_at(doc, resources);
     if let (Some(line), NodeKind::Map(entries)) = (namespace, &mut doc.kind) {
-        for entry in entries.iter_mut().filter(|e| e.key.as_str() == Some("metadata")) {
+        for entry in entries
+            .iter_mut()
+            .filter(|e| e.key.as_str() == Some("metadata"))
+        {
             if let NodeKind::Map(meta) = &mut entry.value.kind {
-                for e in meta.iter_mut().filter(|e| e.key.as_str() == Some("namespace")) {
+                for e in meta
+                    .iter_mut()
+                    .filter(|e| e.key.as_str() == Some("namespace"))
+                {
                     e.key.span = lines.key_span(line);
                     e.value.span = lines.value_span(line).unwrap_or(e.key.span);
                 }
@@ -163,7 +169,12 @@ impl<'t> Lines<'t> {
     fn section(&self, n: usize) -> Region {
         let mut sections = Vec::new();
         let mut from = 0;
-        for (i, l) in self.0.iter().enumerate().chain([(self.0.len(), &Line::END)]) {
+        for (i, l) in self
+            .0
+            .iter()
+            .enumerate()
+            .chain([(self.0.len(), &Line::END)])
+        {
             let end = i == self.0.len();
             if end || l.text.trim_end() == "---" || l.text.starts_with("--- ") {
                 if self.0[from..i].iter().any(|l| !l.transparent()) {
@@ -202,7 +213,11 @@ impl<'t> Lines<'t> {
     fn block(&self, line: usize, end: usize) -> Region {
         let indent = self.0[line].content;
         let to = (line + 1..end)
-            .find(|&i| !self.0[i].transparent() && self.0[i].indent <= indent && !self.is_item_below(i, indent))
+            .find(|&i| {
+                !self.0[i].transparent()
+                    && self.0[i].indent <= indent
+                    && !self.is_item_below(i, indent)
+            })
             .unwrap_or(end);
         Region {
             from: line + 1,
@@ -275,20 +290,23 @@ impl<'t> Lines<'t> {
                     items
                         .into_iter()
                         .enumerate()
-                        .map(|(i, item)| match dashes.get(i.min(dashes.len().saturating_sub(1))) {
-                            Some(&(line, end)) => {
-                                let l = &self.0[line];
-                                let item_at = Span::new(l.start + l.indent, l.start + l.text.len());
-                                // The item's first key sits on its `- ` line.
-                                let item_region = Region {
-                                    from: line,
-                                    to: end,
-                                    indent: Some(l.indent),
-                                };
-                                self.node(item, item_region, item_at)
-                            }
-                            None => self.node(item, region, at),
-                        })
+                        .map(
+                            |(i, item)| match dashes.get(i.min(dashes.len().saturating_sub(1))) {
+                                Some(&(line, end)) => {
+                                    let l = &self.0[line];
+                                    let item_at =
+                                        Span::new(l.start + l.indent, l.start + l.text.len());
+                                    // The item's first key sits on its `- ` line.
+                                    let item_region = Region {
+                                        from: line,
+                                        to: end,
+                                        indent: Some(l.indent),
+                                    };
+                                    self.node(item, item_region, item_at)
+                                }
+                                None => self.node(item, region, at),
+                            },
+                        )
                         .collect(),
                 )
             }
@@ -393,16 +411,19 @@ mod tests {
             6
         );
         assert_eq!(
-            line_of(template, get(&["spec", "template", "spec", "serviceAccountName"]).span),
+            line_of(
+                template,
+                get(&["spec", "template", "spec", "serviceAccountName"]).span
+            ),
             13
         );
         let sa = get(&["spec", "template", "spec", "serviceAccountName"]).span;
         assert_eq!(&template[sa.range()], "{{ .Values.sa }}");
         let containers = get(&["spec", "template", "spec", "containers"]);
-        let first = containers.as_seq().and_then(|s| s.first()).map(|c| c.get("image"));
-        assert_eq!(
-            first.flatten().map(|n| line_of(template, n.span)),
-            Some(16)
-        );
+        let first = containers
+            .as_seq()
+            .and_then(|s| s.first())
+            .map(|c| c.get("image"));
+        assert_eq!(first.flatten().map(|n| line_of(template, n.span)), Some(16));
     }
 }

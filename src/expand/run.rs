@@ -33,8 +33,18 @@ pub(super) fn run(
             buf
         })
     };
-    let stdout = capture(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = capture(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stdout = capture(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = capture(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let start = Instant::now();
     let status = loop {
         match child.try_wait() {

@@ -6,7 +6,8 @@ use wiflint::expand::Settings;
 use super::{config, registry, tools, wiflint};
 
 const LABEL_CHART: &str = "testdata/rules/wi-label-on-workload-metadata/fail-helm-chart";
-const OVERLAY: &str = "testdata/rules/subject-service-account-not-found/fail-kustomize-overlay-wrong-namespace";
+const OVERLAY: &str =
+    "testdata/rules/subject-service-account-not-found/fail-kustomize-overlay-wrong-namespace";
 
 /// Without the tools (or with `--no-render`), templates and the parts of an overlay are skipped
 /// with a reason that says how to render them, and nothing in them is checked as a manifest.
@@ -60,7 +61,12 @@ fn a_chart_is_checked_per_environment() {
         return;
     }
     let out = wiflint()
-        .args(["check", "--format", "json", "testdata/render/per-environment"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "testdata/render/per-environment",
+        ])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     let json: serde_json::Value =
@@ -87,7 +93,12 @@ fn a_chart_is_checked_per_environment() {
     );
     // Off, the chart is skipped and nothing is found.
     let out = wiflint()
-        .args(["check", "--no-render", "--verbose", "testdata/render/per-environment"])
+        .args([
+            "check",
+            "--no-render",
+            "--verbose",
+            "testdata/render/per-environment",
+        ])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     let text = String::from_utf8_lossy(&out.stdout);

@@ -23,7 +23,9 @@ fn clean_input_exits_0() {
         .args(["check", "examples/fixed"])
         .assert()
         .code(0)
-        .stdout("0 errors, 0 warnings in 13 files (3 skipped); --verbose lists the skipped files\n");
+        .stdout(
+            "0 errors, 0 warnings in 13 files (3 skipped); --verbose lists the skipped files\n",
+        );
 }
 
 #[test]
@@ -87,8 +89,8 @@ fn json_shape_is_version_1() {
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v["version"], 1);
     assert_eq!(v["tool"]["name"], "wiflint");
-    assert_eq!(v["summary"]["files"], 10);
-    assert_eq!(v["summary"]["errors"], 12);
+    assert_eq!(v["summary"]["files"], 13);
+    assert_eq!(v["summary"]["errors"], 13);
     assert_eq!(v["summary"]["warnings"], 4);
     let first = &v["findings"][0];
     assert_eq!(first["rule"], "wi-label-not-true");
@@ -105,11 +107,10 @@ fn json_shape_is_version_1() {
         (Some("true"), Some("True"))
     );
     assert_eq!(first["fingerprint"].as_str().map(str::len), Some(16));
-    let related = v["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|f| f["rule"] == "wi-label-on-workload-metadata");
+    let related = v["findings"].as_array().into_iter().flatten().find(|f| {
+        f["rule"] == "wi-label-on-workload-metadata"
+            && f["location"]["path"] == "examples/broken/workers.yaml"
+    });
     assert_eq!(
         related.map(|f| f["related"][0]["line"].clone()),
         Some(serde_json::json!(37))
