@@ -105,3 +105,40 @@ fn a_chart_is_checked_per_environment() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains("rendering is off (`--no-render`)"), "{text}");
 }
+
+/// An inline suppression in a template applies to the finding placed on its line.
+#[test]
+fn a_suppression_in_a_template_applies_to_its_line() {
+    if tools::render_tools("a_suppression_in_a_template_applies_to_its_line").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let chart = dir.path().join("orders");
+    std::fs::create_dir_all(chart.join("templates")).unwrap_or_else(|e| panic!("{e}"));
+    let from = std::path::Path::new(LABEL_CHART).join("orders");
+    for file in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/_helpers.tpl",
+        "templates/serviceaccount.yaml",
+    ] {
+        std::fs::copy(from.join(file), chart.join(file)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let template = std::fs::read_to_string(from.join("templates/deployment.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .replace(
+            "    azure.workload.identity/use: \"true\"\n",
+            "    azure.workload.identity/use: \"true\" # wiflint: ignore[wi-label-on-workload-metadata] the platform copies it down\n",
+        );
+    std::fs::write(chart.join("templates/deployment.yaml"), template)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().display().to_string();
+    let report =
+        wiflint::app::scan(&config(&[&path]), &registry()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    assert_eq!(report.suppressed.len(), 1);
+    assert_eq!(
+        report.suppressed[0].0.finding.rule,
+        "wi-label-on-workload-metadata"
+    );
+}
