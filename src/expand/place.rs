@@ -110,13 +110,6 @@ struct Line<'t> {
 }
 
 impl Line<'_> {
-    const END: Line<'static> = Line {
-        start: 0,
-        text: "",
-        indent: 0,
-        content: 0,
-    };
-
     fn content(&self) -> &str {
         &self.text[self.content..]
     }
@@ -167,21 +160,20 @@ impl<'t> Lines<'t> {
     /// The n-th `---`-separated document of the file (empty ones not counted), or the whole
     /// file when it has fewer.
     fn section(&self, n: usize) -> Region {
-        let mut sections = Vec::new();
-        let mut from = 0;
-        for (i, l) in self
+        let separators = self
             .0
             .iter()
             .enumerate()
-            .chain([(self.0.len(), &Line::END)])
-        {
-            let end = i == self.0.len();
-            if end || l.text.trim_end() == "---" || l.text.starts_with("--- ") {
-                if self.0[from..i].iter().any(|l| !l.transparent()) {
-                    sections.push((from, i));
-                }
-                from = i + 1;
+            .filter(|(_, l)| l.text.trim_end() == "---" || l.text.starts_with("--- "))
+            .map(|(i, _)| i)
+            .chain([self.0.len()]);
+        let mut sections = Vec::new();
+        let mut from = 0;
+        for i in separators {
+            if self.0[from..i].iter().any(|l| !l.transparent()) {
+                sections.push((from, i));
             }
+            from = i + 1;
         }
         let (from, to) = sections.get(n).copied().unwrap_or((0, self.0.len()));
         Region {
@@ -425,5 +417,14 @@ mod tests {
             .and_then(|s| s.first())
             .map(|c| c.get("image"));
         assert_eq!(first.flatten().map(|n| line_of(template, n.span)), Some(16));
+    }
+
+    #[test]
+    fn each_document_goes_on_its_own_section() {
+        let file = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: b\n";
+        let rendered = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: b-prod\n";
+        let docs = place(rendered, file, How::Template(1)).unwrap_or_else(|e| panic!("{e:?}"));
+        let name = docs[0].get("metadata").and_then(|m| m.get("name"));
+        assert_eq!(name.map(|n| line_of(file, n.span)), Some(9));
     }
 }
