@@ -205,6 +205,22 @@ fn known(section: Option<&str>) -> Vec<&'static str> {
     settings.iter().map(|s| s.key).collect()
 }
 
+/// The keys of a table nested in a table of [`SETTINGS`] (`[[render.chart]]`).
+fn known_in(section: &str, table: &str) -> Vec<&'static str> {
+    let nested = SETTINGS
+        .iter()
+        .filter(|s| s.key == section)
+        .flat_map(|s| match s.value {
+            Value::Table(t) => t,
+            _ => &[],
+        })
+        .find(|s| s.key == table);
+    match nested.map(|s| &s.value) {
+        Some(Value::Table(t) | Value::Tables(t, _)) => t.iter().map(|s| s.key).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The JSON Schema (draft 2020-12) of `wiflint.toml`, for editors (Taplo / Even Better TOML,
 /// JetBrains) to complete and validate the file.
 pub fn json_schema() -> serde_json::Value {
@@ -444,7 +460,7 @@ impl Reader<'_> {
                 "`render.chart` must be an array of tables: write `[[render.chart]]`",
             ));
         };
-        let chart_keys = ["path", "values", "release", "namespace"];
+        let chart_keys = known_in("render", "chart");
         entries
             .iter()
             .map(|entry| {
@@ -987,6 +1003,22 @@ mod tests {
     fn the_starter_config_is_valid() {
         let config = parse(STARTER);
         assert!(config.is_ok(), "{:?}", config.err());
+    }
+
+    #[test]
+    fn render_names_tools_and_chart_renders() {
+        let config = parse(
+            "[render]\nhelm = \"bin/helm\"\n[[render.chart]]\npath = \"charts/orders\"\nvalues = [\"v.yaml\"]\nnamespace = \"prod\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.helm.map(|h| h.value).as_deref(), Some("bin/helm"));
+        assert_eq!(config.charts.len(), 1);
+        assert!(config.charts[0].chart.ends_with("charts/orders"));
+        assert_eq!(config.charts[0].namespace.as_deref(), Some("prod"));
+        let e = parse("[[render.chart]]\nvalues = []\n").err();
+        assert!(e.is_some_and(|e| e.message.contains("needs a `path`")));
+        let e = parse("[[render.chart]]\npath = \"c\"\nrelase = \"r\"\n").err();
+        assert!(e.is_some_and(|e| e.message.contains("did you mean `release`")));
     }
 
     #[test]
