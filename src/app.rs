@@ -179,8 +179,24 @@ pub fn scan_candidates(
     io_errors: Vec<String>,
 ) -> Result<Report, ScanError> {
     let rules = select_rules(registry, config)?;
+    // Terraform modules are evaluated per directory, and charts and overlays rendered, before
+    // their files are read one by one.
+    let context = input::Context {
+        modules: Modules::prepare(candidates, config.max_file_size, &config.var_files),
+        renders: Renders::prepare(candidates, &config.render, config.max_file_size),
+    };
+    // What kustomizations say of the files they name, for those not rendered (the rendered
+    // objects are whole, not parts, and carry their namespace).
+    let unrendered: Vec<discover::Candidate> = candidates
+        .iter()
+        .filter(|c| {
+            crate::kustomize::is_kustomization(std::path::Path::new(&c.display))
+                && context.renders.fate(&c.display).is_none()
+        })
+        .cloned()
+        .collect();
     let options = Options {
-        kustomize: Arc::new(crate::kustomize::Layout::of(candidates)),
+        kustomize: Arc::new(crate::kustomize::Layout::of(&unrendered)),
         replaced: Arc::new(crate::placeholder::Replaced::of(candidates)),
         ..config.options.clone()
     };
@@ -188,12 +204,6 @@ pub fn scan_candidates(
         rules.iter().partition(|r| r.reach == Reach::File);
     let progress = Progress::new(config.progress, candidates.len());
     let hold = AtomicU64::new(config.hold);
-    // Terraform modules are evaluated per directory, and charts and overlays rendered, before
-    // their files are read one by one.
-    let context = input::Context {
-        modules: Modules::prepare(candidates, config.max_file_size, &config.var_files),
-        renders: Renders::prepare(candidates, &config.render, config.max_file_size),
-    };
     let checked: Vec<Checked> = candidates
         .par_iter()
         .enumerate()
