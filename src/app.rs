@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::baseline::Baseline;
 use crate::config::{Config, ConfigError, PathFilter};
 use crate::document::{Source, Syntax};
+use crate::expand::{self, Renders};
 use crate::finding::{self, Opened, Resolved, Severity};
 use crate::index::Index;
 use crate::input::discover::Candidate;
@@ -63,6 +64,8 @@ pub struct ScanConfig {
     /// The report will not be rendered as text: the excerpts a text report shows (see
     /// [`finding::Excerpt`]) need not be cut.
     pub no_excerpts: bool,
+    /// Whether and how charts and overlays are rendered.
+    pub render: expand::Settings,
     /// The path standard input stands for (`--stdin-filename`): it names `-` in the report,
     /// chooses the syntax by its extension, and is what path-based suppressions match.
     pub stdin_name: Option<String>,
@@ -233,8 +236,24 @@ pub fn scan_candidates(
     io_errors: Vec<String>,
 ) -> Result<Report, ScanError> {
     let rules = select_rules(registry, config)?;
+    // Terraform modules are evaluated per directory, and charts and overlays rendered, before
+    // their files are read one by one.
+    let context = input::Context {
+        modules: Modules::prepare(candidates, config.max_file_size, &config.var_files),
+        renders: Renders::prepare(candidates, &config.render, config.max_file_size),
+    };
+    // What kustomizations say of the files they name, for those not rendered (the rendered
+    // objects are whole, not parts, and carry their namespace).
+    let unrendered: Vec<discover::Candidate> = candidates
+        .iter()
+        .filter(|c| {
+            crate::kustomize::is_kustomization(std::path::Path::new(&c.display))
+                && context.renders.fate(&c.display).is_none()
+        })
+        .cloned()
+        .collect();
     let options = Options {
-        kustomize: Arc::new(crate::kustomize::Layout::of(candidates)),
+        kustomize: Arc::new(crate::kustomize::Layout::of(&unrendered)),
         replaced: Arc::new(crate::placeholder::Replaced::of(candidates)),
         ..config.options.clone()
     };
@@ -242,14 +261,15 @@ pub fn scan_candidates(
         rules.iter().partition(|r| r.reach == Reach::File);
     let progress = Progress::new(config.progress, candidates.len());
     let hold = AtomicU64::new(config.hold);
-    // Terraform modules are evaluated per directory before their files are read one by one.
-    let modules = Modules::prepare(candidates, config.max_file_size, &config.var_files);
     let checked: Vec<Checked> = candidates
         .par_iter()
         .enumerate()
         .map(|(id, candidate)| {
-            let checked = match input::read_in(candidate, config.max_file_size, &modules) {
-                Outcome::Read(file) => match input::skip_reason(&file) {
+            let checked = match input::read_in(candidate, config.max_file_size, &context) {
+                // A rendered template is checked as rendered, not skipped as a template.
+                Outcome::Read(file) => match input::skip_reason(&file)
+                    .filter(|_| context.renders.fate(&candidate.display).is_none())
+                {
                     Some(reason) => Checked::Skipped(reason),
                     None => Checked::Read(Box::new(check_file(
                         id,
@@ -379,7 +399,7 @@ pub fn scan_candidates(
         }
         let again = match kept.get(id)?.as_ref()? {
             Kept::Held => return facts.get(id).map(Opened::Held),
-            Kept::Again(again) => again.reopen(&candidates[id], config.max_file_size, &modules),
+            Kept::Again(again) => again.reopen(&candidates[id], config.max_file_size, &context),
         };
         if again.is_none()
             && let Ok(mut changed) = changed.lock()
@@ -524,9 +544,9 @@ impl Again {
         &self,
         candidate: &discover::Candidate,
         max_size: u64,
-        modules: &Modules,
+        context: &input::Context,
     ) -> Option<InputFile> {
-        match input::read_in(candidate, max_size, modules) {
+        match input::read_in(candidate, max_size, context) {
             Outcome::Read(mut file) if hash(&file.source.text) == self.hash => {
                 file.explicit = self.explicit;
                 Some(file)
@@ -713,11 +733,11 @@ mod tests {
             panic!("not read");
         };
         let kept = Again::new(&file);
-        let modules = Modules::default();
-        assert!(kept.reopen(&candidate, max, &modules).is_some());
+        let context = input::Context::default();
+        assert!(kept.reopen(&candidate, max, &context).is_some());
         write("kind: ServiceAccount\nmetadata: {}\n");
-        assert!(kept.reopen(&candidate, max, &modules).is_none());
+        assert!(kept.reopen(&candidate, max, &context).is_none());
         std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
-        assert!(kept.reopen(&candidate, max, &modules).is_none());
+        assert!(kept.reopen(&candidate, max, &context).is_none());
     }
 }

@@ -130,6 +130,10 @@ pub struct CheckArgs {
     /// plan -var-file` gives them (after terraform.tfvars and *.auto.tfvars; repeatable).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<String>,
+    /// Do not render Helm charts and Kustomize overlays with `helm` / `kustomize` (their
+    /// templates and parts are then skipped, not checked as plain manifests).
+    #[arg(long)]
+    pub no_render: bool,
     /// Read this config file instead of looking for wiflint.toml upward from the first path.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<String>,

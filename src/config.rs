@@ -138,6 +138,51 @@ pub const SETTINGS: &[Setting] = &[
         ]),
     },
     Setting {
+        key: "render",
+        doc: "How Helm charts and Kustomize overlays are rendered before they are checked.",
+        value: Value::Table(&[
+            Setting {
+                key: "helm",
+                doc: "The `helm` executable (default: `helm` on PATH).",
+                value: Value::String,
+            },
+            Setting {
+                key: "kustomize",
+                doc: "The `kustomize` or `kubectl` executable (default: `kustomize`, else `kubectl`, on PATH).",
+                value: Value::String,
+            },
+            Setting {
+                key: "chart",
+                doc: "Renders of a chart, one per environment (a chart without one renders with its default values, release `release`, no namespace).",
+                value: Value::Tables(
+                    &[
+                        Setting {
+                            key: "path",
+                            doc: "The chart's directory, relative to this file.",
+                            value: Value::String,
+                        },
+                        Setting {
+                            key: "values",
+                            doc: "Values files (`helm template -f`), relative to this file, in order.",
+                            value: Value::Strings,
+                        },
+                        Setting {
+                            key: "release",
+                            doc: "The release name (default `release`).",
+                            value: Value::String,
+                        },
+                        Setting {
+                            key: "namespace",
+                            doc: "The namespace (`helm template --namespace`).",
+                            value: Value::String,
+                        },
+                    ],
+                    &["path"],
+                ),
+            },
+        ]),
+    },
+    Setting {
         key: "suppress",
         doc: "Findings of some rules in some paths, accepted for a reason.",
         value: Value::Tables(
@@ -176,6 +221,22 @@ fn known(section: Option<&str>) -> Vec<&'static str> {
             }),
     };
     settings.iter().map(|s| s.key).collect()
+}
+
+/// The keys of a table nested in a table of [`SETTINGS`] (`[[render.chart]]`).
+fn known_in(section: &str, table: &str) -> Vec<&'static str> {
+    let nested = SETTINGS
+        .iter()
+        .filter(|s| s.key == section)
+        .flat_map(|s| match s.value {
+            Value::Table(t) => t,
+            _ => &[],
+        })
+        .find(|s| s.key == table);
+    match nested.map(|s| &s.value) {
+        Some(Value::Table(t) | Value::Tables(t, _)) => t.iter().map(|s| s.key).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The JSON Schema (draft 2020-12) of `wiflint.toml`, for editors (Taplo / Even Better TOML,
@@ -266,6 +327,12 @@ pub struct Config {
     /// Rule id → a mapping of parameters, merged over the rule's own.
     pub params: Vec<(At<String>, Node)>,
     pub suppress: Vec<Suppress>,
+    /// `[render] helm`.
+    pub helm: Option<At<String>>,
+    /// `[render] kustomize`.
+    pub kustomize: Option<At<String>>,
+    /// `[[render.chart]]`, paths resolved against [`Config::root`].
+    pub charts: Vec<crate::expand::ChartRender>,
 }
 
 /// An error in the config file (or a custom rule file), with its position.
@@ -401,6 +468,52 @@ impl Reader<'_> {
         items
             .iter()
             .map(|item| self.string(item, &format!("each entry of {what}")))
+            .collect()
+    }
+}
+
+impl Reader<'_> {
+    /// `[[render.chart]]` entries.
+    fn charts(
+        &self,
+        value: &Spanned<DeValue<'_>>,
+        root: &Path,
+    ) -> Result<Vec<crate::expand::ChartRender>, ConfigError> {
+        let Some(entries) = value.get_ref().as_array() else {
+            return Err(self.err(
+                value.span(),
+                "`render.chart` must be an array of tables: write `[[render.chart]]`",
+            ));
+        };
+        let chart_keys = known_in("render", "chart");
+        entries
+            .iter()
+            .map(|entry| {
+                let t = self.table(entry, "each `[[render.chart]]` entry")?;
+                self.keys(t, "[[render.chart]]", &chart_keys)?;
+                let path = t.get("path").ok_or_else(|| {
+                    self.err(entry.span(), "a `[[render.chart]]` entry needs a `path`")
+                })?;
+                let optional = |key: &str| {
+                    t.get(key)
+                        .map(|v| self.string(v, &format!("`render.chart.{key}`")))
+                        .transpose()
+                        .map(|v| v.map(|a| a.value))
+                };
+                Ok(crate::expand::ChartRender {
+                    chart: root.join(self.string(path, "`render.chart.path`")?.value),
+                    values: match t.get("values") {
+                        Some(v) => self
+                            .strings(v, "`render.chart.values`")?
+                            .into_iter()
+                            .map(|a| root.join(a.value))
+                            .collect(),
+                        None => Vec::new(),
+                    },
+                    release: optional("release")?,
+                    namespace: optional("namespace")?,
+                })
+            })
             .collect()
     }
 }
@@ -584,6 +697,19 @@ impl Config {
                                 node,
                             ));
                         }
+                    }
+                }
+                "render" => {
+                    let t = r.table(value, "[render]")?;
+                    r.keys(t, "[render]", &known(Some("render")))?;
+                    if let Some(v) = t.get("helm") {
+                        config.helm = Some(r.string(v, "`render.helm`")?);
+                    }
+                    if let Some(v) = t.get("kustomize") {
+                        config.kustomize = Some(r.string(v, "`render.kustomize`")?);
+                    }
+                    if let Some(v) = t.get("chart") {
+                        config.charts = r.charts(v, &config.root)?;
                     }
                 }
                 "suppress" => {
@@ -954,6 +1080,22 @@ mod tests {
     fn the_starter_config_is_valid() {
         let config = parse(STARTER);
         assert!(config.is_ok(), "{:?}", config.err());
+    }
+
+    #[test]
+    fn render_names_tools_and_chart_renders() {
+        let config = parse(
+            "[render]\nhelm = \"bin/helm\"\n[[render.chart]]\npath = \"charts/orders\"\nvalues = [\"v.yaml\"]\nnamespace = \"prod\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.helm.map(|h| h.value).as_deref(), Some("bin/helm"));
+        assert_eq!(config.charts.len(), 1);
+        assert!(config.charts[0].chart.ends_with("charts/orders"));
+        assert_eq!(config.charts[0].namespace.as_deref(), Some("prod"));
+        let e = parse("[[render.chart]]\nvalues = []\n").err();
+        assert!(e.is_some_and(|e| e.message.contains("needs a `path`")));
+        let e = parse("[[render.chart]]\npath = \"c\"\nrelase = \"r\"\n").err();
+        assert!(e.is_some_and(|e| e.message.contains("did you mean `release`")));
     }
 
     #[test]

@@ -34,13 +34,22 @@ struct Placement {
 
 /// One kustomization: its directory and what it names.
 #[derive(Debug, Default)]
-struct Kustomization {
+pub(crate) struct Kustomization {
     namespace: Option<String>,
     /// Resources that are files, normalized.
-    files: Vec<PathBuf>,
-    /// Resources (and legacy `bases`) that are directories, normalized.
-    dirs: Vec<PathBuf>,
-    patches: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
+    /// Resources (and legacy `bases`, and `components`) that are directories, normalized.
+    pub(crate) dirs: Vec<PathBuf>,
+    pub(crate) patches: Vec<PathBuf>,
+    /// The first entry Kustomize would fetch over the network (a remote base, `helmCharts`).
+    pub(crate) remote: Option<String>,
+}
+
+/// Whether the file is one Kustomize reads in its directory.
+pub(crate) fn is_kustomization(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| NAMES.contains(&n))
 }
 
 impl Layout {
@@ -51,11 +60,7 @@ impl Layout {
             let Origin::File(path) = &c.origin else {
                 continue;
             };
-            let is_kustomization = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| NAMES.contains(&n));
-            if !is_kustomization {
+            if !is_kustomization(path) {
                 continue;
             }
             let dir = normalize(Path::new(&c.display).parent().unwrap_or(Path::new("")));
@@ -118,7 +123,7 @@ impl Layout {
 }
 
 /// A kustomization file, or `None` when it cannot be read (it is reported when scanned).
-fn read(path: &Path, dir: &Path) -> Option<Kustomization> {
+pub(crate) fn read(path: &Path, dir: &Path) -> Option<Kustomization> {
     if std::fs::metadata(path).ok()?.len() > MAX_SIZE {
         return None;
     }
@@ -140,9 +145,21 @@ fn read(path: &Path, dir: &Path) -> Option<Kustomization> {
             .map(str::to_string),
         ..Kustomization::default()
     };
-    for entry in strings("resources").into_iter().chain(strings("bases")) {
+    if root.get("helmCharts").is_some() {
+        k.remote = Some("helmCharts".into());
+    }
+    let listed = strings("resources")
+        .into_iter()
+        .chain(strings("bases"))
+        .chain(strings("components"));
+    for entry in listed {
         // Remote bases (`github.com/…`, URLs) are not in the scan.
-        if entry.contains("://") || entry.starts_with("github.com/") {
+        if entry.contains("://")
+            || entry.starts_with("github.com/")
+            || entry.starts_with("git@")
+            || entry.contains("?ref=")
+        {
+            k.remote.get_or_insert_with(|| entry.to_string());
             continue;
         }
         let target = normalize(&dir.join(entry));
@@ -162,7 +179,7 @@ fn read(path: &Path, dir: &Path) -> Option<Kustomization> {
 
 /// `a/./b/../c` → `a/c`, without touching the file system (the paths may be relative to the
 /// working directory).
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out: Vec<Component<'_>> = Vec::new();
     for c in path.components() {
         match c {

@@ -13,6 +13,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod document;
+pub mod expand;
 pub mod finding;
 pub mod index;
 pub mod input;

@@ -226,6 +226,28 @@ fn check(args: &CheckArgs, registry: &mut Registry) -> ExitCode {
         .into_iter()
         .filter_map(|(flag, path)| Some((flag, path.clone()?)))
         .collect(),
+        render: if args.no_render {
+            wiflint::expand::Settings::default()
+        } else {
+            // Relative executables in the config are relative to its directory.
+            let tool = |t: &Option<config::At<String>>| {
+                t.as_ref().map(|a| {
+                    let named = std::path::Path::new(&a.value);
+                    if named.components().count() > 1 {
+                        config.root.join(named).display().to_string()
+                    } else {
+                        a.value.clone()
+                    }
+                })
+            };
+            wiflint::expand::Settings {
+                charts: config.charts.clone(),
+                ..wiflint::expand::Settings::find(
+                    tool(&config.helm).as_deref(),
+                    tool(&config.kustomize).as_deref(),
+                )
+            }
+        },
         config,
     };
     if args.show_settings {

@@ -4,6 +4,7 @@ pub mod discover;
 pub mod load;
 
 use crate::document::{self, Node, ParseError, Source, Span, Syntax};
+use crate::expand::{Fate, Renders};
 use crate::operators;
 use crate::terraform::{self, Module, Modules};
 use discover::Candidate;
@@ -41,14 +42,32 @@ pub enum Outcome {
     IoError { path: String, message: String },
 }
 
-pub fn read(candidate: &Candidate, max_size: u64) -> Outcome {
-    read_in(candidate, max_size, &Modules::default())
+/// What a scan prepares before it reads its files one by one, so that a file read again reads
+/// the same: the contexts of its Terraform modules, and its charts and overlays rendered.
+#[derive(Debug, Default)]
+pub struct Context {
+    pub modules: Modules,
+    pub renders: Renders,
 }
 
-/// [`read`], with the contexts of the scan's Terraform modules (see [`terraform`]).
-pub fn read_in(candidate: &Candidate, max_size: u64, modules: &Modules) -> Outcome {
+pub fn read(candidate: &Candidate, max_size: u64) -> Outcome {
+    read_in(candidate, max_size, &Context::default())
+}
+
+/// [`read`], in the scan's [`Context`].
+pub fn read_in(candidate: &Candidate, max_size: u64, context: &Context) -> Outcome {
     let path = candidate.display.clone();
+    let fate = context.renders.fate(&path);
+    if let Some(Fate::Skipped(reason)) = fate {
+        return Outcome::Skipped {
+            path,
+            reason: reason.clone(),
+        };
+    }
     match load::load(candidate, max_size) {
+        Loaded::Text(text) if fate.is_some() => {
+            Outcome::Read(rendered(path, text, candidate.explicit, fate))
+        }
         Loaded::Text(text) if !candidate.explicit && is_foreign_hcl(&path, &text) => {
             Outcome::Skipped {
                 path,
@@ -68,7 +87,7 @@ pub fn read_in(candidate: &Candidate, max_size: u64, modules: &Modules) -> Outco
             path,
             text,
             candidate.explicit,
-            modules.of(candidate),
+            context.modules.of(candidate),
         )),
         Loaded::Skip(reason) => Outcome::Skipped { path, reason },
         // A file found by walking that cannot be read is accounted for and the scan goes on; one
@@ -95,6 +114,42 @@ pub fn read_in(candidate: &Candidate, max_size: u64, modules: &Modules) -> Outco
                 }),
             })
         }
+    }
+}
+
+/// A template or root kustomization read as what its render wrote, placed on its lines; a chart
+/// or root whose render failed holds the tool's message as its error.
+fn rendered(path: String, text: String, explicit: bool, fate: Option<&Fate>) -> InputFile {
+    let mut docs = Vec::new();
+    let mut error = None;
+    match fate {
+        Some(Fate::Rendered(list)) => {
+            for r in list {
+                match crate::expand::place::place(&r.text, &text, r.how) {
+                    Ok(placed) => docs.extend(placed),
+                    Err(e) => {
+                        error.get_or_insert(ParseError {
+                            message: format!("the rendered output does not parse: {}", e.message),
+                            span: Span::default(),
+                        });
+                    }
+                }
+            }
+        }
+        Some(Fate::Failed(message)) => {
+            error = Some(ParseError {
+                message: format!("the render failed: {message}"),
+                span: Span::default(),
+            });
+        }
+        Some(Fate::Skipped(_)) | None => {}
+    }
+    InputFile {
+        source: Source::new(path, text),
+        explicit,
+        syntax: Syntax::Yaml,
+        docs,
+        error,
     }
 }
 

@@ -13,7 +13,7 @@ fn text_on_examples_exits_1_with_summary() {
         .stdout(predicate::str::contains("error[wi-label-not-true]"))
         .stdout(predicate::str::contains("examples/broken/api.yaml:14:38"))
         .stdout(predicate::str::ends_with(
-            "12 errors, 4 warnings in 10 files\n",
+            "13 errors, 4 warnings, 1 note in 13 files (3 skipped); --verbose lists the skipped files\n",
         ));
 }
 
@@ -23,7 +23,9 @@ fn clean_input_exits_0() {
         .args(["check", "examples/fixed"])
         .assert()
         .code(0)
-        .stdout("0 errors, 0 warnings in 10 files\n");
+        .stdout(
+            "0 errors, 0 warnings in 13 files (3 skipped); --verbose lists the skipped files\n",
+        );
 }
 
 #[test]
@@ -87,8 +89,8 @@ fn json_shape_is_version_1() {
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v["version"], 1);
     assert_eq!(v["tool"]["name"], "wiflint");
-    assert_eq!(v["summary"]["files"], 10);
-    assert_eq!(v["summary"]["errors"], 12);
+    assert_eq!(v["summary"]["files"], 13);
+    assert_eq!(v["summary"]["errors"], 13);
     assert_eq!(v["summary"]["warnings"], 4);
     let first = &v["findings"][0];
     assert_eq!(first["rule"], "wi-label-not-true");
@@ -105,11 +107,10 @@ fn json_shape_is_version_1() {
         (Some("true"), Some("True"))
     );
     assert_eq!(first["fingerprint"].as_str().map(str::len), Some(16));
-    let related = v["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|f| f["rule"] == "wi-label-on-workload-metadata");
+    let related = v["findings"].as_array().into_iter().flatten().find(|f| {
+        f["rule"] == "wi-label-on-workload-metadata"
+            && f["location"]["path"] == "examples/broken/workers.yaml"
+    });
     assert_eq!(
         related.map(|f| f["related"][0]["line"].clone()),
         Some(serde_json::json!(37))
@@ -153,7 +154,7 @@ fn no_inputs_and_missing_paths_exit_2() {
         .args(["check", "examples/fixed", "does/not/exist.yaml"])
         .assert()
         .code(2)
-        .stdout(predicate::str::contains("in 10 files"))
+        .stdout(predicate::str::contains("in 13 files"))
         .stderr(predicate::str::contains("does/not/exist.yaml"));
 }
 

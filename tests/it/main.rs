@@ -3,6 +3,7 @@
 mod accuracy;
 mod action;
 mod bounds;
+mod charts;
 mod cli;
 mod dist;
 mod docs;
@@ -12,6 +13,7 @@ mod nasty;
 mod precision;
 mod precommit;
 mod readme;
+
 mod realworld;
 mod robust;
 mod rules;
@@ -43,6 +45,7 @@ pub fn config(paths: &[&str]) -> ScanConfig {
         select: Vec::new(),
         ignore: Vec::new(),
         min_severity: Severity::Note,
+        render: tools::render_settings("charts and overlays in scans"),
         ..ScanConfig::default()
     }
 }
@@ -76,5 +79,15 @@ pub fn wiflint() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("wiflint").unwrap_or_else(|e| panic!("{e}"));
     cmd.env_remove("NO_COLOR")
         .current_dir(env!("CARGO_MANIFEST_DIR"));
+    // Charts and overlays render with the pinned helm and kubectl, whatever else is on PATH.
+    if let Some((helm, _)) = tools::render_tools("charts and overlays in CLI runs")
+        && let Some(bin) = helm.parent()
+    {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let paths = std::iter::once(bin.to_path_buf()).chain(std::env::split_paths(&path));
+        if let Ok(joined) = std::env::join_paths(paths) {
+            cmd.env("PATH", joined);
+        }
+    }
     cmd
 }

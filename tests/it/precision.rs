@@ -53,7 +53,6 @@ fn files_that_are_no_inputs_are_skipped_not_errors() {
         "testdata/rules/unparseable-input/pass-not-an-input",
         "testdata/rules/duplicate-key/pass-not-an-input",
         "testdata/rules/unparseable-input/pass-jinja-template",
-        "testdata/rules/label-value-not-string/pass-helm-chart-template",
     ] {
         wiflint()
             .args(["check", dir, "--color", "never"])

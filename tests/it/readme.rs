@@ -182,7 +182,9 @@ fn readme_workflow_uses_the_action_and_uploads_sarif() {
     assert!(
         stdout
             .lines()
-            .all(|l| l.starts_with("::error ") || l.starts_with("::warning ")),
+            .all(|l| ["::error ", "::warning ", "::notice "]
+                .iter()
+                .any(|p| l.starts_with(p))),
         "{stdout}"
     );
     assert!(

@@ -73,17 +73,34 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
     }
 }
 
-/// No socket of any kind: `strace` shows every network system call of the process and its
-/// threads. Where strace cannot run, the scan must at least work in an empty network namespace.
+/// No socket of any kind: `strace` shows every network system call of the process, its threads
+/// and the renders it runs (the pinned `helm` and `kubectl`, first on `PATH`). Where strace cannot
+/// run, the scan must at least work in an empty network namespace.
 #[test]
 fn no_network_access() {
     let root = env!("CARGO_MANIFEST_DIR");
+    let path = {
+        let rest = std::env::var_os("PATH").unwrap_or_default();
+        let tools = super::tools::render_tools("no_network_access with renders")
+            .and_then(|(helm, _)| helm.parent().map(std::path::Path::to_path_buf));
+        std::env::join_paths(tools.into_iter().chain(std::env::split_paths(&rest))).unwrap_or(rest)
+    };
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let trace = tmp.path().join("trace");
     let traced = Command::new("strace")
-        .args(["-f", "-qq", "-e", "trace=network", "-o"])
+        // Signals (the Go runtime's SIGURG in the renders) are not network calls.
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=network",
+            "-e",
+            "signal=none",
+            "-o",
+        ])
         .arg(&trace)
         .arg(binary())
+        .env("PATH", &path)
         .args(["check", "--format", "sarif"])
         .arg(format!("{root}/examples"))
         .output();
@@ -105,6 +122,7 @@ fn no_network_access() {
     let isolated = Command::new("unshare")
         .arg("-n")
         .arg(binary())
+        .env("PATH", &path)
         .args(["check", "--format", "json"])
         .arg(format!("{root}/examples"))
         .output();

@@ -59,7 +59,7 @@ fn sarif_with_findings_is_valid_and_complete() {
         );
     }
     let results = run["results"].as_array().cloned().unwrap_or_default();
-    assert_eq!(results.len(), 16);
+    assert_eq!(results.len(), 18);
     for result in &results {
         let region = &result["locations"][0]["physicalLocation"]["region"];
         assert!(region["startLine"].as_u64() >= Some(1));

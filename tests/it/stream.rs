@@ -144,11 +144,24 @@ fn joined(candidates: &[discover::Candidate]) -> BTreeSet<String> {
 
 fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
     let max = input::load::DEFAULT_MAX_FILE_SIZE;
-    let modules = wiflint::terraform::Modules::prepare(candidates, max, &[]);
+    let context = input::Context {
+        modules: wiflint::terraform::Modules::prepare(candidates, max, &[]),
+        renders: wiflint::expand::Renders::prepare(
+            candidates,
+            &super::tools::render_settings("streamed scans of charts and overlays"),
+            max,
+        ),
+    };
     candidates
         .iter()
-        .map(|c| match input::read_in(c, max, &modules) {
-            Outcome::Read(f) if input::skip_reason(&f).is_none() => f,
+        .map(|c| match input::read_in(c, max, &context) {
+            // As the scan does: a rendered template is checked, not skipped as a template.
+            Outcome::Read(f)
+                if input::skip_reason(&f).is_none()
+                    || context.renders.fate(&c.display).is_some() =>
+            {
+                f
+            }
             _ => InputFile::empty(c.display.clone()),
         })
         .collect()

