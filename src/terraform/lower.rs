@@ -99,6 +99,9 @@ pub(super) enum Shape {
     UamiCredential,
     /// `azuread_application_federated_identity_credential`.
     AppCredential,
+    /// `azuread_application_flexible_federated_identity_credential`: a claims expression
+    /// instead of a subject, and one `audience`.
+    AppFlexibleCredential,
     UamiIdentity,
     Application,
     Cluster,
@@ -116,6 +119,9 @@ impl Shape {
         Some(match (ty, k8s) {
             ("azurerm_federated_identity_credential", _) => Shape::UamiCredential,
             ("azuread_application_federated_identity_credential", _) => Shape::AppCredential,
+            ("azuread_application_flexible_federated_identity_credential", _) => {
+                Shape::AppFlexibleCredential
+            }
             ("azurerm_user_assigned_identity", _) => Shape::UamiIdentity,
             ("azuread_application" | "azuread_application_registration", _) => Shape::Application,
             ("azurerm_kubernetes_cluster", _) => Shape::Cluster,
@@ -231,6 +237,14 @@ impl Lowerer<'_> {
                 &["application_id", "application_object_id"],
                 true,
             ),
+            Shape::AppFlexibleCredential => {
+                let fields = &[("display_name", "name"), ("issuer", "issuer")];
+                let mut node = self.credential(body, fields, &["application_id"], true);
+                if let NodeKind::Map(entries) = &mut node.kind {
+                    entries.extend(self.flexible(body));
+                }
+                node
+            }
             Shape::UamiIdentity => {
                 let mut entries = vec![self.synthetic("type", self.str(IDENTITY_TYPE))];
                 entries.extend(self.attrs(body, &[("name", "name"), ("location", "location")]));
@@ -327,6 +341,42 @@ impl Lowerer<'_> {
             });
         }
         self.map(entries, self.header)
+    }
+
+    /// A flexible credential's `audience` (one string, here a list of one as Graph has it) and
+    /// `claims_matching_expression` (with the only language version, 1, that the provider
+    /// sends).
+    fn flexible(&self, body: &Body) -> Vec<Entry> {
+        let mut entries = Vec::new();
+        if let Some(attr) = body.get_attribute("audience") {
+            let value = self.value(&attr.value);
+            entries.push(Entry {
+                key: self.key("audiences", span_of(attr.key.span())),
+                value: Node {
+                    span: value.span,
+                    kind: NodeKind::Seq(vec![value]),
+                },
+            });
+        }
+        if let Some(attr) = body.get_attribute("claims_matching_expression") {
+            let span = span_of(attr.span());
+            let version = Node::scalar("1", Style::Plain, Typed::Int(1), span);
+            let expression = vec![
+                Entry {
+                    key: self.key("value", span_of(attr.key.span())),
+                    value: self.value(&attr.value),
+                },
+                Entry {
+                    key: self.key("languageVersion", span),
+                    value: version,
+                },
+            ];
+            entries.push(Entry {
+                key: self.key("claimsMatchingExpression", span_of(attr.key.span())),
+                value: self.map(expression, span),
+            });
+        }
+        entries
     }
 
     /// An AKS cluster as `az aks show` prints it. A switch the resource leaves out keeps the
