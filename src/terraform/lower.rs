@@ -194,6 +194,7 @@ fn instances_of(
     single()
 }
 
+#[derive(Clone, Copy)]
 struct Lowerer<'a> {
     text: &'a str,
     ctx: &'a Context<'static>,
@@ -459,42 +460,63 @@ impl Lowerer<'_> {
                         value,
                     });
                 }
+                Structure::Block(block) if block.ident.as_str() == "dynamic" => {
+                    self.dynamic(block, &mut entries);
+                }
                 Structure::Block(block) => {
-                    let ident = block.ident.as_str();
                     let value = self.block(&block.body, span_of(block.span()));
                     let key_span = span_of(block.ident.span());
-                    match LIST_BLOCKS.iter().find(|(b, _)| *b == ident) {
-                        Some((_, plural)) => {
-                            match entries.iter_mut().find(|e| e.key.text() == Some(plural)) {
-                                Some(Entry {
-                                    value:
-                                        Node {
-                                            kind: NodeKind::Seq(items),
-                                            span,
-                                        },
-                                    ..
-                                }) => {
-                                    *span = span.to(value.span);
-                                    items.push(value);
-                                }
-                                _ => entries.push(Entry {
-                                    key: self.key(plural, key_span),
-                                    value: Node {
-                                        span: value.span,
-                                        kind: NodeKind::Seq(vec![value]),
-                                    },
-                                }),
-                            }
-                        }
-                        None => entries.push(Entry {
-                            key: self.key(&camel(ident), key_span),
-                            value,
-                        }),
-                    }
+                    push_block(&mut entries, block.ident.as_str(), value, key_span);
                 }
             }
         }
         self.map(entries, span)
+    }
+
+    /// `dynamic "env" { for_each = …; content { … } }`: one `env` block per element of a known
+    /// collection, its `content` lowered with the iterator (`env.key`, `env.value`, or the
+    /// `iterator` argument's name) bound; nothing when the collection is not known.
+    fn dynamic(&self, block: &Block, entries: &mut Vec<Entry>) {
+        let (Some(label), Some(for_each)) =
+            (block.labels.first(), block.body.get_attribute("for_each"))
+        else {
+            return;
+        };
+        let Some(content) = block
+            .body
+            .iter()
+            .filter_map(Structure::as_block)
+            .find(|b| b.ident.as_str() == "content")
+        else {
+            return;
+        };
+        let iterator = block
+            .body
+            .get_attribute("iterator")
+            .and_then(|i| match &i.value {
+                Expression::Variable(v) => Some(v.as_str().to_string()),
+                _ => None,
+            })
+            .unwrap_or_else(|| label.as_str().to_string());
+        let items: Vec<(Value, Value)> = match eval::evaluate(&for_each.value, self.ctx) {
+            Some(Value::Object(map)) => map.into_iter().map(|(k, v)| (Value::from(k), v)).collect(),
+            Some(Value::Array(list)) => list
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::from(i as u64), v))
+                .collect(),
+            _ => return,
+        };
+        for (key, value) in items.into_iter().take(MAX_INSTANCES) {
+            let mut ctx = self.ctx.clone();
+            let mut object = hcl::Map::new();
+            object.insert("key".to_string(), key);
+            object.insert("value".to_string(), value);
+            ctx.declare_var(iterator.as_str(), Value::Object(object));
+            let inner = Lowerer { ctx: &ctx, ..*self };
+            let value = inner.block(&content.body, span_of(content.span()));
+            push_block(entries, label.as_str(), value, span_of(block.span()));
+        }
     }
 
     /// The provider attributes `fields` (provider name → export name) that the body sets.
@@ -631,6 +653,39 @@ impl Lowerer<'_> {
             span,
             kind: NodeKind::Map(entries),
         }
+    }
+}
+
+/// A lowered block into its parent's entries: appended to the API's list for blocks that may
+/// repeat, else under its camelCase name.
+fn push_block(entries: &mut Vec<Entry>, ident: &str, value: Node, key_span: Span) {
+    let key = |text: &str| Node::scalar(text, Style::Plain, Typed::Str, key_span);
+    let Some((_, plural)) = LIST_BLOCKS.iter().find(|(b, _)| *b == ident) else {
+        entries.push(Entry {
+            key: key(&camel(ident)),
+            value,
+        });
+        return;
+    };
+    match entries.iter_mut().find(|e| e.key.text() == Some(plural)) {
+        Some(Entry {
+            value:
+                Node {
+                    kind: NodeKind::Seq(items),
+                    span,
+                },
+            ..
+        }) => {
+            *span = span.to(value.span);
+            items.push(value);
+        }
+        _ => entries.push(Entry {
+            key: key(plural),
+            value: Node {
+                span: value.span,
+                kind: NodeKind::Seq(vec![value]),
+            },
+        }),
     }
 }
 
