@@ -145,8 +145,12 @@ fn format(args: FuncArgs) -> Result<Value, String> {
         }
         match chars.next() {
             Some('%') => out.push('%'),
-            Some('s' | 'v' | 'd') => {
+            Some(verb @ ('s' | 'v' | 'd')) => {
                 let arg = rest.next().ok_or("too few arguments")?;
+                // `%d` takes whole numbers only, as in Terraform.
+                if verb == 'd' && arg.as_i64().is_none() {
+                    return Err(format!("`%d` of `{arg}`"));
+                }
                 out.push_str(&scalar_text(arg)?);
             }
             _ => return Err(format!("format verb in `{spec}` is not evaluated")),
@@ -320,7 +324,7 @@ fn lookup(args: FuncArgs) -> Result<Value, String> {
 /// The largest value kept (a variable's, a local's, a function's result): hostile input must
 /// not make evaluation grow memory without bound, and no name, subject or list of them a
 /// Workload Identity setup needs comes near it.
-pub const MAX_VALUE_BYTES: usize = 16 * 1024;
+const MAX_VALUE_BYTES: usize = 16 * 1024;
 
 /// Expressions longer than this are not evaluated (their results could be as many times larger
 /// as they have interpolations); object and array literals are lowered item by item instead.
