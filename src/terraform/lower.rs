@@ -28,9 +28,17 @@ use crate::model::azure::{CLUSTER_TYPE, IDENTITY_TYPE};
 /// must not grow memory without bound.
 const MAX_INSTANCES: usize = 4096;
 
-/// Nor more than this many bytes of a resource's source, in all its instances: a large block
-/// repeated many times would be as large in the trees.
+/// Nor more than this many bytes of a resource's source and its evaluation context, in all its
+/// instances: a large block, or a large context copied for each, repeated many times would be as
+/// large in memory.
 const MAX_INSTANCE_BYTES: usize = 64 << 20;
+
+/// How many instances of a block of this source range, each with a context of `ctx_bytes`, may
+/// be lowered.
+fn most_instances(span: Option<std::ops::Range<usize>>, ctx_bytes: usize) -> usize {
+    let each = span.map_or(1, |r| r.len()) + ctx_bytes;
+    (MAX_INSTANCE_BYTES / each.max(1)).clamp(1, MAX_INSTANCES)
+}
 
 /// The documents of one `.tf` file, for each instance of its module (a local module called
 /// twice is lowered twice, with each call's inputs); a syntax error at its position.
@@ -53,8 +61,9 @@ pub fn lower(text: &str, instances: &[Module]) -> Result<Vec<Node>, ParseError> 
             };
             let header = span_of(block.ident.span()).to(label_span(name));
             let address = format!("{}{kind}.{}", module.prefix, name.as_str());
-            for (address, ctx) in instances_of(block, &address, &base) {
+            for (address, ctx) in instances_of(block, &address, &base, module.bytes) {
                 let lowerer = Lowerer {
+                    ctx_bytes: module.bytes,
                     text,
                     ctx: &ctx,
                     dir: &module.dir,
@@ -147,10 +156,10 @@ fn instances_of(
     block: &Block,
     address: &str,
     base: &Context<'static>,
+    ctx_bytes: usize,
 ) -> Vec<(String, Context<'static>)> {
     let single = || vec![(address.to_string(), base.clone())];
-    let size = block.span().map_or(1, |r| r.len().max(1));
-    let most = (MAX_INSTANCE_BYTES / size).clamp(1, MAX_INSTANCES);
+    let most = most_instances(block.span(), ctx_bytes);
     if let Some(for_each) = block.body.get_attribute("for_each") {
         let with = |key: Value, value: Value, label: String| {
             let mut ctx = base.clone();
@@ -203,6 +212,8 @@ struct Lowerer<'a> {
     /// `terraform:<root dir>/module.<name>.`: what qualifies the addresses of references (see
     /// [`Module::qualifier`]).
     qualifier: &'a str,
+    /// The size of the module's values, which each copy of `ctx` costs.
+    ctx_bytes: usize,
     /// The instance's address: `type.name`, `type.name["key"]` or `type.name[0]`.
     address: &'a str,
     /// `resource "type" "name"`: where the resource as a whole is shown.
@@ -507,7 +518,10 @@ impl Lowerer<'_> {
                 .collect(),
             _ => return,
         };
-        for (key, value) in items.into_iter().take(MAX_INSTANCES) {
+        for (key, value) in items
+            .into_iter()
+            .take(most_instances(content.span(), self.ctx_bytes))
+        {
             let mut ctx = self.ctx.clone();
             let mut object = hcl::Map::new();
             object.insert("key".to_string(), key);
