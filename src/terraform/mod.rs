@@ -287,21 +287,22 @@ impl Module {
                 break;
             }
             let ctx = module.context();
+            let qualifier = module.qualifier();
+            let before = locals.len();
             let mut left = Vec::new();
-            let mut done = Vec::new();
             for local in locals {
-                match eval::evaluate_or_reference(&local.1, &ctx, &module.qualifier()) {
-                    Some(value) => done.push((local.0.clone(), value)),
+                match eval::evaluate_or_reference(&local.1, &ctx, &qualifier) {
+                    // One that does not fit the budget is done too: unknown, not tried again.
+                    Some(value) => {
+                        if module.fits(&value) {
+                            module.locals.insert(local.0.clone(), value);
+                        }
+                    }
                     None => left.push(local),
                 }
             }
-            if done.is_empty() {
+            if left.len() == before {
                 break;
-            }
-            for (name, value) in done {
-                if module.fits(&value) {
-                    module.locals.insert(name, value);
-                }
             }
             locals = left;
         }
