@@ -145,8 +145,12 @@ fn format(args: FuncArgs) -> Result<Value, String> {
         }
         match chars.next() {
             Some('%') => out.push('%'),
-            Some('s' | 'v' | 'd') => {
+            Some(verb @ ('s' | 'v' | 'd')) => {
                 let arg = rest.next().ok_or("too few arguments")?;
+                // `%d` takes whole numbers only, as in Terraform.
+                if verb == 'd' && arg.as_i64().is_none() {
+                    return Err(format!("`%d` of `{arg}`"));
+                }
                 out.push_str(&scalar_text(arg)?);
             }
             _ => return Err(format!("format verb in `{spec}` is not evaluated")),
@@ -320,7 +324,7 @@ fn lookup(args: FuncArgs) -> Result<Value, String> {
 /// The largest value kept (a variable's, a local's, a function's result): hostile input must
 /// not make evaluation grow memory without bound, and no name, subject or list of them a
 /// Workload Identity setup needs comes near it.
-pub const MAX_VALUE_BYTES: usize = 16 * 1024;
+const MAX_VALUE_BYTES: usize = 16 * 1024;
 
 /// Expressions longer than this are not evaluated (their results could be as many times larger
 /// as they have interpolations); object and array literals are lowered item by item instead.
@@ -353,30 +357,19 @@ fn for_expressions(expr: &hcl_edit::expr::Expression) -> usize {
     count.0
 }
 
-/// The value, if it is within [`MAX_VALUE_BYTES`] (counted roughly: text bytes, and a few for
-/// each item).
-fn checked(value: Value) -> Result<Value, String> {
-    fn size(v: &Value, left: &mut usize) -> bool {
-        let cost = match v {
-            Value::String(s) => s.len(),
-            _ => 8,
-        };
-        if cost > *left {
-            return false;
-        }
-        *left -= cost;
-        match v {
-            Value::Array(items) => items.iter().all(|i| size(i, left)),
-            Value::Object(map) => map.iter().all(|(k, i)| {
-                let fits = k.len() <= *left;
-                *left = left.saturating_sub(k.len());
-                fits && size(i, left)
-            }),
-            _ => true,
-        }
+/// Roughly how many bytes a value holds: its text, and a few for each item.
+pub fn size(value: &Value) -> usize {
+    match value {
+        Value::String(s) => s.len(),
+        Value::Array(items) => 8 + items.iter().map(size).sum::<usize>(),
+        Value::Object(map) => 8 + map.iter().map(|(k, v)| k.len() + size(v)).sum::<usize>(),
+        _ => 8,
     }
-    let mut left = MAX_VALUE_BYTES;
-    if size(&value, &mut left) {
+}
+
+/// The value, if it is within [`MAX_VALUE_BYTES`].
+fn checked(value: Value) -> Result<Value, String> {
+    if size(&value) <= MAX_VALUE_BYTES {
         Ok(value)
     } else {
         Err(format!(

@@ -28,9 +28,17 @@ use crate::model::azure::{CLUSTER_TYPE, IDENTITY_TYPE};
 /// must not grow memory without bound.
 const MAX_INSTANCES: usize = 4096;
 
-/// Nor more than this many bytes of a resource's source, in all its instances: a large block
-/// repeated many times would be as large in the trees.
+/// Nor more than this many bytes of a resource's source and its evaluation context, in all its
+/// instances: a large block, or a large context copied for each, repeated many times would be as
+/// large in memory.
 const MAX_INSTANCE_BYTES: usize = 64 << 20;
+
+/// How many instances of a block of this source range, each with a context of `ctx_bytes`, may
+/// be lowered.
+fn most_instances(span: Option<std::ops::Range<usize>>, ctx_bytes: usize) -> usize {
+    let each = span.map_or(1, |r| r.len()) + ctx_bytes;
+    (MAX_INSTANCE_BYTES / each.max(1)).clamp(1, MAX_INSTANCES)
+}
 
 /// The documents of one `.tf` file, for each instance of its module (a local module called
 /// twice is lowered twice, with each call's inputs); a syntax error at its position.
@@ -53,8 +61,9 @@ pub fn lower(text: &str, instances: &[Module]) -> Result<Vec<Node>, ParseError> 
             };
             let header = span_of(block.ident.span()).to(label_span(name));
             let address = format!("{}{kind}.{}", module.prefix, name.as_str());
-            for (address, ctx) in instances_of(block, &address, &base) {
+            for (address, ctx) in instances_of(block, &address, &base, module.bytes) {
                 let lowerer = Lowerer {
+                    ctx_bytes: module.bytes,
                     text,
                     ctx: &ctx,
                     dir: &module.dir,
@@ -99,6 +108,9 @@ pub(super) enum Shape {
     UamiCredential,
     /// `azuread_application_federated_identity_credential`.
     AppCredential,
+    /// `azuread_application_flexible_federated_identity_credential`: a claims expression
+    /// instead of a subject, and one `audience`.
+    AppFlexibleCredential,
     UamiIdentity,
     Application,
     Cluster,
@@ -116,6 +128,9 @@ impl Shape {
         Some(match (ty, k8s) {
             ("azurerm_federated_identity_credential", _) => Shape::UamiCredential,
             ("azuread_application_federated_identity_credential", _) => Shape::AppCredential,
+            ("azuread_application_flexible_federated_identity_credential", _) => {
+                Shape::AppFlexibleCredential
+            }
             ("azurerm_user_assigned_identity", _) => Shape::UamiIdentity,
             ("azuread_application" | "azuread_application_registration", _) => Shape::Application,
             ("azurerm_kubernetes_cluster", _) => Shape::Cluster,
@@ -141,10 +156,10 @@ fn instances_of(
     block: &Block,
     address: &str,
     base: &Context<'static>,
+    ctx_bytes: usize,
 ) -> Vec<(String, Context<'static>)> {
     let single = || vec![(address.to_string(), base.clone())];
-    let size = block.span().map_or(1, |r| r.len().max(1));
-    let most = (MAX_INSTANCE_BYTES / size).clamp(1, MAX_INSTANCES);
+    let most = most_instances(block.span(), ctx_bytes);
     if let Some(for_each) = block.body.get_attribute("for_each") {
         let with = |key: Value, value: Value, label: String| {
             let mut ctx = base.clone();
@@ -188,6 +203,7 @@ fn instances_of(
     single()
 }
 
+#[derive(Clone, Copy)]
 struct Lowerer<'a> {
     text: &'a str,
     ctx: &'a Context<'static>,
@@ -196,6 +212,8 @@ struct Lowerer<'a> {
     /// `terraform:<root dir>/module.<name>.`: what qualifies the addresses of references (see
     /// [`Module::qualifier`]).
     qualifier: &'a str,
+    /// The size of the module's values, which each copy of `ctx` costs.
+    ctx_bytes: usize,
     /// The instance's address: `type.name`, `type.name["key"]` or `type.name[0]`.
     address: &'a str,
     /// `resource "type" "name"`: where the resource as a whole is shown.
@@ -231,6 +249,14 @@ impl Lowerer<'_> {
                 &["application_id", "application_object_id"],
                 true,
             ),
+            Shape::AppFlexibleCredential => {
+                let fields = &[("display_name", "name"), ("issuer", "issuer")];
+                let mut node = self.credential(body, fields, &["application_id"], true);
+                if let NodeKind::Map(entries) = &mut node.kind {
+                    entries.extend(self.flexible(body));
+                }
+                node
+            }
             Shape::UamiIdentity => {
                 let mut entries = vec![self.synthetic("type", self.str(IDENTITY_TYPE))];
                 entries.extend(self.attrs(body, &[("name", "name"), ("location", "location")]));
@@ -329,6 +355,42 @@ impl Lowerer<'_> {
         self.map(entries, self.header)
     }
 
+    /// A flexible credential's `audience` (one string, here a list of one as Graph has it) and
+    /// `claims_matching_expression` (with the only language version, 1, that the provider
+    /// sends).
+    fn flexible(&self, body: &Body) -> Vec<Entry> {
+        let mut entries = Vec::new();
+        if let Some(attr) = body.get_attribute("audience") {
+            let value = self.value(&attr.value);
+            entries.push(Entry {
+                key: self.key("audiences", span_of(attr.key.span())),
+                value: Node {
+                    span: value.span,
+                    kind: NodeKind::Seq(vec![value]),
+                },
+            });
+        }
+        if let Some(attr) = body.get_attribute("claims_matching_expression") {
+            let span = span_of(attr.span());
+            let version = Node::scalar("1", Style::Plain, Typed::Int(1), span);
+            let expression = vec![
+                Entry {
+                    key: self.key("value", span_of(attr.key.span())),
+                    value: self.value(&attr.value),
+                },
+                Entry {
+                    key: self.key("languageVersion", span),
+                    value: version,
+                },
+            ];
+            entries.push(Entry {
+                key: self.key("claimsMatchingExpression", span_of(attr.key.span())),
+                value: self.map(expression, span),
+            });
+        }
+        entries
+    }
+
     /// An AKS cluster as `az aks show` prints it. A switch the resource leaves out keeps the
     /// provider's default, `false`, so its profile is left out as an export of such a cluster
     /// leaves it out. A registry module's call (`module "aks" { source = "Azure/aks/azurerm" }`)
@@ -409,42 +471,66 @@ impl Lowerer<'_> {
                         value,
                     });
                 }
+                Structure::Block(block) if block.ident.as_str() == "dynamic" => {
+                    self.dynamic(block, &mut entries);
+                }
                 Structure::Block(block) => {
-                    let ident = block.ident.as_str();
                     let value = self.block(&block.body, span_of(block.span()));
                     let key_span = span_of(block.ident.span());
-                    match LIST_BLOCKS.iter().find(|(b, _)| *b == ident) {
-                        Some((_, plural)) => {
-                            match entries.iter_mut().find(|e| e.key.text() == Some(plural)) {
-                                Some(Entry {
-                                    value:
-                                        Node {
-                                            kind: NodeKind::Seq(items),
-                                            span,
-                                        },
-                                    ..
-                                }) => {
-                                    *span = span.to(value.span);
-                                    items.push(value);
-                                }
-                                _ => entries.push(Entry {
-                                    key: self.key(plural, key_span),
-                                    value: Node {
-                                        span: value.span,
-                                        kind: NodeKind::Seq(vec![value]),
-                                    },
-                                }),
-                            }
-                        }
-                        None => entries.push(Entry {
-                            key: self.key(&camel(ident), key_span),
-                            value,
-                        }),
-                    }
+                    push_block(&mut entries, block.ident.as_str(), value, key_span);
                 }
             }
         }
         self.map(entries, span)
+    }
+
+    /// `dynamic "env" { for_each = …; content { … } }`: one `env` block per element of a known
+    /// collection, its `content` lowered with the iterator (`env.key`, `env.value`, or the
+    /// `iterator` argument's name) bound; nothing when the collection is not known.
+    fn dynamic(&self, block: &Block, entries: &mut Vec<Entry>) {
+        let (Some(label), Some(for_each)) =
+            (block.labels.first(), block.body.get_attribute("for_each"))
+        else {
+            return;
+        };
+        let Some(content) = block
+            .body
+            .iter()
+            .filter_map(Structure::as_block)
+            .find(|b| b.ident.as_str() == "content")
+        else {
+            return;
+        };
+        let iterator = block
+            .body
+            .get_attribute("iterator")
+            .and_then(|i| match &i.value {
+                Expression::Variable(v) => Some(v.as_str().to_string()),
+                _ => None,
+            })
+            .unwrap_or_else(|| label.as_str().to_string());
+        let items: Vec<(Value, Value)> = match eval::evaluate(&for_each.value, self.ctx) {
+            Some(Value::Object(map)) => map.into_iter().map(|(k, v)| (Value::from(k), v)).collect(),
+            Some(Value::Array(list)) => list
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::from(i as u64), v))
+                .collect(),
+            _ => return,
+        };
+        for (key, value) in items
+            .into_iter()
+            .take(most_instances(content.span(), self.ctx_bytes))
+        {
+            let mut ctx = self.ctx.clone();
+            let mut object = hcl::Map::new();
+            object.insert("key".to_string(), key);
+            object.insert("value".to_string(), value);
+            ctx.declare_var(iterator.as_str(), Value::Object(object));
+            let inner = Lowerer { ctx: &ctx, ..*self };
+            let value = inner.block(&content.body, span_of(content.span()));
+            push_block(entries, label.as_str(), value, span_of(block.span()));
+        }
     }
 
     /// The provider attributes `fields` (provider name → export name) that the body sets.
@@ -581,6 +667,39 @@ impl Lowerer<'_> {
             span,
             kind: NodeKind::Map(entries),
         }
+    }
+}
+
+/// A lowered block into its parent's entries: appended to the API's list for blocks that may
+/// repeat, else under its camelCase name.
+fn push_block(entries: &mut Vec<Entry>, ident: &str, value: Node, key_span: Span) {
+    let key = |text: &str| Node::scalar(text, Style::Plain, Typed::Str, key_span);
+    let Some((_, plural)) = LIST_BLOCKS.iter().find(|(b, _)| *b == ident) else {
+        entries.push(Entry {
+            key: key(&camel(ident)),
+            value,
+        });
+        return;
+    };
+    match entries.iter_mut().find(|e| e.key.text() == Some(plural)) {
+        Some(Entry {
+            value:
+                Node {
+                    kind: NodeKind::Seq(items),
+                    span,
+                },
+            ..
+        }) => {
+            *span = span.to(value.span);
+            items.push(value);
+        }
+        _ => entries.push(Entry {
+            key: key(plural),
+            value: Node {
+                span: value.span,
+                kind: NodeKind::Seq(vec![value]),
+            },
+        }),
     }
 }
 

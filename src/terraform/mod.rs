@@ -45,6 +45,15 @@ pub fn is_tfvars(path: &str) -> bool {
 /// Local modules called deeper than this are not instantiated (a guard beside the cycle check).
 const MAX_MODULE_DEPTH: usize = 8;
 
+/// At most this many bytes of values in one module instance (variables, locals, resource
+/// arguments, module outputs): many locals each near [`eval::size`]'s cap must not add up
+/// without bound; what does not fit stays unknown.
+const MAX_MODULE_BYTES: usize = 4 << 20;
+
+/// Locals that use each other are evaluated in rounds; a chain longer than this is left unknown
+/// (each round evaluates every local left).
+const MAX_LOCAL_ROUNDS: usize = 64;
+
 /// At most this many local module instances in a scan: calls that fan out at every level must
 /// not multiply the files' trees without bound. Calls past it are not followed (their outputs
 /// stay unknown).
@@ -75,6 +84,8 @@ pub struct Module {
     pub resources: hcl::Map<String, Value>,
     /// `module.<name>`: the outputs of the local modules this one calls.
     pub calls: hcl::Map<String, Value>,
+    /// Roughly how many bytes all of these values hold: what each copy of the context costs.
+    pub bytes: usize,
 }
 
 /// `name = expression` pairs: variable defaults, tfvars, locals, outputs, module inputs.
@@ -245,56 +256,68 @@ impl Module {
             )]);
             module.calls.insert(name.clone(), Value::Object(outputs));
         }
+        module.bytes = module.calls.values().map(eval::size).sum();
         let ctx = module.context();
-        for (name, default) in &sources.defaults {
-            if let Some(value) = eval::evaluate(default, &ctx) {
-                module.vars.insert(name.clone(), value);
-            }
-        }
+        let mut vars: Vec<(String, Option<Value>)> = sources
+            .defaults
+            .iter()
+            .map(|(name, default)| (name.clone(), eval::evaluate(default, &ctx)))
+            .collect();
         match inputs {
-            None => {
-                let values: Vec<(String, Value)> = sources
+            None => vars.extend(
+                sources
                     .tfvars
                     .iter()
-                    .filter_map(|(name, expr)| Some((name.clone(), eval::evaluate(expr, &ctx)?)))
-                    .collect();
-                module.vars.extend(values);
-            }
-            Some(inputs) => {
-                for (name, value) in inputs {
-                    match value {
-                        Some(value) => module.vars.insert(name.clone(), value.clone()),
-                        None => module.vars.shift_remove(name),
-                    };
-                }
-            }
+                    .map(|(name, expr)| (name.clone(), eval::evaluate(expr, &ctx)))
+                    .filter(|(_, v)| v.is_some()),
+            ),
+            Some(inputs) => vars.extend(inputs.iter().cloned()),
+        }
+        for (name, value) in vars {
+            match value.filter(|v| module.fits(v)) {
+                Some(value) => module.vars.insert(name, value),
+                None => module.vars.shift_remove(&name),
+            };
         }
         // Locals may use each other in any order: evaluate until nothing more can be.
         let mut locals: Vec<&(String, hcl_edit::expr::Expression)> =
             sources.locals.iter().collect();
-        while !locals.is_empty() {
+        for _ in 0..MAX_LOCAL_ROUNDS {
+            if locals.is_empty() {
+                break;
+            }
             let ctx = module.context();
+            let qualifier = module.qualifier();
+            let before = locals.len();
             let mut left = Vec::new();
-            let mut done = Vec::new();
             for local in locals {
-                match eval::evaluate_or_reference(&local.1, &ctx, &module.qualifier()) {
-                    Some(value) => done.push((local.0.clone(), value)),
+                match eval::evaluate_or_reference(&local.1, &ctx, &qualifier) {
+                    // One that does not fit the budget is done too: unknown, not tried again.
+                    Some(value) => {
+                        if module.fits(&value) {
+                            module.locals.insert(local.0.clone(), value);
+                        }
+                    }
                     None => left.push(local),
                 }
             }
-            if done.is_empty() {
+            if left.len() == before {
                 break;
             }
-            module.locals.extend(done);
             locals = left;
         }
         // Arguments may use other resources' arguments (`azurerm_resource_group.rg.location`):
         // a few rounds settle the chains real configurations have.
+        let before = module.bytes;
         for _ in 0..RESOURCE_ROUNDS {
             let ctx = module.context();
             let mut declared = hcl::Map::new();
+            module.bytes = before;
             for (ty, name, body) in &sources.resources {
                 let object = arguments(body, &ctx, &module.qualifier());
+                if !module.fits(&object) {
+                    continue;
+                }
                 let of_type = declared
                     .entry(ty.clone())
                     .or_insert_with(|| Value::Object(hcl::Map::new()));
@@ -308,6 +331,17 @@ impl Module {
             module.resources = declared;
         }
         module
+    }
+
+    /// Whether a value still fits the instance's budget (see [`MAX_MODULE_BYTES`]); counts it
+    /// when it does.
+    fn fits(&mut self, value: &Value) -> bool {
+        let size = eval::size(value);
+        let fits = self.bytes + size <= MAX_MODULE_BYTES;
+        if fits {
+            self.bytes += size;
+        }
+        fits
     }
 
     /// The module's outputs as its callers see them (`module.<name>.<output>`).

@@ -221,7 +221,10 @@ impl<'a> Plan<'a> {
                     });
                 }
             }
-            Shape::Kubernetes(..) | Shape::Manifest | Shape::ClusterModule => return None,
+            Shape::Kubernetes(..)
+            | Shape::Manifest
+            | Shape::ClusterModule
+            | Shape::AppFlexibleCredential => return None,
         }
         Some(map(entries, resource.span))
     }

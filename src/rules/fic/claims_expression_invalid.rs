@@ -125,6 +125,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                     );
                 }
             }
+            // An expression a front-end could not evaluate: not decided, not missing.
+            None if value.as_ref().is_some_and(|v| v.node.is_unknown()) => {}
             None => out.push(
                 ctx.finding(
                     value.as_ref().map_or_else(|| cme.key_loc(), |v| v.loc()),
