@@ -255,6 +255,8 @@ pub fn scan_candidates(
             // "checked".
             let reason = if file.facts.syntax == Syntax::Terraform {
                 "Terraform file with no resource wiflint reads (its variables, locals and values are read as its module's context)"
+            } else if file.facts.syntax == Syntax::Bicep {
+                "Bicep file with no resource wiflint reads (no identity, federated credential, app registration or AKS cluster)"
             } else {
                 "not a recognized input (no Kubernetes object, Azure export or Vault dump)"
             };

@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod baseline;
+pub mod bicep;
 pub mod cli;
 pub mod config;
 pub mod document;

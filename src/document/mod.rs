@@ -26,6 +26,8 @@ pub enum Syntax {
     Hcl,
     /// Terraform (`.tf`, `.tfvars`), lowered by the `terraform` front-end.
     Terraform,
+    /// Bicep (`.bicep`, `.bicepparam`), lowered by the `bicep` front-end.
+    Bicep,
 }
 
 /// One input file's text with a line index. Line and column are computed only when rendering.

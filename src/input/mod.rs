@@ -4,8 +4,9 @@ pub mod discover;
 pub mod load;
 
 use crate::document::{self, Node, ParseError, Source, Span, Syntax};
+use crate::bicep;
 use crate::terraform::{self, Module, Modules};
-use discover::Candidate;
+use discover::{Candidate, Origin};
 use load::Loaded;
 
 /// A file that was read. Its documents are span trees; a file that could not be parsed keeps its
@@ -62,6 +63,19 @@ pub fn read_in(candidate: &Candidate, max_size: u64, modules: &Modules) -> Outco
                 reason: "Terraform JSON syntax (`.tf.json`) is not read; only `.tf` files are"
                     .into(),
             }
+        }
+        Loaded::Text(_) if bicep::is_bicepparam(&path) => {
+            Outcome::Skipped {
+                path,
+                reason: "Bicep parameters file: read as the context of the `.bicep` file its `using` names".into(),
+            }
+        }
+        Loaded::Text(text) if sniff(&path, &text) == Syntax::Bicep => {
+            let params = match &candidate.origin {
+                Origin::File(file) => bicep::Params::beside(file),
+                _ => bicep::Params::default(),
+            };
+            Outcome::Read(parse_bicep(path, text, candidate.explicit, params))
         }
         Loaded::Text(text) => Outcome::Read(parse_in(
             path,
@@ -132,6 +146,9 @@ pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]
                 Err(e) => (Vec::new(), Some(e)),
             }
         }
+        Syntax::Bicep => {
+            return parse_bicep(path, text, explicit, bicep::Params::default());
+        }
         Syntax::Json => match document::json::parse(&text) {
             Ok(node) if terraform::plan::is_plan(&node) => {
                 (terraform::plan::lower(&node, &path), None)
@@ -152,6 +169,21 @@ pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]
         source: Source::new(path, text),
         explicit,
         syntax,
+        docs,
+        error,
+    }
+}
+
+/// A Bicep file lowered with the values its `.bicepparam` files give its parameters.
+fn parse_bicep(path: String, text: String, explicit: bool, params: bicep::Params) -> InputFile {
+    let (docs, error) = match bicep::lower(&text, &path, params) {
+        Ok(docs) => (docs, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    InputFile {
+        source: Source::new(path, text),
+        explicit,
+        syntax: Syntax::Bicep,
         docs,
         error,
     }
@@ -249,6 +281,9 @@ fn sniff(path: &str, text: &str) -> Syntax {
     }
     if lower.ends_with(".hcl") {
         return Syntax::Hcl;
+    }
+    if bicep::is_bicep(&lower) {
+        return Syntax::Bicep;
     }
     if terraform::is_terraform(&lower) {
         return Syntax::Terraform;
