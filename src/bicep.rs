@@ -53,13 +53,35 @@ fn parse(text: &str) -> Result<Tree, ParseError> {
         .ok_or_else(|| failed("the Bicep parser gave up"))
 }
 
-/// The first syntax error of a tree, at its position.
-pub(crate) fn first_error(root: Ts<'_>, what: &str) -> Option<ParseError> {
+/// Bicep statements newer than the grammar (`extension microsoftGraphV1`, and `provider`, its
+/// earlier spelling): valid Bicep, so not a syntax error; they declare nothing wiflint reads.
+fn newer_statement(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    matches!(words.next(), Some("extension" | "provider"))
+        && words.next().is_some()
+        && !text.trim().contains('\n')
+}
+
+/// The first syntax error of a tree, at its position; top-level statements that `tolerated`
+/// accepts are none.
+pub(crate) fn first_error(
+    root: Ts<'_>,
+    text: &str,
+    what: &str,
+    tolerated: fn(&str) -> bool,
+) -> Option<ParseError> {
     if !root.has_error() {
         return None;
     }
     let mut cursor = root.walk();
-    let mut node = root;
+    let top = if root.is_error() {
+        root
+    } else {
+        root.children(&mut cursor).find(|c| {
+            c.has_error() && !(c.is_error() && tolerated(text.get(c.byte_range()).unwrap_or("")))
+        })?
+    };
+    let mut node = top;
     'down: loop {
         if node.is_error() || node.is_missing() {
             let message = if node.is_missing() {
@@ -580,7 +602,7 @@ fn decl<'t>(n: Ts<'t>, text: &str) -> Option<Decl<'t>> {
 pub fn lower(text: &str, file: &str, given: Params) -> Result<Vec<Node>, ParseError> {
     let tree = parse(text)?;
     let root = tree.root_node();
-    if let Some(e) = first_error(root, "Bicep") {
+    if let Some(e) = first_error(root, text, "Bicep", newer_statement) {
         return Err(e);
     }
     let mut scope = Scope::new(text, file, given);
