@@ -257,6 +257,8 @@ pub fn scan_candidates(
                 "Terraform file with no resource wiflint reads (its variables, locals and values are read as its module's context)"
             } else if file.facts.syntax == Syntax::Bicep {
                 "Bicep file with no resource wiflint reads (no identity, federated credential, app registration or AKS cluster)"
+            } else if matches!(file.facts.syntax, Syntax::Shell | Syntax::Markdown) {
+                "no `az … federated-credential create|update` or `azwi serviceaccount create` command"
             } else {
                 "not a recognized input (no Kubernetes object, Azure export or Vault dump)"
             };

@@ -22,6 +22,7 @@ pub mod model;
 pub mod placeholder;
 pub mod render;
 pub mod rules;
+pub mod script;
 pub mod suppress;
 pub mod terraform;
 

@@ -28,6 +28,10 @@ pub enum Syntax {
     Terraform,
     /// Bicep (`.bicep`, `.bicepparam`), lowered by the `bicep` front-end.
     Bicep,
+    /// A shell script (`.sh`, `.bash`, a sh/bash shebang), lowered by the `script` front-end.
+    Shell,
+    /// Markdown, whose shell blocks the `script` front-end reads.
+    Markdown,
 }
 
 /// One input file's text with a line index. Line and column are computed only when rendering.

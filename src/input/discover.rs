@@ -25,6 +25,10 @@ const EXTENSIONS: &[&str] = &[
     "tfvars",
     "bicep",
     "bicepparam",
+    "sh",
+    "bash",
+    "md",
+    "markdown",
 ];
 
 /// Which paths a directory walk leaves out.

@@ -5,6 +5,7 @@ pub mod load;
 
 use crate::document::{self, Node, ParseError, Source, Span, Syntax};
 use crate::bicep;
+use crate::script;
 use crate::terraform::{self, Module, Modules};
 use discover::{Candidate, Origin};
 use load::Loaded;
@@ -149,6 +150,11 @@ pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]
         Syntax::Bicep => {
             return parse_bicep(path, text, explicit, bicep::Params::default());
         }
+        Syntax::Shell => match script::lower(&text) {
+            Ok(docs) => (docs, None),
+            Err(e) => (Vec::new(), Some(e)),
+        },
+        Syntax::Markdown => (script::lower_markdown(&text), None),
         Syntax::Json => match document::json::parse(&text) {
             Ok(node) if terraform::plan::is_plan(&node) => {
                 (terraform::plan::lower(&node, &path), None)
@@ -284,6 +290,12 @@ fn sniff(path: &str, text: &str) -> Syntax {
     }
     if bicep::is_bicep(&lower) {
         return Syntax::Bicep;
+    }
+    if script::is_script(&lower) || script::has_shell_shebang(text) {
+        return Syntax::Shell;
+    }
+    if script::is_markdown(&lower) {
+        return Syntax::Markdown;
     }
     if terraform::is_terraform(&lower) {
         return Syntax::Terraform;
