@@ -55,7 +55,8 @@ fn parse(text: &str) -> Result<Tree, ParseError> {
 
 /// Bicep statements newer than the grammar (`extension microsoftGraphV1`, and `provider`, its
 /// earlier spelling): valid Bicep, so not a syntax error; they declare nothing wiflint reads.
-fn newer_statement(text: &str) -> bool {
+fn newer_statement(n: Ts<'_>, text: &str) -> bool {
+    let text = text.get(n.byte_range()).unwrap_or("");
     let mut words = text.split_whitespace();
     matches!(words.next(), Some("extension" | "provider"))
         && words.next().is_some()
@@ -68,7 +69,7 @@ pub(crate) fn first_error(
     root: Ts<'_>,
     text: &str,
     what: &str,
-    tolerated: fn(&str) -> bool,
+    tolerated: fn(Ts<'_>, &str) -> bool,
 ) -> Option<ParseError> {
     if !root.has_error() {
         return None;
@@ -78,7 +79,7 @@ pub(crate) fn first_error(
         root
     } else {
         root.children(&mut cursor).find(|c| {
-            c.has_error() && !(c.is_error() && tolerated(text.get(c.byte_range()).unwrap_or("")))
+            c.has_error() && !(c.is_error() && tolerated(*c, text))
         })?
     };
     let mut node = top;

@@ -132,7 +132,7 @@ fn lower_slice(
     let root = tree.root_node();
     // Bash is the authority on a script, and the grammar does not know every construct it
     // runs: only an error in a command wiflint reads is one.
-    if strict && let Some(mut e) = first_error(root, text, "shell", |t| !mentions_command(t)) {
+    if strict && let Some(mut e) = first_error(root, text, "shell", not_in_command) {
         e.span = Span::new(
             e.span.start as usize + offset,
             e.span.end as usize + offset,
@@ -149,8 +149,14 @@ fn lower_slice(
     Ok(())
 }
 
-fn mentions_command(text: &str) -> bool {
-    text.contains("federated-credential") || text.contains("azwi")
+/// Whether a syntax error is outside the commands wiflint reads: neither in one nor right
+/// after one (an unclosed quote in a flag's value ends the command early).
+fn not_in_command(error: Ts<'_>, text: &str) -> bool {
+    let mentions = |n: Ts<'_>| {
+        let t = text.get(n.byte_range()).unwrap_or("");
+        t.contains("federated-credential") || t.contains("azwi")
+    };
+    !mentions(error) && !error.prev_named_sibling().is_some_and(mentions)
 }
 
 /// Nesting deeper than this is not walked (a hostile script must not overflow the stack).
