@@ -103,7 +103,7 @@ pub enum ScanError {
     #[error("{0}")]
     Config(#[from] ConfigError),
     #[error(
-        "no inputs found in {0}: give files or directories that contain YAML, JSON or Terraform"
+        "no inputs found in {0}: give files or directories that contain YAML, JSON, Terraform, Bicep or shell scripts"
     )]
     NoInputs(String),
     #[error("unknown rule id `{id}` in {flag}{hint}")]

@@ -2,6 +2,7 @@
 
 mod accuracy;
 mod action;
+mod bicep;
 mod cli;
 mod dist;
 mod docs;
