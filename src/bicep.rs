@@ -78,9 +78,8 @@ pub(crate) fn first_error(
     let top = if root.is_error() {
         root
     } else {
-        root.children(&mut cursor).find(|c| {
-            c.has_error() && !(c.is_error() && tolerated(*c, text))
-        })?
+        root.children(&mut cursor)
+            .find(|c| c.has_error() && !(c.is_error() && tolerated(*c, text)))?
     };
     let mut node = top;
     'down: loop {
@@ -388,8 +387,13 @@ impl<'t> Scope<'t> {
                     .map(|(_, v)| v.clone())
             }
             ("subscript_expression", Val::Array(items)) => {
-                match n.child_by_field_name("index").map(|i| self.eval(i, locals, depth + 1)) {
-                    Some(Val::Int(i)) => usize::try_from(i).ok().and_then(|i| items.get(i)).cloned(),
+                match n
+                    .child_by_field_name("index")
+                    .map(|i| self.eval(i, locals, depth + 1))
+                {
+                    Some(Val::Int(i)) => {
+                        usize::try_from(i).ok().and_then(|i| items.get(i)).cloned()
+                    }
                     _ => None,
                 }
             }
@@ -802,7 +806,11 @@ impl Lowerer<'_, '_> {
     fn identity(&self, d: &Decl<'_>, body: Ts<'_>, locals: &HashMap<String, Val>) -> Option<Node> {
         let scope = self.scope;
         let q = format!("{}{}", scope.qualifier, d.symbol);
-        let mut entries = vec![synthetic("type", str_node(IDENTITY_TYPE, d.header), d.header)];
+        let mut entries = vec![synthetic(
+            "type",
+            str_node(IDENTITY_TYPE, d.header),
+            d.header,
+        )];
         entries.extend(self.props(body, &["name", "location"], locals));
         for (key, value) in [
             ("id", q.clone()),
@@ -818,7 +826,12 @@ impl Lowerer<'_, '_> {
     fn app(&self, d: &Decl<'_>, body: Ts<'_>, locals: &HashMap<String, Val>) -> Option<Node> {
         let q = format!("{}{}", self.scope.qualifier, d.symbol);
         let mut entries = self.props(body, &["displayName"], locals);
-        let app_id = Node::scalar(format!("{q}.appId"), Style::Reference, Typed::Unknown, d.header);
+        let app_id = Node::scalar(
+            format!("{q}.appId"),
+            Style::Reference,
+            Typed::Unknown,
+            d.header,
+        );
         entries.push(synthetic("appId", app_id, d.header));
         Some(map(entries, d.header))
     }
@@ -834,7 +847,9 @@ impl Lowerer<'_, '_> {
             scope.qualifier, d.symbol
         );
         if let NodeKind::Map(entries) = &mut doc.kind
-            && let Some(props) = entries.iter_mut().find(|e| e.key.text() == Some("properties"))
+            && let Some(props) = entries
+                .iter_mut()
+                .find(|e| e.key.text() == Some("properties"))
             && let NodeKind::Map(props) = &mut props.value.kind
             && let Some(profile) = props
                 .iter_mut()
@@ -861,7 +876,11 @@ impl Lowerer<'_, '_> {
             return;
         };
         for (locals, _) in instances {
-            let mut entries = vec![synthetic("type", str_node(IDENTITY_TYPE, d.header), d.header)];
+            let mut entries = vec![synthetic(
+                "type",
+                str_node(IDENTITY_TYPE, d.header),
+                d.header,
+            )];
             entries.extend(self.props(params, &["name", "location"], locals));
             for (key, value) in [
                 ("id", q.clone()),
@@ -973,14 +992,12 @@ fn split_name(
 
 fn property_entry<'t>(body: Ts<'t>, key: &str, scope: &Scope<'_>) -> Option<(Ts<'t>, Ts<'t>)> {
     let mut cursor = body.walk();
-    let found = body
-        .named_children(&mut cursor)
+    body.named_children(&mut cursor)
         .filter(|p| p.kind() == "object_property")
         .find_map(|p| {
             let k = p.named_child(0)?;
             (scope.key(k) == key).then_some((k, last_named(p)?))
-        });
-    found
+        })
 }
 
 fn property<'t>(body: Ts<'t>, key: &str, scope: &Scope<'_>) -> Option<Ts<'t>> {
@@ -1034,28 +1051,45 @@ mod tests {
         let issuer = fic.get_path(&["properties", "issuer"]);
         assert_eq!(
             issuer.and_then(Node::expression),
-            docs[0].get_path(&["properties", "oidcIssuerProfile", "issuerURL"]).and_then(Node::expression)
+            docs[0]
+                .get_path(&["properties", "oidcIssuerProfile", "issuerURL"])
+                .and_then(Node::expression)
         );
         assert_eq!(
             fic.get("id").and_then(Node::expression),
             Some("bicep:main.bicep/id/federatedIdentityCredentials/api")
         );
-        assert_eq!(docs[1].get("id").and_then(Node::expression), Some("bicep:main.bicep/id"));
+        assert_eq!(
+            docs[1].get("id").and_then(Node::expression),
+            Some("bicep:main.bicep/id")
+        );
     }
 
     #[test]
     fn loops_over_known_arrays_make_one_credential_each() {
         let text = "var subjects = ['a', 'b', 'c']\nresource fics 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = [for (s, i) in subjects: {\n  name: '${id.name}/fic-${i}'\n  properties: { issuer: 'https://x/', subject: s }\n}]\nresource id 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = { name: 'id' }\n";
         let docs = lower_one(text);
-        let fics: Vec<_> = docs.iter().filter(|d| d.get("properties").is_some()).collect();
+        let fics: Vec<_> = docs
+            .iter()
+            .filter(|d| d.get("properties").is_some())
+            .collect();
         assert_eq!(fics.len(), 3);
         assert_eq!(fics[2].get_str("name"), Some("fic-2"));
-        assert_eq!(fics[1].get_path(&["properties", "subject"]).and_then(Node::as_str), Some("b"));
+        assert_eq!(
+            fics[1]
+                .get_path(&["properties", "subject"])
+                .and_then(Node::as_str),
+            Some("b")
+        );
     }
 
     #[test]
     fn syntax_error_has_a_position() {
-        let err = lower("resource x 'a' = {\n  name: \n}\n", "m.bicep", Params::default());
+        let err = lower(
+            "resource x 'a' = {\n  name: \n}\n",
+            "m.bicep",
+            Params::default(),
+        );
         assert!(err.is_err_and(|e| e.span.start > 0));
     }
 }

@@ -76,7 +76,11 @@ pub fn lower_markdown(text: &str) -> Vec<Node> {
                 if let Some((console, Some(range))) = block.take()
                     && let Some(slice) = text.get(range.clone())
                 {
-                    let code = if console { commands_of(slice) } else { slice.into() };
+                    let code = if console {
+                        commands_of(slice)
+                    } else {
+                        slice.into()
+                    };
                     // Errors are ignored here (see above); what parsed is read.
                     let _ = lower_slice(&code, range.start, &mut docs, false);
                 }
@@ -103,7 +107,10 @@ fn commands_of(block: &str) -> String {
             out.push_str(body);
             continued = body.ends_with('\\');
         } else {
-            out.extend(body.chars().map(|c| if c.is_whitespace() { c } else { ' ' }));
+            out.extend(
+                body.chars()
+                    .map(|c| if c.is_whitespace() { c } else { ' ' }),
+            );
             continued = false;
         }
         out.push_str(&line[body.len()..]);
@@ -133,10 +140,7 @@ fn lower_slice(
     // Bash is the authority on a script, and the grammar does not know every construct it
     // runs: only an error in a command wiflint reads is one.
     if strict && let Some(mut e) = first_error(root, text, "shell", not_in_command) {
-        e.span = Span::new(
-            e.span.start as usize + offset,
-            e.span.end as usize + offset,
-        );
+        e.span = Span::new(e.span.start as usize + offset, e.span.end as usize + offset);
         return Err(e);
     }
     let mut shell = Shell {
@@ -197,7 +201,9 @@ impl Shell<'_, '_> {
         }
         match n.kind() {
             "variable_assignment" => {
-                let name = n.child_by_field_name("name").map(|v| self.src(v).to_string());
+                let name = n
+                    .child_by_field_name("name")
+                    .map(|v| self.src(v).to_string());
                 let value = match n.child_by_field_name("value") {
                     Some(v) => self.value(v),
                     None => Some(String::new()),
@@ -245,8 +251,9 @@ impl Shell<'_, '_> {
     fn value(&self, n: Ts<'_>) -> Option<String> {
         let src = self.src(n);
         match n.kind() {
-            "word" | "number" => (!src.contains(['$', '`', '\\', '*', '?', '[', '{', '~']))
-                .then(|| src.to_string()),
+            "word" | "number" => {
+                (!src.contains(['$', '`', '\\', '*', '?', '[', '{', '~'])).then(|| src.to_string())
+            }
             "raw_string" => src
                 .strip_prefix('\'')
                 .and_then(|s| s.strip_suffix('\''))
@@ -324,17 +331,22 @@ impl Shell<'_, '_> {
         let flags = Flags::of(&args[words.len()..]);
         let header = self.span(n);
         let doc = match (name.as_str(), words.as_slice()) {
-            ("az", ["identity", "federated-credential", verb @ ("create" | "update")]) => {
-                Some(identity_credential(&flags, header, *verb == "update"))
-            }
+            (
+                "az",
+                [
+                    "identity",
+                    "federated-credential",
+                    verb @ ("create" | "update"),
+                ],
+            ) => Some(identity_credential(&flags, header, *verb == "update")),
             ("az", ["ad", "app", "federated-credential", "create" | "update"]) => {
                 app_credential(&flags, header)
             }
-            ("azwi", ["serviceaccount", "create", rest @ ..])
-                if matches!(rest, [] | ["phase", "federated-identity"]) =>
-            {
-                Some(azwi_credential(&flags, header))
-            }
+            (
+                "azwi",
+                ["serviceaccount", "create"]
+                | ["serviceaccount", "create", "phase", "federated-identity"],
+            ) => Some(azwi_credential(&flags, header)),
             _ => None,
         };
         self.docs.extend(doc);
@@ -480,7 +492,11 @@ fn identity_credential(flags: &Flags<'_>, header: Span, update: bool) -> Node {
             entries.push(entry("audiences", header, value));
         }
     }
-    let part = |names: &[&str]| flags.one(names).map(|v| (v.text.clone(), v.arg.source.clone()));
+    let part = |names: &[&str]| {
+        flags
+            .one(names)
+            .map(|v| (v.text.clone(), v.arg.source.clone()))
+    };
     let name = flags.one(&["--name", "-n"]).and_then(|v| v.text.clone());
     if let (Some(identity), Some(group)) = (
         flags.one(&["--identity-name"]),
@@ -648,14 +664,19 @@ mod tests {
         let docs = lower(text).unwrap_or_default();
         assert_eq!(docs.len(), 1);
         let d = &docs[0];
-        assert_eq!(d.get_str("subject"), Some("system:serviceaccount:orders:api"));
+        assert_eq!(
+            d.get_str("subject"),
+            Some("system:serviceaccount:orders:api")
+        );
         assert!(d.get("issuer").is_some_and(Node::is_unknown));
         let subject = d.get("subject").map(|s| s.span);
         let at = text.find("system:").unwrap_or(0);
         assert_eq!(subject.map(|s| s.start as usize), Some(at));
         assert_eq!(
             d.get("id").and_then(Node::expression),
-            Some("az:resourceGroups/rg-orders/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders/federatedIdentityCredentials/api")
+            Some(
+                "az:resourceGroups/rg-orders/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders/federatedIdentityCredentials/api"
+            )
         );
         let audiences = d.get("audiences").and_then(Node::as_seq).map(<[Node]>::len);
         assert_eq!(audiences, Some(1));

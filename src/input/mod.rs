@@ -3,8 +3,8 @@
 pub mod discover;
 pub mod load;
 
-use crate::document::{self, Node, ParseError, Source, Span, Syntax};
 use crate::bicep;
+use crate::document::{self, Node, ParseError, Source, Span, Syntax};
 use crate::script;
 use crate::terraform::{self, Module, Modules};
 use discover::{Candidate, Origin};
@@ -65,12 +65,12 @@ pub fn read_in(candidate: &Candidate, max_size: u64, modules: &Modules) -> Outco
                     .into(),
             }
         }
-        Loaded::Text(_) if bicep::is_bicepparam(&path) => {
-            Outcome::Skipped {
-                path,
-                reason: "Bicep parameters file: read as the context of the `.bicep` file its `using` names".into(),
-            }
-        }
+        Loaded::Text(_) if bicep::is_bicepparam(&path) => Outcome::Skipped {
+            path,
+            reason:
+                "Bicep parameters file: read as the context of the `.bicep` file its `using` names"
+                    .into(),
+        },
         Loaded::Text(text) if sniff(&path, &text) == Syntax::Bicep => {
             let params = match &candidate.origin {
                 Origin::File(file) => bicep::Params::beside(file),

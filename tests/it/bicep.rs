@@ -30,13 +30,20 @@ fn broken_bicep_repository_reports_each_seeded_problem_on_its_line() {
             "╭▸ scripts/github-deploy-credential.sh:12:12",
         ),
     ] {
-        let line = text.find(finding).unwrap_or_else(|| panic!("{finding}\n{text}"));
-        assert!(text[line..].lines().nth(1).is_some_and(|l| l.contains(at)), "{at}\n{text}");
+        let line = text
+            .find(finding)
+            .unwrap_or_else(|| panic!("{finding}\n{text}"));
+        assert!(
+            text[line..].lines().nth(1).is_some_and(|l| l.contains(at)),
+            "{at}\n{text}"
+        );
     }
     // The pod on the other side of the cluster join, in the YAML.
     assert!(text.contains("k8s/payments.yaml:30:9"), "{text}");
     assert!(
-        text.ends_with("2 errors, 0 warnings in 3 files (1 skipped); --verbose lists the skipped files\n"),
+        text.ends_with(
+            "2 errors, 0 warnings in 3 files (1 skipped); --verbose lists the skipped files\n"
+        ),
         "{text}"
     );
 }
