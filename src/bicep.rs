@@ -656,7 +656,7 @@ impl Lowerer<'_, '_> {
             } else if ty == APP_FIC_TYPE.to_ascii_lowercase() {
                 self.credential(&d, body, locals, None, true)
             } else if ty == IDENTITY_TYPE.to_ascii_lowercase() {
-                self.identity(&d, body, locals)
+                Some(self.identity(&d, body, locals, "properties"))
             } else if ty == CLUSTER_TYPE.to_ascii_lowercase() {
                 self.cluster(&d, body, locals)
             } else if ty == APP_TYPE.to_ascii_lowercase() {
@@ -803,9 +803,16 @@ impl Lowerer<'_, '_> {
         Some(doc)
     }
 
-    fn identity(&self, d: &Decl<'_>, body: Ts<'_>, locals: &HashMap<String, Val>) -> Option<Node> {
-        let scope = self.scope;
-        let q = format!("{}{}", scope.qualifier, d.symbol);
+    /// A managed identity; `outputs` is where its ids are read from (`properties` of a
+    /// resource, `outputs` of a module).
+    fn identity(
+        &self,
+        d: &Decl<'_>,
+        body: Ts<'_>,
+        locals: &HashMap<String, Val>,
+        outputs: &str,
+    ) -> Node {
+        let q = format!("{}{}", self.scope.qualifier, d.symbol);
         let mut entries = vec![synthetic(
             "type",
             str_node(IDENTITY_TYPE, d.header),
@@ -814,13 +821,13 @@ impl Lowerer<'_, '_> {
         entries.extend(self.props(body, &["name", "location"], locals));
         for (key, value) in [
             ("id", q.clone()),
-            ("clientId", format!("{q}.properties.clientId")),
-            ("principalId", format!("{q}.properties.principalId")),
+            ("clientId", format!("{q}.{outputs}.clientId")),
+            ("principalId", format!("{q}.{outputs}.principalId")),
         ] {
             let node = Node::scalar(value, Style::Reference, Typed::Unknown, d.header);
             entries.push(synthetic(key, node, d.header));
         }
-        Some(map(entries, d.header))
+        map(entries, d.header)
     }
 
     fn app(&self, d: &Decl<'_>, body: Ts<'_>, locals: &HashMap<String, Val>) -> Option<Node> {
@@ -876,21 +883,7 @@ impl Lowerer<'_, '_> {
             return;
         };
         for (locals, _) in instances {
-            let mut entries = vec![synthetic(
-                "type",
-                str_node(IDENTITY_TYPE, d.header),
-                d.header,
-            )];
-            entries.extend(self.props(params, &["name", "location"], locals));
-            for (key, value) in [
-                ("id", q.clone()),
-                ("clientId", format!("{q}.outputs.clientId")),
-                ("principalId", format!("{q}.outputs.principalId")),
-            ] {
-                let node = Node::scalar(value, Style::Reference, Typed::Unknown, d.header);
-                entries.push(synthetic(key, node, d.header));
-            }
-            self.docs.push(map(entries, d.header));
+            self.docs.push(self.identity(d, params, locals, "outputs"));
             let Some(fics) = property(params, "federatedIdentityCredentials", scope) else {
                 continue;
             };

@@ -544,16 +544,7 @@ fn app_credential(flags: &Flags<'_>, header: Span) -> Option<Node> {
     let NodeKind::Map(entries) = &mut doc.kind else {
         return None;
     };
-    entries.push(entry(
-        "@odata.type",
-        header,
-        Node::scalar(
-            "#microsoft.graph.federatedIdentityCredential",
-            Style::Quoted,
-            Typed::Str,
-            header,
-        ),
-    ));
+    entries.push(odata_type(header));
     if let Some(app) = flags.one(&["--id"]) {
         let name = doc.get_str("name").unwrap_or("?").to_string();
         let id = match &app.text {
@@ -575,10 +566,9 @@ fn app_credential(flags: &Flags<'_>, header: Span) -> Option<Node> {
     Some(doc)
 }
 
-/// `azwi serviceaccount create [phase federated-identity]`: the app registration's credential
-/// for the ServiceAccount it names, trusted from the issuer it is given.
-fn azwi_credential(flags: &Flags<'_>, header: Span) -> Node {
-    let mut entries = vec![entry(
+/// What marks an app registration's credential in Graph exports.
+fn odata_type(header: Span) -> Entry {
+    entry(
         "@odata.type",
         header,
         Node::scalar(
@@ -587,7 +577,13 @@ fn azwi_credential(flags: &Flags<'_>, header: Span) -> Node {
             Typed::Str,
             header,
         ),
-    )];
+    )
+}
+
+/// `azwi serviceaccount create [phase federated-identity]`: the app registration's credential
+/// for the ServiceAccount it names, trusted from the issuer it is given.
+fn azwi_credential(flags: &Flags<'_>, header: Span) -> Node {
+    let mut entries = vec![odata_type(header)];
     match flags.one(&["--service-account-issuer-url"]) {
         Some(v) => entries.push(entry("issuer", v.span, scalar(v))),
         None => entries.push(entry("issuer", header, unknown("azwi's issuer", header))),
