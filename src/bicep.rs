@@ -208,6 +208,9 @@ struct Scope<'t> {
     qualifier: String,
     params: HashMap<String, Val>,
     vars: HashMap<String, Ts<'t>>,
+    /// Each `var`'s value, computed once (`None` while it is being computed: a var that needs
+    /// itself is unknown).
+    values: std::cell::RefCell<HashMap<String, Option<Val>>>,
     /// Symbols of resources and modules (`existing` ones too).
     symbols: HashMap<String, Ts<'t>>,
     given: Params,
@@ -220,6 +223,7 @@ impl<'t> Scope<'t> {
             qualifier: format!("bicep:{file}/"),
             params: HashMap::new(),
             vars: HashMap::new(),
+            values: std::cell::RefCell::default(),
             symbols: HashMap::new(),
             given,
         }
@@ -314,7 +318,7 @@ impl<'t> Scope<'t> {
                         items.push(self.eval(item, locals, depth + 1));
                     }
                 }
-                Val::Array(items)
+                bounded(Val::Array(items), unknown)
             }
             "object" => {
                 let mut entries = Vec::new();
@@ -328,7 +332,7 @@ impl<'t> Scope<'t> {
                     };
                     entries.push((self.key(key), self.eval(value, locals, depth + 1)));
                 }
-                Val::Object(entries)
+                bounded(Val::Object(entries), unknown)
             }
             "identifier" => {
                 let name = self.src(n);
@@ -339,7 +343,20 @@ impl<'t> Scope<'t> {
                     return v.clone();
                 }
                 if let Some(v) = self.vars.get(name) {
-                    return match self.eval(*v, &HashMap::new(), depth + 1) {
+                    let known = self.values.borrow().get(name).cloned();
+                    let value = match known {
+                        Some(Some(value)) => value,
+                        Some(None) => return unknown(),
+                        None => {
+                            self.values.borrow_mut().insert(name.to_string(), None);
+                            let value = self.eval(*v, &HashMap::new(), depth + 1);
+                            self.values
+                                .borrow_mut()
+                                .insert(name.to_string(), Some(value.clone()));
+                            value
+                        }
+                    };
+                    return match value {
                         Val::Unknown(_) => unknown(),
                         v => v,
                     };
@@ -415,7 +432,14 @@ impl<'t> Scope<'t> {
     /// An expression as a span tree: literal objects and arrays keep the spans of their
     /// entries; anything else is one scalar at the expression.
     fn lower(&self, n: Ts<'_>, locals: &HashMap<String, Val>) -> Node {
+        self.lower_at(n, locals, 0)
+    }
+
+    fn lower_at(&self, n: Ts<'_>, locals: &HashMap<String, Val>, depth: usize) -> Node {
         let span = span_of(n);
+        if depth > MAX_DEPTH {
+            return from_val(&Val::Unknown(self.src(n).trim().to_string()), span);
+        }
         match n.kind() {
             "object" => {
                 let mut entries = Vec::new();
@@ -429,7 +453,7 @@ impl<'t> Scope<'t> {
                     };
                     entries.push(Entry {
                         key: Node::scalar(self.key(key), Style::Plain, Typed::Str, span_of(key)),
-                        value: self.lower(value, locals),
+                        value: self.lower_at(value, locals, depth + 1),
                     });
                 }
                 map(entries, span)
@@ -439,7 +463,7 @@ impl<'t> Scope<'t> {
                 let items = n
                     .named_children(&mut cursor)
                     .filter(|i| i.kind() != "decorators")
-                    .map(|i| self.lower(i, locals))
+                    .map(|i| self.lower_at(i, locals, depth + 1))
                     .collect();
                 Node {
                     span,
@@ -448,6 +472,27 @@ impl<'t> Scope<'t> {
             }
             _ => from_val(&self.eval(n, locals, 0), span),
         }
+    }
+}
+
+/// No decided array or object holds more than this many values in all: a `var` that doubles
+/// another at every step must not grow without bound.
+const MAX_WEIGHT: usize = 4096;
+
+fn weight(v: &Val) -> usize {
+    match v {
+        Val::Array(items) => items.iter().map(weight).sum::<usize>() + 1,
+        Val::Object(entries) => entries.iter().map(|(_, v)| weight(v)).sum::<usize>() + 1,
+        Val::Str(s) => 1 + s.len() / 64,
+        _ => 1,
+    }
+}
+
+fn bounded(v: Val, unknown: impl Fn() -> Val) -> Val {
+    if weight(&v) > MAX_WEIGHT {
+        unknown()
+    } else {
+        v
     }
 }
 
@@ -619,7 +664,7 @@ pub fn lower(text: &str, file: &str, given: Params) -> Result<Vec<Node>, ParseEr
     let mut cursor = root.walk();
     for n in root.named_children(&mut cursor) {
         if matches!(n.kind(), "resource_declaration" | "module_declaration") {
-            lowerer.declaration(n, None);
+            lowerer.declaration(n, None, 0);
         }
     }
     Ok(lowerer.docs)
@@ -632,7 +677,10 @@ struct Lowerer<'s, 't> {
 
 impl Lowerer<'_, '_> {
     /// One declaration; `parent` is the symbol of the resource it is nested in.
-    fn declaration(&mut self, n: Ts<'_>, parent: Option<&str>) {
+    fn declaration(&mut self, n: Ts<'_>, parent: Option<&str>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
         let text = self.scope.text;
         let Some(d) = decl(n, text) else { return };
         if d.existing {
@@ -675,7 +723,7 @@ impl Lowerer<'_, '_> {
         let mut cursor = body.walk();
         for prop in body.named_children(&mut cursor) {
             if let Some(inner) = first_named(prop, "resource_declaration") {
-                self.declaration(inner, Some(&d.symbol));
+                self.declaration(inner, Some(&d.symbol), depth + 1);
             }
         }
     }
@@ -1073,6 +1121,29 @@ mod tests {
                 .get_path(&["properties", "subject"])
                 .and_then(Node::as_str),
             Some("b")
+        );
+    }
+
+    #[test]
+    fn vars_that_double_or_need_themselves_stay_unknown() {
+        let mut text = String::from("var v0 = ['x', 'y']\n");
+        for i in 1..64 {
+            text.push_str(&format!("var v{i} = [v{}, v{}]\n", i - 1, i - 1));
+        }
+        text.push_str("var me = me\nresource id 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {\n  name: me\n  location: v63\n}\n");
+        let docs = lower_one(&text);
+        assert!(docs[0].get("name").is_some_and(Node::is_unknown));
+        fn size(n: &Node) -> usize {
+            match &n.kind {
+                NodeKind::Seq(items) => 1 + items.iter().map(size).sum::<usize>(),
+                NodeKind::Map(entries) => 1 + entries.iter().map(|e| size(&e.value)).sum::<usize>(),
+                NodeKind::Scalar(_) => 1,
+            }
+        }
+        assert!(
+            docs[0]
+                .get("location")
+                .is_some_and(|l| size(l) <= MAX_WEIGHT)
         );
     }
 

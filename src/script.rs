@@ -163,6 +163,9 @@ fn not_in_command(error: Ts<'_>, text: &str) -> bool {
     !mentions(error) && !error.prev_named_sibling().is_some_and(mentions)
 }
 
+/// No variable's decided value grows past this (16 KiB): `X="$X$X"` repeated is unknown.
+const MAX_VALUE: usize = 16 * 1024;
+
 /// Nesting deeper than this is not walked (a hostile script must not overflow the stack).
 const MAX_DEPTH: usize = 256;
 
@@ -269,6 +272,9 @@ impl Shell<'_, '_> {
                         "simple_expansion" | "expansion" => out.push_str(&self.value(part)?),
                         _ => return None,
                     }
+                    if out.len() > MAX_VALUE {
+                        return None;
+                    }
                 }
                 Some(out)
             }
@@ -290,6 +296,9 @@ impl Shell<'_, '_> {
                 let mut cursor = n.walk();
                 for part in n.named_children(&mut cursor) {
                     out.push_str(&self.value(part)?);
+                    if out.len() > MAX_VALUE {
+                        return None;
+                    }
                 }
                 Some(out)
             }
@@ -694,6 +703,17 @@ mod tests {
         assert_eq!(docs.len(), 1);
         let issuer = docs[0].get("issuer").map(|s| s.span.start as usize);
         assert_eq!(issuer, text.find("https://x/"));
+    }
+
+    #[test]
+    fn doubling_variables_stay_bounded() {
+        let mut text = String::from("X=ab\n");
+        for _ in 0..64 {
+            text.push_str("X=\"$X$X\"\n");
+        }
+        text.push_str("az identity federated-credential create --name n --identity-name i -g g --issuer \"$X\" --subject s\n");
+        let docs = lower(&text).unwrap_or_default();
+        assert!(docs[0].get("issuer").is_some_and(Node::is_unknown));
     }
 
     #[test]
