@@ -291,7 +291,7 @@ fn sniff(path: &str, text: &str) -> Syntax {
     if bicep::is_bicep(&lower) {
         return Syntax::Bicep;
     }
-    if script::is_script(&lower) || script::has_shell_shebang(text) {
+    if script::is_script(&lower) {
         return Syntax::Shell;
     }
     if script::is_markdown(&lower) {
@@ -302,6 +302,11 @@ fn sniff(path: &str, text: &str) -> Syntax {
     }
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         return Syntax::Yaml;
+    }
+    // A file named without an extension that runs with sh or bash (a YAML file's first line
+    // may be the same comment, so only here).
+    if script::has_shell_shebang(text) {
+        return Syntax::Shell;
     }
     match text.trim_start().as_bytes().first() {
         Some(b'{' | b'[') if document::json::parse(text).is_ok() => Syntax::Json,
