@@ -27,6 +27,7 @@ const EXTENSIONS: &[&str] = &[
     "bicepparam",
     "sh",
     "bash",
+    "ps1",
     "md",
     "markdown",
 ];

@@ -65,6 +65,10 @@ pub fn read_in(candidate: &Candidate, max_size: u64, modules: &Modules) -> Outco
                     .into(),
             }
         }
+        Loaded::Text(_) if path.to_ascii_lowercase().ends_with(".ps1") => Outcome::Skipped {
+            path,
+            reason: "PowerShell script: not read (`az` and `azwi` commands are read from sh/bash scripts and Markdown shell blocks)".into(),
+        },
         Loaded::Text(_) if bicep::is_bicepparam(&path) => Outcome::Skipped {
             path,
             reason:
