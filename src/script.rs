@@ -146,6 +146,7 @@ fn lower_slice(
     let mut shell = Shell {
         text,
         offset,
+        example: !strict,
         vars: HashMap::new(),
         docs,
     };
@@ -173,6 +174,9 @@ struct Shell<'t, 'd> {
     text: &'t str,
     /// Where `text` starts in the file (a Markdown block's place).
     offset: usize,
+    /// A Markdown example, written for a person to fill in: `export NS="..."`, `NS=""` and
+    /// `--subject <subject>` stand for values, they are not values.
+    example: bool,
     /// The literal value of each variable assigned so far; `None` once assigned something
     /// undecided.
     vars: HashMap<String, Option<String>>,
@@ -210,7 +214,8 @@ impl Shell<'_, '_> {
                 let value = match n.child_by_field_name("value") {
                     Some(v) => self.value(v),
                     None => Some(String::new()),
-                };
+                }
+                .filter(|v| !(self.example && self.placeholder(v)));
                 if let Some(name) = name {
                     self.vars.insert(name, value);
                 }
@@ -306,6 +311,10 @@ impl Shell<'_, '_> {
         }
     }
 
+    fn placeholder(&self, value: &str) -> bool {
+        value.trim().is_empty() || crate::placeholder::classify(value).is_some()
+    }
+
     fn arg(&self, n: Ts<'_>) -> Arg {
         let verbatim_at = match n.kind() {
             "raw_string" => Some(n.start_byte() + 1),
@@ -313,7 +322,9 @@ impl Shell<'_, '_> {
             _ => None,
         };
         Arg {
-            value: self.value(n),
+            value: self
+                .value(n)
+                .filter(|v| !(self.example && self.placeholder(v))),
             source: self.src(n).to_string(),
             span: self.span(n),
             verbatim_at: verbatim_at.map(|o| o + self.offset),
@@ -358,7 +369,10 @@ impl Shell<'_, '_> {
             ) => Some(azwi_credential(&flags, header)),
             _ => None,
         };
-        self.docs.extend(doc);
+        // An example whose values are all placeholders that bash reads as redirections
+        // (`--issuer <issuer-url>`) says nothing.
+        let said = |d: &Node| d.get("issuer").is_some() || d.get("subject").is_some();
+        self.docs.extend(doc.filter(|d| !self.example || said(d)));
     }
 }
 
@@ -714,6 +728,14 @@ mod tests {
         text.push_str("az identity federated-credential create --name n --identity-name i -g g --issuer \"$X\" --subject s\n");
         let docs = lower(&text).unwrap_or_default();
         assert!(docs[0].get("issuer").is_some_and(Node::is_unknown));
+    }
+
+    #[test]
+    fn markdown_placeholders_are_unknown() {
+        let text = "```bash\nexport NS=\"...\"\naz identity federated-credential create --name n --identity-name i -g g --issuer \"<issuer>\" --subject \"system:serviceaccount:${NS}:api\"\n```\n";
+        let docs = lower_markdown(text);
+        assert!(docs[0].get("issuer").is_some_and(Node::is_unknown));
+        assert!(docs[0].get("subject").is_some_and(Node::is_unknown));
     }
 
     #[test]
