@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use tree_sitter::{Node as Ts, Parser, Tree};
 
-use crate::document::{Entry, Node, NodeKind, ParseError, Span, Style, Typed};
+use crate::document::{Entry, Node, NodeKind, ParseError, Span, Style, Typed, sitter};
 use crate::model::azure::{CLUSTER_TYPE, FIC_TYPE, IDENTITY_TYPE};
 
 pub fn is_bicep(path: &str) -> bool {
@@ -61,47 +61,6 @@ fn newer_statement(n: Ts<'_>, text: &str) -> bool {
     matches!(words.next(), Some("extension" | "provider"))
         && words.next().is_some()
         && !text.trim().contains('\n')
-}
-
-/// The first syntax error of a tree, at its position; top-level statements that `tolerated`
-/// accepts are none.
-pub(crate) fn first_error(
-    root: Ts<'_>,
-    text: &str,
-    what: &str,
-    tolerated: fn(Ts<'_>, &str) -> bool,
-) -> Option<ParseError> {
-    if !root.has_error() {
-        return None;
-    }
-    let mut cursor = root.walk();
-    let top = if root.is_error() {
-        root
-    } else {
-        root.children(&mut cursor)
-            .find(|c| c.has_error() && !(c.is_error() && tolerated(*c, text)))?
-    };
-    let mut node = top;
-    'down: loop {
-        if node.is_error() || node.is_missing() {
-            let message = if node.is_missing() {
-                format!("{what} syntax error: missing `{}`", node.kind())
-            } else {
-                format!("{what} syntax error: unexpected input")
-            };
-            return Some(ParseError {
-                message,
-                span: Span::new(node.start_byte(), node.end_byte()),
-            });
-        }
-        for child in node.children(&mut cursor) {
-            if child.has_error() {
-                node = child;
-                continue 'down;
-            }
-        }
-        return None;
-    }
 }
 
 /// The values `.bicepparam` files give a Bicep file's parameters: a parameter given the same
@@ -652,7 +611,7 @@ fn decl<'t>(n: Ts<'t>, text: &str) -> Option<Decl<'t>> {
 pub fn lower(text: &str, file: &str, given: Params) -> Result<Vec<Node>, ParseError> {
     let tree = parse(text)?;
     let root = tree.root_node();
-    if let Some(e) = first_error(root, text, "Bicep", newer_statement) {
+    if let Some(e) = sitter::first_error(root, text, "Bicep", newer_statement) {
         return Err(e);
     }
     let mut scope = Scope::new(text, file, given);

@@ -12,8 +12,7 @@ use std::collections::HashMap;
 
 use tree_sitter::{Node as Ts, Parser};
 
-use crate::bicep::first_error;
-use crate::document::{self, Entry, Node, NodeKind, ParseError, Span, Style, Typed};
+use crate::document::{self, Entry, Node, NodeKind, ParseError, Span, Style, Typed, sitter};
 use crate::model::azure::FIC_TYPE;
 
 pub fn is_script(path: &str) -> bool {
@@ -139,7 +138,7 @@ fn lower_slice(
     let root = tree.root_node();
     // Bash is the authority on a script, and the grammar does not know every construct it
     // runs: only an error in a command wiflint reads is one.
-    if strict && let Some(mut e) = first_error(root, text, "shell", not_in_command) {
+    if strict && let Some(mut e) = sitter::first_error(root, text, "shell", not_in_command) {
         e.span = Span::new(e.span.start as usize + offset, e.span.end as usize + offset);
         return Err(e);
     }

@@ -5,6 +5,7 @@ pub mod json;
 pub mod path;
 pub mod query;
 pub mod scalar;
+pub mod sitter;
 pub mod tree;
 pub mod yaml;
 
