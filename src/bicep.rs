@@ -280,17 +280,10 @@ impl<'t> Scope<'t> {
                 bounded(Val::Array(items), unknown)
             }
             "object" => {
-                let mut entries = Vec::new();
-                let mut cursor = n.walk();
-                for prop in n.named_children(&mut cursor) {
-                    if prop.kind() != "object_property" {
-                        continue;
-                    }
-                    let (Some(key), Some(value)) = (prop.named_child(0), last_named(prop)) else {
-                        continue;
-                    };
-                    entries.push((self.key(key), self.eval(value, locals, depth + 1)));
-                }
+                let entries = properties(n)
+                    .into_iter()
+                    .map(|(key, value)| (self.key(key), self.eval(value, locals, depth + 1)))
+                    .collect();
                 bounded(Val::Object(entries), unknown)
             }
             "identifier" => {
@@ -401,20 +394,13 @@ impl<'t> Scope<'t> {
         }
         match n.kind() {
             "object" => {
-                let mut entries = Vec::new();
-                let mut cursor = n.walk();
-                for prop in n.named_children(&mut cursor) {
-                    if prop.kind() != "object_property" {
-                        continue;
-                    }
-                    let (Some(key), Some(value)) = (prop.named_child(0), last_named(prop)) else {
-                        continue;
-                    };
-                    entries.push(Entry {
+                let entries = properties(n)
+                    .into_iter()
+                    .map(|(key, value)| Entry {
                         key: Node::scalar(self.key(key), Style::Plain, Typed::Str, span_of(key)),
                         value: self.lower_at(value, locals, depth + 1),
-                    });
-                }
+                    })
+                    .collect();
                 map(entries, span)
             }
             "array" => {
@@ -511,6 +497,16 @@ fn named<'t>(root: Ts<'t>, kind: &'static str) -> impl Iterator<Item = Ts<'t>> {
         .filter(|c| c.kind() == kind)
         .collect();
     found.into_iter()
+}
+
+/// An object's `key: value` pairs.
+fn properties(object: Ts<'_>) -> Vec<(Ts<'_>, Ts<'_>)> {
+    let mut cursor = object.walk();
+    object
+        .named_children(&mut cursor)
+        .filter(|p| p.kind() == "object_property")
+        .filter_map(|p| Some((p.named_child(0)?, last_named(p)?)))
+        .collect()
 }
 
 fn first_named<'t>(n: Ts<'t>, kind: &str) -> Option<Ts<'t>> {
@@ -991,13 +987,9 @@ fn split_name(
 }
 
 fn property_entry<'t>(body: Ts<'t>, key: &str, scope: &Scope<'_>) -> Option<(Ts<'t>, Ts<'t>)> {
-    let mut cursor = body.walk();
-    body.named_children(&mut cursor)
-        .filter(|p| p.kind() == "object_property")
-        .find_map(|p| {
-            let k = p.named_child(0)?;
-            (scope.key(k) == key).then_some((k, last_named(p)?))
-        })
+    properties(body)
+        .into_iter()
+        .find(|(k, _)| scope.key(*k) == key)
 }
 
 fn property<'t>(body: Ts<'t>, key: &str, scope: &Scope<'_>) -> Option<Ts<'t>> {
