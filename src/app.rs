@@ -111,7 +111,7 @@ pub enum ScanError {
     #[error("{0}")]
     Config(#[from] ConfigError),
     #[error(
-        "no inputs found in {0}: give files or directories that contain YAML, JSON or Terraform"
+        "no inputs found in {0}: give files or directories that contain YAML, JSON, Terraform, Bicep or shell scripts"
     )]
     NoInputs(String),
     #[error(
@@ -332,6 +332,10 @@ pub fn scan_candidates(
             // "checked".
             let reason = if file.facts.syntax == Syntax::Terraform {
                 "Terraform file with no resource wiflint reads (its variables, locals and values are read as its module's context)"
+            } else if file.facts.syntax == Syntax::Bicep {
+                "Bicep file with no resource wiflint reads (no identity, federated credential, app registration or AKS cluster)"
+            } else if matches!(file.facts.syntax, Syntax::Shell | Syntax::Markdown) {
+                "no `az … federated-credential create|update` or `azwi serviceaccount create` command"
             } else {
                 "not a recognized input (no Kubernetes object, Azure export or Vault dump)"
             };

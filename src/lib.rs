@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod baseline;
+pub mod bicep;
 pub mod cli;
 pub mod config;
 pub mod document;
@@ -24,6 +25,7 @@ pub mod operators;
 pub mod placeholder;
 pub mod render;
 pub mod rules;
+pub mod script;
 pub mod secret;
 pub mod suppress;
 pub mod terraform;

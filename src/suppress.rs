@@ -118,7 +118,10 @@ impl Suppressions {
             }
         };
         let mut list = Vec::new();
-        if matches!(file.syntax, Syntax::Yaml | Syntax::Hcl | Syntax::Terraform) {
+        if matches!(
+            file.syntax,
+            Syntax::Yaml | Syntax::Hcl | Syntax::Terraform | Syntax::Shell
+        ) {
             for comment in inline_comments(file) {
                 let loc = Loc::span(file_id, comment.span);
                 let Some(parsed) = parse_directive(&comment.directive) else {

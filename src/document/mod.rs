@@ -5,6 +5,7 @@ pub mod json;
 pub mod path;
 pub mod query;
 pub mod scalar;
+pub mod sitter;
 pub mod tree;
 pub mod yaml;
 
@@ -26,6 +27,12 @@ pub enum Syntax {
     Hcl,
     /// Terraform (`.tf`, `.tfvars`), lowered by the `terraform` front-end.
     Terraform,
+    /// Bicep (`.bicep`, `.bicepparam`), lowered by the `bicep` front-end.
+    Bicep,
+    /// A shell script (`.sh`, `.bash`, a sh/bash shebang), lowered by the `script` front-end.
+    Shell,
+    /// Markdown, whose shell blocks the `script` front-end reads.
+    Markdown,
 }
 
 /// One input file's text with a line index. Line and column are computed only when rendering.

@@ -146,6 +146,25 @@ impl Node {
         }
     }
 
+    /// Moves a tree parsed from a slice of a file (a YAML heredoc, JSON in a shell argument)
+    /// to the slice's place in the file.
+    pub fn shift(&mut self, by: u32) {
+        self.span = Span {
+            start: self.span.start.saturating_add(by),
+            end: self.span.end.saturating_add(by),
+        };
+        match &mut self.kind {
+            NodeKind::Map(entries) => {
+                for e in entries {
+                    e.key.shift(by);
+                    e.value.shift(by);
+                }
+            }
+            NodeKind::Seq(items) => items.iter_mut().for_each(|i| i.shift(by)),
+            NodeKind::Scalar(_) => {}
+        }
+    }
+
     /// A mapping built in code (rule parameters from the config, tests), without positions.
     pub fn mapping(entries: Vec<(&str, Node)>) -> Self {
         Node {

@@ -16,7 +16,21 @@ use crate::config::PathFilter;
 
 /// File name endings read when walking a directory. Files named explicitly are read whatever
 /// their name.
-const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "hcl", "tf", "tfvars"];
+const EXTENSIONS: &[&str] = &[
+    "yaml",
+    "yml",
+    "json",
+    "hcl",
+    "tf",
+    "tfvars",
+    "bicep",
+    "bicepparam",
+    "sh",
+    "bash",
+    "ps1",
+    "md",
+    "markdown",
+];
 
 /// Which paths a directory walk leaves out.
 #[derive(Clone, Copy, Debug, Default)]

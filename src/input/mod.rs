@@ -3,11 +3,13 @@
 pub mod discover;
 pub mod load;
 
+use crate::bicep;
 use crate::document::{self, Node, ParseError, Source, Span, Syntax};
 use crate::expand::{Fate, Renders};
 use crate::operators;
+use crate::script;
 use crate::terraform::{self, Module, Modules};
-use discover::Candidate;
+use discover::{Candidate, Origin};
 use load::Loaded;
 
 /// A file that was read. Its documents are span trees; a file that could not be parsed keeps its
@@ -82,6 +84,23 @@ pub fn read_in(candidate: &Candidate, max_size: u64, context: &Context) -> Outco
                 reason: "Terraform JSON syntax (`.tf.json`) is not read; only `.tf` files are"
                     .into(),
             }
+        }
+        Loaded::Text(_) if path.to_ascii_lowercase().ends_with(".ps1") => Outcome::Skipped {
+            path,
+            reason: "PowerShell script: not read (`az` and `azwi` commands are read from sh/bash scripts and Markdown shell blocks)".into(),
+        },
+        Loaded::Text(_) if bicep::is_bicepparam(&path) => Outcome::Skipped {
+            path,
+            reason:
+                "Bicep parameters file: read as the context of the `.bicep` file its `using` names"
+                    .into(),
+        },
+        Loaded::Text(text) if sniff(&path, &text) == Syntax::Bicep => {
+            let params = match &candidate.origin {
+                Origin::File(file) => bicep::Params::beside(file),
+                _ => bicep::Params::default(),
+            };
+            Outcome::Read(parse_bicep(path, text, candidate.explicit, params))
         }
         Loaded::Text(text) => Outcome::Read(parse_in(
             path,
@@ -188,6 +207,14 @@ pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]
                 Err(e) => (Vec::new(), Some(e)),
             }
         }
+        Syntax::Bicep => {
+            return parse_bicep(path, text, explicit, bicep::Params::default());
+        }
+        Syntax::Shell => match script::lower(&text) {
+            Ok(docs) => (docs, None),
+            Err(e) => (Vec::new(), Some(e)),
+        },
+        Syntax::Markdown => (script::lower_markdown(&text), None),
         Syntax::Json => match document::json::parse(&text) {
             Ok(node) if terraform::plan::is_plan(&node) => {
                 (terraform::plan::lower(&node, &path), None)
@@ -208,6 +235,21 @@ pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]
         source: Source::new(path, text),
         explicit,
         syntax,
+        docs,
+        error,
+    }
+}
+
+/// A Bicep file lowered with the values its `.bicepparam` files give its parameters.
+fn parse_bicep(path: String, text: String, explicit: bool, params: bicep::Params) -> InputFile {
+    let (docs, error) = match bicep::lower(&text, &path, params) {
+        Ok(docs) => (docs, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    InputFile {
+        source: Source::new(path, text),
+        explicit,
+        syntax: Syntax::Bicep,
         docs,
         error,
     }
@@ -308,11 +350,25 @@ fn sniff(path: &str, text: &str) -> Syntax {
     if lower.ends_with(".hcl") {
         return Syntax::Hcl;
     }
+    if bicep::is_bicep(&lower) {
+        return Syntax::Bicep;
+    }
+    if script::is_script(&lower) {
+        return Syntax::Shell;
+    }
+    if script::is_markdown(&lower) {
+        return Syntax::Markdown;
+    }
     if terraform::is_terraform(&lower) {
         return Syntax::Terraform;
     }
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         return Syntax::Yaml;
+    }
+    // A file named without an extension that runs with sh or bash (a YAML file's first line
+    // may be the same comment, so only here).
+    if script::has_shell_shebang(text) {
+        return Syntax::Shell;
     }
     match text.trim_start().as_bytes().first() {
         Some(b'{' | b'[') if document::json::parse(text).is_ok() => Syntax::Json,

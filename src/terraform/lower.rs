@@ -606,7 +606,7 @@ impl Lowerer<'_> {
         let end = span.start as usize + raw.trim_end().rfind('\n')?;
         let docs = crate::document::yaml::parse(self.text.get(start..end)?).ok()?;
         let [mut doc] = <[Node; 1]>::try_from(docs).ok()?;
-        shift(&mut doc, start as u32);
+        doc.shift(start as u32);
         Some(doc)
     }
 
@@ -736,24 +736,6 @@ fn camel(name: &str) -> String {
         }
     }
     out
-}
-
-/// Moves a tree parsed from a slice of the file to the slice's place.
-fn shift(node: &mut Node, by: u32) {
-    node.span = Span {
-        start: node.span.start + by,
-        end: node.span.end + by,
-    };
-    match &mut node.kind {
-        NodeKind::Map(entries) => {
-            for e in entries {
-                shift(&mut e.key, by);
-                shift(&mut e.value, by);
-            }
-        }
-        NodeKind::Seq(items) => items.iter_mut().for_each(|i| shift(i, by)),
-        NodeKind::Scalar(_) => {}
-    }
 }
 
 /// Numbers and booleans in a string-typed attribute become the strings Terraform sends.

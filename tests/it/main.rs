@@ -2,6 +2,7 @@
 
 mod accuracy;
 mod action;
+mod bicep;
 mod bounds;
 mod charts;
 mod cli;

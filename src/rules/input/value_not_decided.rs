@@ -12,14 +12,20 @@ use crate::rules::{Ctx, Findings};
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let mut note = |loc: Loc, node: &Node, what: String| {
         let Some(expr) = undecided(node) else { return };
-        let terraform = ctx
-            .files
-            .get(loc.file)
-            .is_some_and(|f| f.syntax == Syntax::Terraform);
-        let help = if terraform {
-            "give the variable a default, or a value in `terraform.tfvars` or a `*.auto.tfvars` file, or scan the module it comes from"
-        } else {
-            "it is decided only when the resource is applied (an operator reads it from a ConfigMap): write the value itself to have it checked"
+        // What would decide the value, in the terms of the file's own language.
+        let help = match ctx.files.get(loc.file).map(|f| f.syntax) {
+            Some(Syntax::Terraform) => {
+                "give the variable a default, or a value in `terraform.tfvars` or a `*.auto.tfvars` file, or scan the module it comes from"
+            }
+            Some(Syntax::Bicep) => {
+                "give the parameter a default, or a value in a `.bicepparam` file that names this file, or write the value itself"
+            }
+            Some(Syntax::Shell | Syntax::Markdown) => {
+                "assign the variable a literal earlier in the same script (or block), or write the value itself"
+            }
+            _ => {
+                "it is decided only when the resource is applied (an operator reads it from a ConfigMap): write the value itself to have it checked"
+            }
         };
         out.push(
             ctx.finding(

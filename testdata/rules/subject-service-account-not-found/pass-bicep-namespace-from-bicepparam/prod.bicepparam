@@ -1,0 +1,3 @@
+using './identity.bicep'
+
+param namespace = 'orders'
