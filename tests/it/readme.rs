@@ -107,6 +107,7 @@ fn readme_pre_commit_snippets_name_our_hook() {
     assert_eq!(hook["id"], ours["id"]);
     assert_eq!(hook["entry"], ours["entry"]);
     assert_eq!(hook["language"], "system");
+    assert_eq!(hook["files"], ours["files"]);
     assert_eq!(hook["types_or"], ours["types_or"]);
     assert_eq!(hook["require_serial"], true);
 }
