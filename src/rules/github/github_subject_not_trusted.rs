@@ -107,6 +107,14 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                 )
                 .related(job.client_id.loc(), "the identity it logs in as");
                 if let Some((cred, (at, s))) = nearest {
+                    // GitHub's `pull_request` misprinted `pull-request` in the credential is
+                    // `github-subject-invalid`'s error there: one cause, one error.
+                    let misprint = s.strip_suffix(":pull-request").is_some_and(|head| {
+                        comparable_subject(&format!("{head}:pull_request")) == subject.subject
+                    });
+                    if misprint {
+                        f = f.severity(Severity::Note);
+                    }
                     f = f
                         .related(at.loc(), format!("nearest: {}", cred.describe()))
                         .mismatch(s, subject.subject.clone());
