@@ -401,7 +401,7 @@ impl<'t> Scope<'t> {
                         value: self.lower_at(value, locals, depth + 1),
                     })
                     .collect();
-                map(entries, span)
+                Node::map(entries, span)
             }
             "array" => {
                 let mut cursor = n.walk();
@@ -452,7 +452,7 @@ fn from_val(v: &Val, span: Span) -> Node {
             span,
             kind: NodeKind::Seq(items.iter().map(|i| from_val(i, span)).collect()),
         },
-        Val::Object(entries) => map(
+        Val::Object(entries) => Node::map(
             entries
                 .iter()
                 .map(|(k, v)| Entry {
@@ -464,13 +464,6 @@ fn from_val(v: &Val, span: Span) -> Node {
         ),
         Val::Ref(r) => Node::scalar(r.as_str(), Style::Reference, Typed::Unknown, span),
         Val::Unknown(src) => Node::scalar(src.as_str(), Style::Plain, Typed::Unknown, span),
-    }
-}
-
-fn map(entries: Vec<Entry>, span: Span) -> Node {
-    Node {
-        span,
-        kind: NodeKind::Map(entries),
     }
 }
 
@@ -722,7 +715,7 @@ impl Lowerer<'_, '_> {
                     Typed::Unknown,
                     source.map_or(d.header, span_of),
                 );
-                let copy = map(
+                let copy = Node::map(
                     vec![Entry {
                         key: Node::scalar("count", Style::Plain, Typed::Str, span_of(each)),
                         value: count,
@@ -758,12 +751,12 @@ impl Lowerer<'_, '_> {
     ) -> Option<Node> {
         let scope = self.scope;
         let mut doc = scope.lower(body, locals);
-        push(&mut doc, "type", str_node(FIC_TYPE, d.header), d.header);
+        push(&mut doc, "type", Node::string(FIC_TYPE, d.header), d.header);
         if app {
             push(
                 &mut doc,
                 "@odata.type",
-                str_node("#microsoft.graph.federatedIdentityCredential", d.header),
+                Node::string("#microsoft.graph.federatedIdentityCredential", d.header),
                 d.header,
             );
         }
@@ -816,10 +809,10 @@ impl Lowerer<'_, '_> {
         outputs: &str,
     ) -> Node {
         let q = format!("{}{}", self.scope.qualifier, d.symbol);
-        let mut entries = vec![synthetic(
+        let mut entries = vec![Entry::new(
             "type",
-            str_node(IDENTITY_TYPE, d.header),
             d.header,
+            Node::string(IDENTITY_TYPE, d.header),
         )];
         entries.extend(self.props(body, &["name", "location"], locals));
         for (key, value) in [
@@ -828,9 +821,9 @@ impl Lowerer<'_, '_> {
             ("principalId", format!("{q}.{outputs}.principalId")),
         ] {
             let node = Node::scalar(value, Style::Reference, Typed::Unknown, d.header);
-            entries.push(synthetic(key, node, d.header));
+            entries.push(Entry::new(key, d.header, node));
         }
-        map(entries, d.header)
+        Node::map(entries, d.header)
     }
 
     fn app(&self, d: &Decl<'_>, body: Ts<'_>, locals: &HashMap<String, Val>) -> Option<Node> {
@@ -842,8 +835,8 @@ impl Lowerer<'_, '_> {
             Typed::Unknown,
             d.header,
         );
-        entries.push(synthetic("appId", app_id, d.header));
-        Some(map(entries, d.header))
+        entries.push(Entry::new("appId", d.header, app_id));
+        Some(Node::map(entries, d.header))
     }
 
     /// An AKS cluster as `az aks show` prints it; a switch the file leaves out has ARM's
@@ -851,7 +844,12 @@ impl Lowerer<'_, '_> {
     fn cluster(&self, d: &Decl<'_>, body: Ts<'_>, locals: &HashMap<String, Val>) -> Option<Node> {
         let scope = self.scope;
         let mut doc = scope.lower(body, locals);
-        push(&mut doc, "type", str_node(CLUSTER_TYPE, d.header), d.header);
+        push(
+            &mut doc,
+            "type",
+            Node::string(CLUSTER_TYPE, d.header),
+            d.header,
+        );
         let issuer = format!(
             "{}{}.properties.oidcIssuerProfile.issuerURL",
             scope.qualifier, d.symbol
@@ -900,7 +898,7 @@ impl Lowerer<'_, '_> {
                 }
                 let name = item.get_str("name").unwrap_or("?").to_string();
                 let span = item.span;
-                push(&mut item, "type", str_node(FIC_TYPE, span), span);
+                push(&mut item, "type", Node::string(FIC_TYPE, span), span);
                 let id = Node::scalar(
                     format!("{q}/federatedIdentityCredentials/{name}"),
                     Style::Reference,
@@ -996,23 +994,12 @@ fn property<'t>(body: Ts<'t>, key: &str, scope: &Scope<'_>) -> Option<Ts<'t>> {
     property_entry(body, key, scope).map(|(_, v)| v)
 }
 
-fn str_node(text: &str, span: Span) -> Node {
-    Node::scalar(text, Style::Quoted, Typed::Str, span)
-}
-
-fn synthetic(key: &str, value: Node, span: Span) -> Entry {
-    Entry {
-        key: Node::scalar(key, Style::Plain, Typed::Str, span),
-        value,
-    }
-}
-
 /// Adds an entry the source does not spell out (at `span`), unless the map has the key.
 fn push(doc: &mut Node, key: &str, value: Node, span: Span) {
     if let NodeKind::Map(entries) = &mut doc.kind
         && !entries.iter().any(|e| e.key.text() == Some(key))
     {
-        entries.push(synthetic(key, value, span));
+        entries.push(Entry::new(key, span, value));
     }
 }
 

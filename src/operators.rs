@@ -118,25 +118,11 @@ impl<'a> Cr<'a> {
     }
 
     fn entry(&self, key: &str, value: Node) -> Entry {
-        Entry {
-            key: Node::scalar(key, Style::Plain, Typed::Str, self.header),
-            value,
-        }
+        Entry::new(key, self.header, value)
     }
 
     fn str(&self, text: &str) -> Node {
-        Node::scalar(text, Style::Quoted, Typed::Str, self.header)
-    }
-
-    fn reference(&self, text: String, span: Span) -> Node {
-        Node::scalar(text, Style::Reference, Typed::Unknown, span)
-    }
-
-    fn map(&self, entries: Vec<Entry>, span: Span) -> Node {
-        Node {
-            span,
-            kind: NodeKind::Map(entries),
-        }
+        Node::string(text, self.header)
     }
 
     /// ASO `FederatedIdentityCredential`: `spec.owner.name` names the `UserAssignedIdentity`;
@@ -182,13 +168,13 @@ impl<'a> Cr<'a> {
             let id = self.symbolic_id("aso", "UserAssignedIdentity", owner_name);
             entries.push(Entry {
                 key: Node::scalar("id", Style::Plain, Typed::Str, owner.span),
-                value: self.reference(
+                value: Node::reference(
                     format!("{id}/federatedIdentityCredentials/{fic}"),
                     owner.span,
                 ),
             });
         }
-        Some(self.map(entries, self.doc.span))
+        Some(Node::map(entries, self.doc.span))
     }
 
     /// Crossplane `FederatedIdentityCredential`: `forProvider.audience` is the list of audiences;
@@ -236,13 +222,13 @@ impl<'a> Cr<'a> {
             let id = self.symbolic_id("crossplane", "UserAssignedIdentity", parent_name);
             entries.push(Entry {
                 key: Node::scalar("id", Style::Plain, Typed::Str, parent.span),
-                value: self.reference(
+                value: Node::reference(
                     format!("{id}/federatedIdentityCredentials/{fic}"),
                     parent.span,
                 ),
             });
         }
-        Some(self.map(entries, self.doc.span))
+        Some(Node::map(entries, self.doc.span))
     }
 
     /// A user-assigned identity as `az identity show` prints it; its `id`, `clientId` and
@@ -263,9 +249,9 @@ impl<'a> Cr<'a> {
             ("principalId", Some("principalId")),
         ] {
             let text = attr.map_or_else(|| id.clone(), |a| format!("{id}.{a}"));
-            entries.push(self.entry(key, self.reference(text, self.header)));
+            entries.push(self.entry(key, Node::reference(text, self.header)));
         }
-        Some(self.map(entries, self.doc.span))
+        Some(Node::map(entries, self.doc.span))
     }
 
     /// ASO `ManagedCluster`: `spec.oidcIssuerProfile` and `spec.securityProfile.workloadIdentity`
@@ -288,7 +274,7 @@ impl<'a> Cr<'a> {
             &mut entries,
             &[("securityProfile", "securityProfile")],
         );
-        Some(self.map(entries, self.doc.span))
+        Some(Node::map(entries, self.doc.span))
     }
 
     /// Crossplane `KubernetesCluster`: the `azurerm_kubernetes_cluster` switches in camelCase.
@@ -307,7 +293,7 @@ impl<'a> Cr<'a> {
                 key: renamed(&oidc.key, "enabled"),
                 value: oidc.value.clone(),
             };
-            let profile = self.map(vec![enabled], span);
+            let profile = Node::map(vec![enabled], span);
             entries.push(Entry {
                 key: renamed(&oidc.key, "oidcIssuerProfile"),
                 value: self.with_issuer(&profile, "crossplane"),
@@ -321,14 +307,14 @@ impl<'a> Cr<'a> {
             };
             let workload = Entry {
                 key: renamed(&wi.key, "workloadIdentity"),
-                value: self.map(vec![enabled], span),
+                value: Node::map(vec![enabled], span),
             };
             entries.push(Entry {
                 key: renamed(&wi.key, "securityProfile"),
-                value: self.map(vec![workload], span),
+                value: Node::map(vec![workload], span),
             });
         }
-        Some(self.map(entries, self.doc.span))
+        Some(Node::map(entries, self.doc.span))
     }
 
     /// An OIDC issuer profile with the issuer URL the cluster will have, unless one is written.
@@ -343,7 +329,7 @@ impl<'a> Cr<'a> {
             let span = profile.span;
             entries.push(Entry {
                 key: Node::scalar("issuerUrl", Style::Plain, Typed::Str, span),
-                value: self.reference(format!("{id}.oidcIssuerProfile.issuerURL"), span),
+                value: Node::reference(format!("{id}.oidcIssuerProfile.issuerURL"), span),
             });
         }
         profile

@@ -435,33 +435,15 @@ impl<'a> Flags<'a> {
 
 fn scalar(value: &Value<'_>) -> Node {
     match &value.text {
-        Some(t) => Node::scalar(t.as_str(), Style::Quoted, Typed::Str, value.span),
-        None => unknown(value.arg.source.as_str(), value.span),
-    }
-}
-
-fn unknown(text: &str, span: Span) -> Node {
-    Node::scalar(text, Style::Plain, Typed::Unknown, span)
-}
-
-fn entry(key: &str, key_span: Span, value: Node) -> Entry {
-    Entry {
-        key: Node::scalar(key, Style::Plain, Typed::Str, key_span),
-        value,
-    }
-}
-
-fn map(entries: Vec<Entry>, span: Span) -> Node {
-    Node {
-        span,
-        kind: NodeKind::Map(entries),
+        Some(t) => Node::string(t.as_str(), value.span),
+        None => Node::unknown(value.arg.source.as_str(), value.span),
     }
 }
 
 /// `az identity federated-credential create|update`: the credential, with an `id` naming its
 /// identity by resource group and name, as the command names it.
 fn identity_credential(flags: &Flags<'_>, header: Span, update: bool) -> Node {
-    let mut entries = vec![entry(
+    let mut entries = vec![Entry::new(
         "type",
         header,
         Node::scalar(FIC_TYPE, Style::Quoted, Typed::Str, header),
@@ -472,10 +454,14 @@ fn identity_credential(flags: &Flags<'_>, header: Span, update: bool) -> Node {
         ("subject", &["--subject"]),
     ] {
         match flags.one(names) {
-            Some(v) => entries.push(entry(key, v.span, scalar(v))),
+            Some(v) => entries.push(Entry::new(key, v.span, scalar(v))),
             // `update` leaves what it is not given as it was.
             None if update && key != "name" => {
-                entries.push(entry(key, header, unknown("unchanged by `update`", header)));
+                entries.push(Entry::new(
+                    key,
+                    header,
+                    Node::unknown("unchanged by `update`", header),
+                ));
             }
             None => {}
         }
@@ -488,7 +474,7 @@ fn identity_credential(flags: &Flags<'_>, header: Span, update: bool) -> Node {
                 .map(|v| v.span)
                 .reduce(Span::to)
                 .unwrap_or(header);
-            entries.push(entry(
+            entries.push(Entry::new(
                 "audiences",
                 span,
                 Node {
@@ -499,7 +485,7 @@ fn identity_credential(flags: &Flags<'_>, header: Span, update: bool) -> Node {
         }
         None => {
             let value = if update {
-                unknown("unchanged by `update`", header)
+                Node::unknown("unchanged by `update`", header)
             } else {
                 Node {
                     span: header,
@@ -511,7 +497,7 @@ fn identity_credential(flags: &Flags<'_>, header: Span, update: bool) -> Node {
                     )]),
                 }
             };
-            entries.push(entry("audiences", header, value));
+            entries.push(Entry::new("audiences", header, value));
         }
     }
     let part = |names: &[&str]| {
@@ -535,17 +521,17 @@ fn identity_credential(flags: &Flags<'_>, header: Span, update: bool) -> Node {
                 identity.span,
             ),
             // Undecided, but the same expressions are the same identity.
-            (_, (_, group)) => unknown(
-                &format!(
+            (_, (_, group)) => Node::unknown(
+                format!(
                     "az:{group}/userAssignedIdentities/{}/federatedIdentityCredentials/{fic}",
                     identity.arg.source
                 ),
                 identity.span,
             ),
         };
-        entries.push(entry("id", identity.span, id));
+        entries.push(Entry::new("id", identity.span, id));
     }
-    map(entries, header)
+    Node::map(entries, header)
 }
 
 /// `az ad app federated-credential create --id <app> --parameters '{…}'`: the JSON is the
@@ -576,13 +562,13 @@ fn app_credential(flags: &Flags<'_>, header: Span) -> Option<Node> {
                 Typed::Str,
                 app.span,
             ),
-            None => unknown(
-                &format!("{}/federatedIdentityCredentials/{name}", app.arg.source),
+            None => Node::unknown(
+                format!("{}/federatedIdentityCredentials/{name}", app.arg.source),
                 app.span,
             ),
         };
         if let NodeKind::Map(entries) = &mut doc.kind {
-            entries.push(entry("id", app.span, id));
+            entries.push(Entry::new("id", app.span, id));
         }
     }
     Some(doc)
@@ -590,7 +576,7 @@ fn app_credential(flags: &Flags<'_>, header: Span) -> Option<Node> {
 
 /// What marks an app registration's credential in Graph exports.
 fn odata_type(header: Span) -> Entry {
-    entry(
+    Entry::new(
         "@odata.type",
         header,
         Node::scalar(
@@ -607,8 +593,12 @@ fn odata_type(header: Span) -> Entry {
 fn azwi_credential(flags: &Flags<'_>, header: Span) -> Node {
     let mut entries = vec![odata_type(header)];
     match flags.one(&["--service-account-issuer-url"]) {
-        Some(v) => entries.push(entry("issuer", v.span, scalar(v))),
-        None => entries.push(entry("issuer", header, unknown("azwi's issuer", header))),
+        Some(v) => entries.push(Entry::new("issuer", v.span, scalar(v))),
+        None => entries.push(Entry::new(
+            "issuer",
+            header,
+            Node::unknown("azwi's issuer", header),
+        )),
     }
     let ns = flags.one(&["--service-account-namespace"]);
     let sa = flags.one(&["--service-account-name"]);
@@ -620,19 +610,19 @@ fn azwi_credential(flags: &Flags<'_>, header: Span) -> Node {
                 Typed::Str,
                 sa.span,
             ),
-            _ => unknown(
-                &format!("system:serviceaccount:{}:{}", ns.arg.source, sa.arg.source),
+            _ => Node::unknown(
+                format!("system:serviceaccount:{}:{}", ns.arg.source, sa.arg.source),
                 sa.span,
             ),
         },
-        _ => unknown("the ServiceAccount azwi is given", header),
+        _ => Node::unknown("the ServiceAccount azwi is given", header),
     };
     let span = subject.span;
-    entries.push(entry("subject", span, subject));
-    entries.push(entry(
+    entries.push(Entry::new("subject", span, subject));
+    entries.push(Entry::new(
         "audiences",
         header,
-        unknown("azwi's default audience", header),
+        Node::unknown("azwi's default audience", header),
     ));
     if let Some(app) = flags.one(&[
         "--aad-application-name",
@@ -646,14 +636,14 @@ fn azwi_credential(flags: &Flags<'_>, header: Span) -> Node {
                 Typed::Unknown,
                 app.span,
             ),
-            None => unknown(
-                &format!("azwi:{}/federatedIdentityCredentials/?", app.arg.source),
+            None => Node::unknown(
+                format!("azwi:{}/federatedIdentityCredentials/?", app.arg.source),
                 app.span,
             ),
         };
-        entries.push(entry("id", app.span, id));
+        entries.push(Entry::new("id", app.span, id));
     }
-    map(entries, header)
+    Node::map(entries, header)
 }
 
 /// Every node of a tree at one span: JSON decoded from a quoted shell word whose positions

@@ -134,6 +134,48 @@ impl PartialEq for Node {
 /// YAML 1.1 merge key: `<<: *base` pulls the entries of `base` into the mapping.
 const MERGE_KEY: &str = "<<";
 
+/// Constructors for the trees front-ends build (docs/frontends.md): one place that says how a
+/// key, a string, a value the files do not decide and a reference are written.
+impl Node {
+    pub fn map(entries: Vec<Entry>, span: Span) -> Self {
+        Node {
+            span,
+            kind: NodeKind::Map(entries),
+        }
+    }
+
+    /// A mapping key (or any plain string).
+    pub fn key(text: impl Into<CompactString>, span: Span) -> Self {
+        Node::scalar(text, Style::Plain, Typed::Str, span)
+    }
+
+    /// A string value, as a quoted scalar would be.
+    pub fn string(text: impl Into<CompactString>, span: Span) -> Self {
+        Node::scalar(text, Style::Quoted, Typed::Str, span)
+    }
+
+    /// A value the files do not decide; `text` is its source, for messages.
+    pub fn unknown(text: impl Into<CompactString>, span: Span) -> Self {
+        Node::scalar(text, Style::Plain, Typed::Unknown, span)
+    }
+
+    /// A value decided by the files but known only once deployed, named by what it refers to
+    /// (see [`Style::Reference`]).
+    pub fn reference(text: impl Into<CompactString>, span: Span) -> Self {
+        Node::scalar(text, Style::Reference, Typed::Unknown, span)
+    }
+}
+
+impl Entry {
+    /// An entry whose key is `key`, written at `key_span`.
+    pub fn new(key: &str, key_span: Span, value: Node) -> Self {
+        Entry {
+            key: Node::key(key, key_span),
+            value,
+        }
+    }
+}
+
 impl Node {
     pub fn scalar(text: impl Into<CompactString>, style: Style, typed: Typed, span: Span) -> Self {
         Node {

@@ -271,13 +271,13 @@ impl Lowerer<'_> {
                     let value = self.symbolic(self.attribute(attr), self.header);
                     entries.push(self.synthetic(key, value));
                 }
-                self.map(entries, self.header)
+                Node::map(entries, self.header)
             }
             Shape::Application => {
                 let mut entries = self.attrs(body, &[("display_name", "displayName")]);
                 let app_id = self.symbolic(self.attribute("client_id"), self.header);
                 entries.push(self.synthetic("appId", app_id));
-                self.map(entries, self.header)
+                Node::map(entries, self.header)
             }
             Shape::Cluster => self.cluster(body, false),
             Shape::ClusterModule => self.cluster(body, true),
@@ -289,12 +289,12 @@ impl Lowerer<'_> {
                 for block in body.iter().filter_map(Structure::as_block) {
                     if matches!(block.ident.as_str(), "metadata" | "spec") {
                         entries.push(Entry {
-                            key: self.key(block.ident.as_str(), span_of(block.ident.span())),
+                            key: Node::key(block.ident.as_str(), span_of(block.ident.span())),
                             value: self.block(&block.body, span_of(block.span())),
                         });
                     }
                 }
-                self.map(entries, self.header)
+                Node::map(entries, self.header)
             }
             // A manifest the files do not decide is no object (`value-not-decided` cannot
             // say more than that either).
@@ -348,11 +348,11 @@ impl Lowerer<'_> {
                 Some(style) => Node::scalar(id, style, Typed::Unknown, span),
             };
             entries.push(Entry {
-                key: self.key("id", span_of(owner.key.span())),
+                key: Node::key("id", span_of(owner.key.span())),
                 value,
             });
         }
-        self.map(entries, self.header)
+        Node::map(entries, self.header)
     }
 
     /// A flexible credential's `audience` (one string, here a list of one as Graph has it) and
@@ -363,7 +363,7 @@ impl Lowerer<'_> {
         if let Some(attr) = body.get_attribute("audience") {
             let value = self.value(&attr.value);
             entries.push(Entry {
-                key: self.key("audiences", span_of(attr.key.span())),
+                key: Node::key("audiences", span_of(attr.key.span())),
                 value: Node {
                     span: value.span,
                     kind: NodeKind::Seq(vec![value]),
@@ -375,17 +375,17 @@ impl Lowerer<'_> {
             let version = Node::scalar("1", Style::Plain, Typed::Int(1), span);
             let expression = vec![
                 Entry {
-                    key: self.key("value", span_of(attr.key.span())),
+                    key: Node::key("value", span_of(attr.key.span())),
                     value: self.value(&attr.value),
                 },
                 Entry {
-                    key: self.key("languageVersion", span),
+                    key: Node::key("languageVersion", span),
                     value: version,
                 },
             ];
             entries.push(Entry {
-                key: self.key("claimsMatchingExpression", span_of(attr.key.span())),
-                value: self.map(expression, span),
+                key: Node::key("claimsMatchingExpression", span_of(attr.key.span())),
+                value: Node::map(expression, span),
             });
         }
         entries
@@ -412,7 +412,7 @@ impl Lowerer<'_> {
             match body.get_attribute(attr) {
                 Some(a) => Some((
                     Entry {
-                        key: self.key("enabled", span_of(a.key.span())),
+                        key: Node::key("enabled", span_of(a.key.span())),
                         value: self.value(&a.value),
                     },
                     span_of(a.span()),
@@ -420,7 +420,7 @@ impl Lowerer<'_> {
                 None if module_call => Some((
                     self.synthetic(
                         "enabled",
-                        self.unknown(format!("the module's default `{attr}`"), self.header),
+                        Node::unknown(format!("the module's default `{attr}`"), self.header),
                     ),
                     self.header,
                 )),
@@ -429,27 +429,27 @@ impl Lowerer<'_> {
         };
         if let Some((enabled, span)) = switch("oidc_issuer_enabled") {
             let issuer = self.symbolic(self.attribute("oidc_issuer_url"), span);
-            let profile = self.map(vec![enabled, self.synthetic("issuerUrl", issuer)], span);
+            let profile = Node::map(vec![enabled, self.synthetic("issuerUrl", issuer)], span);
             entries.push(Entry {
-                key: self.key("oidcIssuerProfile", span),
+                key: Node::key("oidcIssuerProfile", span),
                 value: profile,
             });
         }
         if let Some((enabled, span)) = switch("workload_identity_enabled") {
-            let wi = self.map(vec![enabled], span);
-            let profile = self.map(
+            let wi = Node::map(vec![enabled], span);
+            let profile = Node::map(
                 vec![Entry {
-                    key: self.key("workloadIdentity", span),
+                    key: Node::key("workloadIdentity", span),
                     value: wi,
                 }],
                 span,
             );
             entries.push(Entry {
-                key: self.key("securityProfile", span),
+                key: Node::key("securityProfile", span),
                 value: profile,
             });
         }
-        self.map(entries, self.header)
+        Node::map(entries, self.header)
     }
 
     /// A Kubernetes provider block as the object's field: attribute names in camelCase, blocks
@@ -467,7 +467,7 @@ impl Lowerer<'_> {
                         stringify(&mut value);
                     }
                     entries.push(Entry {
-                        key: self.key(&camel(name), span_of(attr.key.span())),
+                        key: Node::key(camel(name), span_of(attr.key.span())),
                         value,
                     });
                 }
@@ -481,7 +481,7 @@ impl Lowerer<'_> {
                 }
             }
         }
-        self.map(entries, span)
+        Node::map(entries, span)
     }
 
     /// `dynamic "env" { for_each = …; content { … } }`: one `env` block per element of a known
@@ -540,7 +540,7 @@ impl Lowerer<'_> {
             .filter_map(|(attr, key)| {
                 let attr = body.get_attribute(attr)?;
                 Some(Entry {
-                    key: self.key(key, span_of(attr.key.span())),
+                    key: Node::key(*key, span_of(attr.key.span())),
                     value: self.value(&attr.value),
                 })
             })
@@ -563,7 +563,7 @@ impl Lowerer<'_> {
                         value: self.value(value.expr()),
                     })
                     .collect();
-                self.map(entries, span)
+                Node::map(entries, span)
             }
             Expression::Array(array) => Node {
                 span,
@@ -573,7 +573,7 @@ impl Lowerer<'_> {
             // left is a computed attribute (a symbolic reference) or undecided.
             _ => match eval::evaluate_or_reference(expr, self.ctx, self.qualifier) {
                 Some(value) => from_value(&value, span, self.source(span)),
-                None => self.unknown(self.source(span).to_string(), span),
+                None => Node::unknown(self.source(span).to_string(), span),
             },
         }
     }
@@ -612,7 +612,7 @@ impl Lowerer<'_> {
 
     fn object_key(&self, key: &ObjectKey) -> Node {
         match key {
-            ObjectKey::Ident(ident) => self.key(ident.as_str(), span_of(ident.span())),
+            ObjectKey::Ident(ident) => Node::key(ident.as_str(), span_of(ident.span())),
             ObjectKey::Expression(expr) => {
                 let span = span_of(expr.span());
                 match eval::evaluate(expr, self.ctx)
@@ -620,7 +620,7 @@ impl Lowerer<'_> {
                     .and_then(|v| scalar_text(v).ok())
                 {
                     Some(text) => Node::scalar(text, Style::Quoted, Typed::Str, span),
-                    None => self.unknown(self.source(span).to_string(), span),
+                    None => Node::unknown(self.source(span).to_string(), span),
                 }
             }
         }
@@ -630,17 +630,8 @@ impl Lowerer<'_> {
         self.text.get(span.range()).unwrap_or("").trim()
     }
 
-    fn key(&self, text: &str, span: Span) -> Node {
-        Node::scalar(text, Style::Plain, Typed::Str, span)
-    }
-
     fn str(&self, text: &str) -> Node {
-        Node::scalar(text, Style::Quoted, Typed::Str, self.header)
-    }
-
-    /// A value the files do not decide.
-    fn unknown(&self, text: String, span: Span) -> Node {
-        Node::scalar(text, Style::Plain, Typed::Unknown, span)
+        Node::string(text, self.header)
     }
 
     /// The symbolic text of one of this resource's attributes: what a reference to it in any
@@ -651,22 +642,12 @@ impl Lowerer<'_> {
 
     /// A resource attribute known once deployed, named by its address (see [`Style::Reference`]).
     fn symbolic(&self, address: String, span: Span) -> Node {
-        Node::scalar(address, Style::Reference, Typed::Unknown, span)
+        Node::reference(address, span)
     }
 
     /// An entry the export has and the HCL does not spell out: shown at the resource's header.
     fn synthetic(&self, key: &str, value: Node) -> Entry {
-        Entry {
-            key: self.key(key, self.header),
-            value,
-        }
-    }
-
-    fn map(&self, entries: Vec<Entry>, span: Span) -> Node {
-        Node {
-            span,
-            kind: NodeKind::Map(entries),
-        }
+        Entry::new(key, self.header, value)
     }
 }
 

@@ -153,7 +153,7 @@ impl<'a> Plan<'a> {
                         ),
                     };
                     entries.push(Entry {
-                        key: r.key("id", owner.key.span),
+                        key: Node::key("id", owner.key.span),
                         value,
                     });
                 }
@@ -199,24 +199,24 @@ impl<'a> Plan<'a> {
                         ),
                     };
                     let span = enabled.value.span;
-                    let profile = map(vec![r.renamed("enabled", enabled), issuer], span);
+                    let profile = Node::map(vec![r.renamed("enabled", enabled), issuer], span);
                     entries.push(Entry {
-                        key: r.key("oidcIssuerProfile", span),
+                        key: Node::key("oidcIssuerProfile", span),
                         value: profile,
                     });
                 }
                 if let Some(enabled) = r.field("workload_identity_enabled") {
                     let span = enabled.value.span;
-                    let wi = map(vec![r.renamed("enabled", enabled)], span);
-                    let profile = map(
+                    let wi = Node::map(vec![r.renamed("enabled", enabled)], span);
+                    let profile = Node::map(
                         vec![Entry {
-                            key: r.key("workloadIdentity", span),
+                            key: Node::key("workloadIdentity", span),
                             value: wi,
                         }],
                         span,
                     );
                     entries.push(Entry {
-                        key: r.key("securityProfile", span),
+                        key: Node::key("securityProfile", span),
                         value: profile,
                     });
                 }
@@ -226,7 +226,7 @@ impl<'a> Plan<'a> {
             | Shape::ClusterModule
             | Shape::AppFlexibleCredential => return None,
         }
-        Some(map(entries, resource.span))
+        Some(Node::map(entries, resource.span))
     }
 
     /// The configuration's `expressions` of a resource (`index` removed from the address).
@@ -298,41 +298,24 @@ impl Resource<'_, '_> {
             ),
         };
         Some(Entry {
-            key: self.key(attr, self.at),
+            key: Node::key(attr, self.at),
             value,
         })
     }
 
     fn renamed(&self, key: &str, entry: Entry) -> Entry {
-        Entry {
-            key: self.key(key, entry.key.span),
-            value: entry.value,
-        }
-    }
-
-    fn key(&self, text: &str, span: Span) -> Node {
-        Node::scalar(text, Style::Plain, Typed::Str, span)
+        Entry::new(key, entry.key.span, entry.value)
     }
 
     fn str(&self, text: &str) -> Node {
-        Node::scalar(text, Style::Quoted, Typed::Str, self.at)
+        Node::string(text, self.at)
     }
 
     fn symbolic(&self, text: String) -> Node {
-        Node::scalar(text, Style::Reference, Typed::Unknown, self.at)
+        Node::reference(text, self.at)
     }
 
     fn synthetic(&self, key: &str, value: Node) -> Entry {
-        Entry {
-            key: self.key(key, self.at),
-            value,
-        }
-    }
-}
-
-fn map(entries: Vec<Entry>, span: Span) -> Node {
-    Node {
-        span,
-        kind: NodeKind::Map(entries),
+        Entry::new(key, self.at, value)
     }
 }
