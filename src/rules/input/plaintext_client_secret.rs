@@ -6,8 +6,12 @@
 //! line-level scan reports what it is certain of there (a secret key given a one-line literal
 //! outside a comment line, an exact Entra secret shape). The file already fails with
 //! `unparseable-input`, so this adds no error to a file that would otherwise pass.
+//!
+//! A file a front-end lowers (Terraform, Bicep, scripts, Markdown) becomes only the documents the
+//! model reads: a secret in a variable default or an unrelated resource is in none of them. The
+//! same certain line scan covers those files, skipping what the documents already reported.
 
-use crate::document::{Part, Span};
+use crate::document::{Part, Span, Syntax};
 use crate::finding::Loc;
 use crate::rules::{Ctx, Findings};
 use crate::secret::{self, Kind, Seen, describe};
@@ -17,8 +21,10 @@ const LABEL: &str = "literal client secret (value not shown)";
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for (file, input) in ctx.files.iter().enumerate() {
+        let mut reported: Vec<Span> = Vec::new();
         for (doc, root) in input.docs.iter().enumerate() {
             for hit in secret::find(root) {
+                reported.push(hit.node.span);
                 let shown = describe(hit.value);
                 let loc = Loc::node(file, doc, hit.path.clone(), Part::Value);
                 let message = match (hit.kind, hit.name) {
@@ -38,9 +44,17 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                 out.push(ctx.finding(loc, LABEL, message).help(HELP));
             }
         }
-        if input.error.is_some() {
-            unparsed(ctx, file, &input.source.text, out);
-        }
+        let why = if input.error.is_some() {
+            "in this file, which does not parse (found by a line scan)"
+        } else if matches!(
+            input.syntax,
+            Syntax::Terraform | Syntax::Bicep | Syntax::Shell | Syntax::Markdown
+        ) {
+            "in this file (found by a line scan)"
+        } else {
+            continue;
+        };
+        line_scan(ctx, file, &input.source.text, why, &reported, out);
     }
 }
 
@@ -48,11 +62,23 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
 /// of lines that look like assignments, and each finding costs a resolution and an excerpt.
 const UNPARSED_MAX: usize = 50;
 
-/// The secrets the line scan is certain of in a file that does not parse.
-fn unparsed(ctx: &Ctx<'_>, file: usize, text: &str, out: &mut Findings) {
+/// The secrets the line scan is certain of, but those the documents reported (`reported`).
+fn line_scan(
+    ctx: &Ctx<'_>,
+    file: usize,
+    text: &str,
+    why: &str,
+    reported: &[Span],
+    out: &mut Findings,
+) {
     let mut found: Vec<_> = secret::scan(text)
         .into_iter()
         .filter(|f| f.certain)
+        .filter(|f| {
+            !reported
+                .iter()
+                .any(|s| f.range.start < s.end as usize && s.start as usize <= f.range.start)
+        })
         .collect();
     // An assignment of an Entra-shaped value is one secret: reported once, by its key.
     found.sort_by_key(|f| (f.range.start, f.range.end, f.seen != Seen::Assignment));
@@ -62,10 +88,10 @@ fn unparsed(ctx: &Ctx<'_>, file: usize, text: &str, out: &mut Findings) {
         let shown = describe(&text[f.range.clone()]);
         let message = match f.key {
             Some(key) => format!(
-                "`{key}` is given a literal client secret ({shown}) in this file, which does not parse (found by a line scan): anyone who can read it can use the secret until it is rotated"
+                "`{key}` is given a literal client secret ({shown}) {why}: anyone who can read it can use the secret until it is rotated"
             ),
             None => format!(
-                "a string shaped like an Entra client secret ({shown}) is written in this file, which does not parse (found by a line scan): anyone who can read it can use it until it is rotated"
+                "a string shaped like an Entra client secret ({shown}) is written {why}: anyone who can read it can use it until it is rotated"
             ),
         };
         let message = if more > 0 && i + 1 == UNPARSED_MAX {
