@@ -347,8 +347,21 @@ impl Suppressions {
             .get(&finding.primary.file)
             .into_iter()
             .flatten();
+        // The findings past the cap of a rule in a file are not listed, so which suppressions
+        // of that file they would have used is not known: each is taken as used rather than
+        // reported as matching nothing.
+        let unlisted = crate::rules::stands_for_unlisted(&finding.finding);
         for &i in local.chain(&self.everywhere) {
             let s = &mut self.list[i];
+            if unlisted && in_file(&s.scope, finding.primary.file) {
+                for e in s
+                    .entries
+                    .iter_mut()
+                    .filter(|e| e.rule == finding.finding.rule)
+                {
+                    e.used = true;
+                }
+            }
             if !applies(&s.scope, finding) {
                 continue;
             }
@@ -427,6 +440,13 @@ fn known(registry: &Registry, id: &str) -> Result<(), String> {
     Err(crate::rules::closest(id, &ids)
         .map(|c| format!(" (did you mean `{c}`?)"))
         .unwrap_or_default())
+}
+
+fn in_file(scope: &Scope, id: FileId) -> bool {
+    match scope {
+        Scope::Lines { file, .. } | Scope::Object { file, .. } => *file == id,
+        Scope::Files(matching) => matching.get(id).copied().unwrap_or(false),
+    }
 }
 
 fn applies(scope: &Scope, finding: &Resolved) -> bool {

@@ -70,16 +70,21 @@ fuzz_target!(|data: &[u8]| {
     let oracle = leaked(&own, &secret).is_none();
     let registry = registry();
     // The name decides how the file is sniffed: exercise each syntax, named and found by walking.
-    let name = match selector % 4 {
+    let name = match selector % 9 {
         0 => "input.yaml",
         1 => "input.json",
         2 => "vault.hcl",
-        _ => "input",
+        3 => "input",
+        4 => "main.tf",
+        5 => "main.bicep",
+        6 => "deploy.sh",
+        7 => "README.md",
+        _ => ".github/workflows/ci.yml",
     };
     let candidate = Candidate {
         display: name.into(),
         origin: Origin::Memory(Arc::from(bytes.as_slice())),
-        explicit: selector & 4 == 0,
+        explicit: (selector / 9) % 2 == 0,
     };
     let config = ScanConfig {
         max_file_size: 1 << 20,
@@ -95,7 +100,16 @@ fuzz_target!(|data: &[u8]| {
             || report.suppressed.iter().any(|(f, _)| f.finding.rule == id)
     };
     let rules: Vec<_> = registry.rules.iter().filter(|r| reported(&r.id)).collect();
-    for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
+    for format in [
+        Format::Text,
+        Format::Concise,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Azure,
+        Format::Gitlab,
+        Format::Junit,
+    ] {
         let out = render::render(
             format,
             &report,
@@ -104,10 +118,12 @@ fuzz_target!(|data: &[u8]| {
                 color: false,
                 verbose: true,
                 show_suppressed: true,
+                ..RenderOptions::default()
             },
         );
-        // GitHub annotations of a clean run are empty; every other format always says something.
-        assert!(format == Format::Github || !out.is_empty());
+        // Annotations and logging commands of a clean run are empty; every other format always
+        // says something.
+        assert!(matches!(format, Format::Github | Format::Azure | Format::Concise) || !out.is_empty());
         if oracle && let Some(w) = leaked(&out, &secret) {
             panic!("{format:?} output prints `{w}` of the planted secret:\n{out}");
         }

@@ -40,9 +40,11 @@ pub fn render(report: &Report) -> String {
 }
 
 /// Escaping of a command's message, as the agent unescapes it (azure-pipelines-task-lib
-/// `escapedata`).
+/// `escapedata`), after control characters are made visible (a log shows escape sequences as
+/// colours).
 fn data(s: &str) -> String {
-    s.replace('%', "%AZP25")
+    super::untrusted(s)
+        .replace('%', "%AZP25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

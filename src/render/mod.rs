@@ -108,8 +108,13 @@ fn statistics(report: &Report, quiet: bool) -> String {
 /// named `f\x1b[31m.yaml` cannot colour or rewrite the report. C1 controls (8-bit `CSI` …),
 /// which the renderer leaves alone, become `�`.
 pub fn untrusted(s: &str) -> String {
-    annotate_snippets::normalize_untrusted_str(s)
-        .chars()
+    without_c1(&annotate_snippets::normalize_untrusted_str(s))
+}
+
+/// C1 controls as `�`: a terminal that takes U+009B as `CSI` would let a quoted value colour or
+/// rewrite the report. The renderer's own styling uses `ESC [` (C0), which stays.
+pub fn without_c1(s: &str) -> String {
+    s.chars()
         .map(|c| match c {
             '\u{80}'..='\u{9f}' => '\u{fffd}',
             c => c,

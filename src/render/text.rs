@@ -5,7 +5,7 @@ use annotate_snippets::{
     AnnotationKind, Group, Level, Origin, Renderer, Snippet, renderer::DecorStyle,
 };
 
-use super::{RenderOptions, diff, summary, untrusted};
+use super::{RenderOptions, diff, summary, untrusted, without_c1};
 use crate::app::Report;
 use crate::finding::{Resolved, Severity, floor_char};
 use crate::suppress::Applied;
@@ -87,7 +87,9 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             elements.push(Level::HELP.message(help.as_str()));
         }
         let report_group: Group<'_> = group.elements(elements);
-        out.push_str(&renderer.render(&[report_group]));
+        // Messages and excerpts quote the inputs; the renderer makes their C0 controls visible but
+        // passes C1 ones through.
+        out.push_str(&without_c1(&renderer.render(&[report_group])));
         out.push_str("\n\n");
     }
     if options.verbose {

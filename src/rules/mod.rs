@@ -247,6 +247,13 @@ impl Findings {
     }
 }
 
+const NOT_LISTED: &str = "the first not listed";
+
+/// Whether `f` is the finding that counts those of its rule in its file past the cap.
+pub fn stands_for_unlisted(f: &Finding) -> bool {
+    f.primary.message == NOT_LISTED
+}
+
 /// The finding that stands for the `n` findings of a rule in a file beyond the first
 /// [`MAX_FINDINGS_PER_FILE`].
 fn not_listed(first: Finding, n: usize) -> Finding {
@@ -258,7 +265,7 @@ fn not_listed(first: Finding, n: usize) -> Finding {
         help: Some("fix the findings listed and run wiflint again to see the rest".into()),
         primary: Label {
             loc: first.primary.loc,
-            message: "the first not listed".into(),
+            message: NOT_LISTED.into(),
         },
         related: Vec::new(),
         mismatch: None,

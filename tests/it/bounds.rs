@@ -160,6 +160,32 @@ fn findings_per_rule_and_file_are_capped_with_a_count_of_the_rest() {
     }
 }
 
+/// A suppression of a finding past the cap is not reported as matching nothing: the finding
+/// exists, it is only not listed. One in a file where the rule stayed under the cap still is.
+#[test]
+fn suppressions_past_the_cap_are_not_reported_unused() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut sa =
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n  annotations:\n".to_string();
+    for i in 0..300 {
+        let comment = if i == 250 {
+            "  # wiflint: ignore[label-value-not-string] generated"
+        } else {
+            ""
+        };
+        sa.push_str(&format!("    k{i}: {i}{comment}\n"));
+    }
+    write(dir.path(), "sa.yaml", &sa);
+    let few = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: few\n  annotations:\n    k: 1\n    j: \"1\"  # wiflint: ignore[label-value-not-string] stale\n";
+    write(dir.path(), "few.yaml", few);
+    let v = json(dir.path(), &["."]);
+    let unused: Vec<_> = findings(&v, "unused-suppression")
+        .into_iter()
+        .map(|f| f["location"]["path"].clone())
+        .collect();
+    assert_eq!(unused, ["few.yaml"], "{v}");
+}
+
 /// `$..*..*..*` on a document nested 400 deep was killed at 12 GB: the evaluation is counted as
 /// it goes and given up on, with an error that says so.
 #[test]
@@ -259,7 +285,7 @@ fn file_names_cannot_inject_escape_sequences_and_say_when_not_utf8() {
     write(dir.path(), "f\x1b[31m.yaml", pod);
     let raw = dir.path().join(std::ffi::OsStr::from_bytes(b"g\xff.yaml"));
     std::fs::write(raw, pod).unwrap_or_else(|e| panic!("{e}"));
-    for format in ["text", "github"] {
+    for format in ["text", "concise", "github", "azure"] {
         let (code, out) = check(dir.path(), &["."], format);
         assert_eq!(code, Some(1), "{format}");
         assert!(!out.contains('\x1b'), "{format}: {out}");
@@ -279,6 +305,21 @@ fn file_names_cannot_inject_escape_sequences_and_say_when_not_utf8() {
     let (_, sarif) = check(dir.path(), &["."], "sarif");
     assert!(sarif.contains(r#""uri": "g%FF.yaml""#), "{sarif}");
     assert!(sarif.contains(r#""uri": "f%1B%5B31m.yaml""#), "{sarif}");
+}
+
+/// A value a rule quotes is text from the inputs too: a C1 `CSI` (U+009B) in it, which some
+/// terminals take as `ESC [`, reaches no line-oriented output raw.
+#[test]
+fn quoted_values_cannot_inject_c1_controls() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sa = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n  namespace: ns\n  annotations:\n    azure.workload.identity/client-id: \"ab\u{9b}31mcd\"\n";
+    write(dir.path(), "sa.yaml", sa);
+    for format in ["text", "concise", "github", "azure"] {
+        let (code, out) = check(dir.path(), &["."], format);
+        assert_eq!(code, Some(1), "{format}: {out}");
+        assert!(out.contains("client-id-not-guid"), "{format}: {out}");
+        assert!(!out.contains('\u{9b}'), "{format}: {out}");
+    }
 }
 
 /// docs/inputs.md: a lone `azure-config.json` is read as `azure/config`, the `vault read`
