@@ -18,6 +18,7 @@
 //! calls is a root module.
 
 pub mod eval;
+mod helm;
 pub mod lower;
 pub mod plan;
 

@@ -224,6 +224,7 @@ impl<'a> Plan<'a> {
             Shape::Kubernetes(..)
             | Shape::Manifest
             | Shape::ClusterModule
+            | Shape::HelmRelease
             | Shape::AppFlexibleCredential => return None,
         }
         Some(Node::map(entries, resource.span))
