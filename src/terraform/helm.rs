@@ -95,7 +95,9 @@ pub(super) fn release(l: &Lowerer<'_>, body: &Body) -> Vec<Node> {
         }
         if let Some(label) = at(&["podLabels", WI_USE]) {
             let labels = Node::map(vec![field(WI_USE, label)], label.node.span);
-            let meta = metadata(Entry::new("labels", label.key, labels));
+            let mut meta = metadata(Entry::new("labels", label.key, labels));
+            // Helm names the pods; messages name the release that deploys them.
+            meta.push(Entry::new("name", l.header, Node::string(l.address, l.header)));
             let account = match name {
                 Some(name) => field("serviceAccountName", name),
                 None => Entry::new(

@@ -122,6 +122,9 @@ pub(super) enum Shape {
     Manifest,
     /// `helm_release`: the ServiceAccounts and pods its values describe (`super::helm`).
     HelmRelease,
+    /// `vault_azure_secret_backend` (true) and `vault_mount` (false): a Vault dump bundle
+    /// (`super::vault`).
+    VaultMount(bool),
 }
 
 impl Shape {
@@ -138,6 +141,8 @@ impl Shape {
             ("azurerm_kubernetes_cluster", _) => Shape::Cluster,
             ("kubernetes_manifest", _) => Shape::Manifest,
             ("helm_release", _) => Shape::HelmRelease,
+            ("vault_azure_secret_backend", _) => Shape::VaultMount(true),
+            ("vault_mount", _) => Shape::VaultMount(false),
             (_, "kubernetes_service_account") => Shape::Kubernetes("v1", "ServiceAccount"),
             (_, "kubernetes_pod") => Shape::Kubernetes("v1", "Pod"),
             (_, "kubernetes_deployment") => Shape::Kubernetes("apps/v1", "Deployment"),
@@ -218,7 +223,7 @@ pub(super) struct Lowerer<'a> {
     /// The size of the module's values, which each copy of `ctx` costs.
     ctx_bytes: usize,
     /// The instance's address: `type.name`, `type.name["key"]` or `type.name[0]`.
-    address: &'a str,
+    pub(super) address: &'a str,
     /// `resource "type" "name"`: where the resource as a whole is shown.
     pub(super) header: Span,
 }
@@ -241,6 +246,9 @@ impl Lowerer<'_> {
     fn resource(&self, shape: Shape, body: &Body) -> Vec<Node> {
         let one = match shape {
             Shape::HelmRelease => return super::helm::release(self, body),
+            Shape::VaultMount(backend) => {
+                return super::vault::mount(self, body, backend).into_iter().collect();
+            }
             Shape::UamiCredential => self.credential(
                 body,
                 CREDENTIAL_FIELDS,
@@ -647,7 +655,7 @@ impl Lowerer<'_> {
 
     /// The symbolic text of one of this resource's attributes: what a reference to it in any
     /// file of the module evaluates to.
-    fn attribute(&self, attr: &str) -> String {
+    pub(super) fn attribute(&self, attr: &str) -> String {
         format!("terraform:{}/{}.{attr}", self.dir, self.address)
     }
 

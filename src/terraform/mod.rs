@@ -21,6 +21,7 @@ pub mod eval;
 mod helm;
 pub mod lower;
 pub mod plan;
+mod vault;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -225,6 +225,7 @@ impl<'a> Plan<'a> {
             | Shape::Manifest
             | Shape::ClusterModule
             | Shape::HelmRelease
+            | Shape::VaultMount(_)
             | Shape::AppFlexibleCredential => return None,
         }
         Some(Node::map(entries, resource.span))
