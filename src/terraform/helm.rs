@@ -65,10 +65,20 @@ pub(super) fn release(l: &Lowerer<'_>, body: &Body) -> Vec<Node> {
     }
     let mut docs = Vec::new();
     for prefix in prefixes {
-        let at = |keys: &[&str]| {
+        let path = |keys: &[&str]| {
             let mut path: Vec<String> = prefix.to_vec();
             path.extend(keys.iter().map(|k| (*k).to_string()));
-            lookup(&values, &path)
+            path
+        };
+        let at = |keys: &[&str]| lookup(&values, &path(keys));
+        // A view is made for what the release sets itself, not for what an undecided item may.
+        let set = |keys: &[&str]| {
+            let path = path(keys);
+            values
+                .iter()
+                .any(|v| v.path == path)
+                .then(|| lookup(&values, &path))
+                .flatten()
         };
         let name = at(&["serviceAccount", "name"]).filter(|v| {
             v.node.expression().is_some() || v.node.as_str().is_some_and(|s| !s.is_empty())
@@ -82,8 +92,9 @@ pub(super) fn release(l: &Lowerer<'_>, body: &Body) -> Vec<Node> {
             entries
         };
         // `create: false` deploys no ServiceAccount: the annotations go nowhere.
-        let creates = at(&["serviceAccount", "create"]).is_none_or(|v| v.node.text() != Some("false"));
-        if let Some(client) = at(&["serviceAccount", "annotations", WI_CLIENT_ID])
+        let creates =
+            at(&["serviceAccount", "create"]).is_none_or(|v| v.node.text() != Some("false"));
+        if let Some(client) = set(&["serviceAccount", "annotations", WI_CLIENT_ID])
             && creates
         {
             let annotations = Node::map(vec![field(WI_CLIENT_ID, client)], client.node.span);
@@ -93,18 +104,25 @@ pub(super) fn release(l: &Lowerer<'_>, body: &Body) -> Vec<Node> {
             }
             docs.push(object(l, "ServiceAccount", meta, None));
         }
-        if let Some(label) = at(&["podLabels", WI_USE]) {
+        if let Some(label) = set(&["podLabels", WI_USE]) {
             let labels = Node::map(vec![field(WI_USE, label)], label.node.span);
             let mut meta = metadata(Entry::new("labels", label.key, labels));
             // Helm names the pods; messages name the release that deploys them.
-            meta.push(Entry::new("name", l.header, Node::string(l.address, l.header)));
+            meta.push(Entry::new(
+                "name",
+                l.header,
+                Node::string(l.address, l.header),
+            ));
             let account = match name {
                 Some(name) => field("serviceAccountName", name),
                 None => Entry::new(
                     "serviceAccountName",
                     l.header,
                     Node::unknown(
-                        format!("{}serviceAccount.name (the chart's default)", dotted(prefix)),
+                        format!(
+                            "{}serviceAccount.name (the chart's default)",
+                            dotted(prefix)
+                        ),
                         l.header,
                     ),
                 ),
@@ -118,7 +136,10 @@ pub(super) fn release(l: &Lowerer<'_>, body: &Body) -> Vec<Node> {
 
 /// `a.b.` for a prefix path (empty for none), as a `set` name would spell it.
 fn dotted(prefix: &[String]) -> String {
-    prefix.iter().map(|p| format!("{}.", p.replace('.', "\\."))).collect()
+    prefix
+        .iter()
+        .map(|p| format!("{}.", p.replace('.', "\\.")))
+        .collect()
 }
 
 /// The part of a path before `serviceAccount.annotations."…/client-id"` or `podLabels."…/use"`.
@@ -181,6 +202,15 @@ fn values(l: &Lowerer<'_>, body: &Body) -> Vec<Value> {
     }
     for structure in body.iter() {
         let (kind, sets) = match structure {
+            // `dynamic "set" { … }`: what it sets depends on its collection; it may set anything.
+            Structure::Block(block) if block.ident.as_str() == "dynamic" => {
+                let Some(label) = block.labels.first() else {
+                    continue;
+                };
+                let span = span_of(block.span());
+                let node = Node::unknown(format!("dynamic \"{}\"", label.as_str()), span);
+                (label.as_str(), vec![node])
+            }
             Structure::Block(block) => {
                 let entries = block
                     .body
@@ -226,7 +256,9 @@ fn one_set(kind: &str, set: Node) -> Value {
     };
     let node = match set.get("value") {
         // Sensitive values are never shown: what they set is unknown here.
-        Some(value) if kind == "set_sensitive" => Node::unknown("a `set_sensitive` value", value.span),
+        Some(value) if kind == "set_sensitive" => {
+            Node::unknown("a `set_sensitive` value", value.span)
+        }
         Some(value) => value.clone(),
         None => Node::unknown("a `set` without a value", span),
     };
@@ -336,6 +368,84 @@ fn respan(node: &mut Node, span: Span) {
 #[cfg(test)]
 mod tests {
     use super::set_path;
+    use crate::document::Node;
+    use crate::terraform::{Module, lower::lower};
+
+    fn lower_one(text: &str) -> Vec<Node> {
+        let module = Module::from_files(".".into(), &[("main.tf".into(), text.into())]);
+        lower(text, std::slice::from_ref(&module)).unwrap_or_default()
+    }
+
+    #[test]
+    fn set_overrides_values_and_an_undecided_item_covers_what_follows_it() {
+        let text = r#"
+resource "helm_release" "api" {
+  name       = "api"
+  namespace  = "shop"
+  repository = "https://charts.example.com"
+  chart      = "api"
+  values = [
+    yamlencode({ serviceAccount = { name = "old", annotations = { "azure.workload.identity/client-id" = "x" } } }),
+    file("values.yaml"),
+  ]
+  set {
+    name  = "serviceAccount.annotations.azure\\.workload\\.identity/client-id"
+    value = "11111111-2222-3333-4444-555555555555"
+  }
+}
+"#;
+        let docs = lower_one(text);
+        let [sa] = docs.as_slice() else {
+            panic!("one ServiceAccount, got {docs:?}")
+        };
+        let client = sa.get_path(&[
+            "metadata",
+            "annotations",
+            "azure.workload.identity/client-id",
+        ]);
+        assert_eq!(
+            client.and_then(Node::as_str),
+            Some("11111111-2222-3333-4444-555555555555")
+        );
+        // `file()` may set the name: not the earlier `old`.
+        let name = sa.get_path(&["metadata", "name"]);
+        assert_eq!(
+            name.and_then(Node::expression),
+            Some("file(\"values.yaml\")")
+        );
+        assert_eq!(
+            sa.get_path(&["metadata", "namespace"])
+                .and_then(Node::as_str),
+            Some("shop")
+        );
+    }
+
+    #[test]
+    fn local_charts_and_values_without_workload_identity_give_nothing() {
+        let local = r#"
+resource "helm_release" "api" {
+  name  = "api"
+  chart = "./charts/api"
+  set {
+    name  = "serviceAccount.annotations.azure\\.workload\\.identity/client-id"
+    value = "11111111-2222-3333-4444-555555555555"
+  }
+}
+"#;
+        assert!(lower_one(local).is_empty());
+        let plain = r#"
+resource "helm_release" "api" {
+  name       = "api"
+  repository = "https://charts.example.com"
+  chart      = "api"
+  set {
+    name  = "serviceAccount.name"
+    value = "api"
+  }
+}
+"#;
+        assert!(lower_one(plain).is_empty());
+    }
 
     #[test]
     fn set_names_split_on_unescaped_dots() {

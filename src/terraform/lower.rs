@@ -247,7 +247,9 @@ impl Lowerer<'_> {
         let one = match shape {
             Shape::HelmRelease => return super::helm::release(self, body),
             Shape::VaultMount(backend) => {
-                return super::vault::mount(self, body, backend).into_iter().collect();
+                return super::vault::mount(self, body, backend)
+                    .into_iter()
+                    .collect();
             }
             Shape::UamiCredential => self.credential(
                 body,

@@ -58,17 +58,16 @@ pub(super) fn mount(l: &Lowerer<'_>, body: &Body, backend: bool) -> Option<Node>
     let entry = |key: &str, span: Span, node: Node| Entry::new(key, span, node);
     let mut mount = vec![
         entry("type", at, kind),
-        entry(
-            "accessor",
-            at,
-            Node::reference(l.attribute("accessor"), at),
-        ),
+        entry("accessor", at, Node::reference(l.attribute("accessor"), at)),
     ];
     if let Some((key, token_key)) = value("identity_token_key") {
         let config = Node::map(vec![entry("identity_token_key", key, token_key)], key);
         mount.push(entry("config", key, config));
     }
-    let table = Node::map(vec![entry(&format!("{path}/"), at, Node::map(mount, at))], at);
+    let table = Node::map(
+        vec![entry(&format!("{path}/"), at, Node::map(mount, at))],
+        at,
+    );
     let mut responses = vec![entry("sys/mounts", at, table)];
     if backend {
         let data: Vec<Entry> = CONFIG_FIELDS
