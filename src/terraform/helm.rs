@@ -369,12 +369,7 @@ fn respan(node: &mut Node, span: Span) {
 mod tests {
     use super::set_path;
     use crate::document::Node;
-    use crate::terraform::{Module, lower::lower};
-
-    fn lower_one(text: &str) -> Vec<Node> {
-        let module = Module::from_files(".".into(), &[("main.tf".into(), text.into())]);
-        lower(text, std::slice::from_ref(&module)).unwrap_or_default()
-    }
+    use crate::terraform::lower::tests::lower_one;
 
     #[test]
     fn set_overrides_values_and_an_undecided_item_covers_what_follows_it() {

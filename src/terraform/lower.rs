@@ -804,10 +804,11 @@ fn label_span(label: &BlockLabel) -> Span {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn lower_one(text: &str) -> Vec<Node> {
+    /// The documents of one file that is its module.
+    pub(in crate::terraform) fn lower_one(text: &str) -> Vec<Node> {
         let module = Module::from_files(".".into(), &[("main.tf".into(), text.into())]);
         lower(text, std::slice::from_ref(&module)).unwrap_or_default()
     }
