@@ -97,6 +97,29 @@ impl<'a> Mount<'a> {
         Some((at, s))
     }
 
+    /// The accessor as a subject would spell it: the literal, or for one Vault makes when a
+    /// Terraform resource is applied, the interpolation that gives it
+    /// (`${vault_azure_secret_backend.azure.accessor}`).
+    pub fn accessor_shown(&self) -> Option<(At<'a>, String)> {
+        if let Some((at, s)) = self.accessor() {
+            return Some((at, s.to_string()));
+        }
+        let at = self.at.get("accessor")?;
+        let reference = at.node.expression()?;
+        let address = reference
+            .strip_prefix("terraform:")?
+            .rsplit_once('/')
+            .map_or(reference, |(_, a)| a);
+        let shown = format!("${{{address}}}");
+        Some((at, shown))
+    }
+
+    /// Whether the accessor is one Vault makes when the mount is applied (a Terraform
+    /// reference): a subject's accessor can then be neither matched nor faulted.
+    pub fn accessor_undecided(&self) -> bool {
+        self.at.get("accessor").is_some_and(|a| a.node.is_unknown())
+    }
+
     /// The signing key the mount names (`config.identity_token_key`), if it names one; which
     /// key a mount without one uses is a rule parameter, not a model fact.
     pub fn token_key(&self) -> Option<(At<'a>, &'a str)> {

@@ -120,6 +120,11 @@ pub(super) enum Shape {
     Kubernetes(&'static str, &'static str),
     /// `kubernetes_manifest`: the object is its `manifest` attribute.
     Manifest,
+    /// `helm_release`: the ServiceAccounts and pods its values describe (`super::helm`).
+    HelmRelease,
+    /// `vault_azure_secret_backend` (true) and `vault_mount` (false): a Vault dump bundle
+    /// (`super::vault`).
+    VaultMount(bool),
 }
 
 impl Shape {
@@ -135,6 +140,9 @@ impl Shape {
             ("azuread_application" | "azuread_application_registration", _) => Shape::Application,
             ("azurerm_kubernetes_cluster", _) => Shape::Cluster,
             ("kubernetes_manifest", _) => Shape::Manifest,
+            ("helm_release", _) => Shape::HelmRelease,
+            ("vault_azure_secret_backend", _) => Shape::VaultMount(true),
+            ("vault_mount", _) => Shape::VaultMount(false),
             (_, "kubernetes_service_account") => Shape::Kubernetes("v1", "ServiceAccount"),
             (_, "kubernetes_pod") => Shape::Kubernetes("v1", "Pod"),
             (_, "kubernetes_deployment") => Shape::Kubernetes("apps/v1", "Deployment"),
@@ -204,7 +212,7 @@ fn instances_of(
 }
 
 #[derive(Clone, Copy)]
-struct Lowerer<'a> {
+pub(super) struct Lowerer<'a> {
     text: &'a str,
     ctx: &'a Context<'static>,
     /// The module directory, which qualifies symbolic resource ids.
@@ -215,9 +223,9 @@ struct Lowerer<'a> {
     /// The size of the module's values, which each copy of `ctx` costs.
     ctx_bytes: usize,
     /// The instance's address: `type.name`, `type.name["key"]` or `type.name[0]`.
-    address: &'a str,
+    pub(super) address: &'a str,
     /// `resource "type" "name"`: where the resource as a whole is shown.
-    header: Span,
+    pub(super) header: Span,
 }
 
 /// Provider attribute names → the export's, per shape.
@@ -235,8 +243,14 @@ pub(super) const APP_CREDENTIAL_FIELDS: &[(&str, &str)] = &[
 ];
 
 impl Lowerer<'_> {
-    fn resource(&self, shape: Shape, body: &Body) -> Option<Node> {
-        Some(match shape {
+    fn resource(&self, shape: Shape, body: &Body) -> Vec<Node> {
+        let one = match shape {
+            Shape::HelmRelease => return super::helm::release(self, body),
+            Shape::VaultMount(backend) => {
+                return super::vault::mount(self, body, backend)
+                    .into_iter()
+                    .collect();
+            }
             Shape::UamiCredential => self.credential(
                 body,
                 CREDENTIAL_FIELDS,
@@ -298,11 +312,18 @@ impl Lowerer<'_> {
             }
             // A manifest the files do not decide is no object (`value-not-decided` cannot
             // say more than that either).
-            Shape::Manifest => body
-                .get_attribute("manifest")
-                .map(|manifest| self.value(&manifest.value))
-                .filter(|node| node.as_map().is_some())?,
-        })
+            Shape::Manifest => {
+                let manifest = body
+                    .get_attribute("manifest")
+                    .map(|manifest| self.value(&manifest.value))
+                    .filter(|node| node.as_map().is_some());
+                match manifest {
+                    Some(node) => node,
+                    None => return Vec::new(),
+                }
+            }
+        };
+        vec![one]
     }
 
     /// A credential: its fields under the export's names, and an `id` under its owner's id, so
@@ -549,7 +570,7 @@ impl Lowerer<'_> {
 
     /// An expression's value: object and array literals keep the spans of their items; any
     /// other expression is evaluated as a whole, or is unknown.
-    fn value(&self, expr: &Expression) -> Node {
+    pub(super) fn value(&self, expr: &Expression) -> Node {
         let span = span_of(expr.span());
         if let Some(node) = self.inline_yaml(expr) {
             return node;
@@ -626,7 +647,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn source(&self, span: Span) -> &str {
+    pub(super) fn source(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("").trim()
     }
 
@@ -636,7 +657,7 @@ impl Lowerer<'_> {
 
     /// The symbolic text of one of this resource's attributes: what a reference to it in any
     /// file of the module evaluates to.
-    fn attribute(&self, attr: &str) -> String {
+    pub(super) fn attribute(&self, attr: &str) -> String {
         format!("terraform:{}/{}.{attr}", self.dir, self.address)
     }
 
@@ -720,7 +741,7 @@ fn camel(name: &str) -> String {
 }
 
 /// Numbers and booleans in a string-typed attribute become the strings Terraform sends.
-fn stringify(node: &mut Node) {
+pub(super) fn stringify(node: &mut Node) {
     match &mut node.kind {
         NodeKind::Scalar(s)
             if matches!(s.typed, Typed::Bool(_) | Typed::Int(_) | Typed::Float(_)) =>
@@ -771,7 +792,7 @@ fn from_value(value: &Value, span: Span, source: &str) -> Node {
     }
 }
 
-fn span_of(range: Option<std::ops::Range<usize>>) -> Span {
+pub(super) fn span_of(range: Option<std::ops::Range<usize>>) -> Span {
     range.map_or(Span::default(), |r| Span::new(r.start, r.end))
 }
 
@@ -783,10 +804,11 @@ fn label_span(label: &BlockLabel) -> Span {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn lower_one(text: &str) -> Vec<Node> {
+    /// The documents of one file that is its module.
+    pub(in crate::terraform) fn lower_one(text: &str) -> Vec<Node> {
         let module = Module::from_files(".".into(), &[("main.tf".into(), text.into())]);
         lower(text, std::slice::from_ref(&module)).unwrap_or_default()
     }

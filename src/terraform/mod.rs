@@ -18,8 +18,10 @@
 //! calls is a root module.
 
 pub mod eval;
+mod helm;
 pub mod lower;
 pub mod plan;
+mod vault;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

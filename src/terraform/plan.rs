@@ -224,6 +224,8 @@ impl<'a> Plan<'a> {
             Shape::Kubernetes(..)
             | Shape::Manifest
             | Shape::ClusterModule
+            | Shape::HelmRelease
+            | Shape::VaultMount(_)
             | Shape::AppFlexibleCredential => return None,
         }
         Some(Node::map(entries, resource.span))

@@ -54,7 +54,16 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
         } else {
             continue;
         };
-        line_scan(ctx, file, &input.source.text, why, &reported, out);
+        // In Terraform and Bicep a value written without quotes is an expression
+        // (`var.client_secret`), never a literal.
+        let bare_is_expression = matches!(input.syntax, Syntax::Terraform | Syntax::Bicep);
+        let scan = Scan {
+            file,
+            text: &input.source.text,
+            why,
+            bare_is_expression,
+        };
+        line_scan(ctx, &scan, &reported, out);
     }
 }
 
@@ -62,18 +71,32 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
 /// of lines that look like assignments, and each finding costs a resolution and an excerpt.
 const UNPARSED_MAX: usize = 50;
 
-/// The secrets the line scan is certain of, but those the documents reported (`reported`).
-fn line_scan(
-    ctx: &Ctx<'_>,
+/// A file the line scan reads, and how its values are written.
+struct Scan<'t> {
     file: usize,
-    text: &str,
-    why: &str,
-    reported: &[Span],
-    out: &mut Findings,
-) {
+    text: &'t str,
+    /// Why the line scan reads it, for messages.
+    why: &'t str,
+    /// An unquoted value is an expression (Terraform, Bicep), not a literal.
+    bare_is_expression: bool,
+}
+
+/// The secrets the line scan is certain of, but those the documents reported (`reported`).
+fn line_scan(ctx: &Ctx<'_>, scan: &Scan<'_>, reported: &[Span], out: &mut Findings) {
+    let Scan {
+        file,
+        text,
+        why,
+        bare_is_expression,
+    } = *scan;
     let mut found: Vec<_> = secret::scan(text)
         .into_iter()
         .filter(|f| f.certain)
+        .filter(|f| {
+            !(bare_is_expression
+                && f.seen == Seen::Assignment
+                && !text[..f.range.start].ends_with(['"', '\'']))
+        })
         .filter(|f| {
             !reported
                 .iter()

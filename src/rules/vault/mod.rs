@@ -313,7 +313,7 @@ impl<'a> Diagnosis<'a> {
     /// The subject the credential should have.
     pub(crate) fn expected(&self) -> Option<String> {
         let mount = self.mount?;
-        let accessor = mount.accessor()?;
+        let (_, accessor) = mount.mount.accessor_shown()?;
         // With the namespace id unknown, the subject's own namespace part is kept unless it is
         // a path that stands where the id belongs.
         let ns = match (mount.scope.namespace_id_str(), &self.problem, self.parsed) {
@@ -470,6 +470,10 @@ fn diagnose<'a>(
     }
     if p.class != SECRET_CLASS && !ctx.index.mounts_by_accessor.contains_key(p.accessor) {
         // An auth method's token (`…:auth:<accessor>`): auth mounts are not scanned.
+        return d;
+    }
+    // A mount whose accessor exists only once it is applied may be the one the subject names.
+    if azure.iter().any(|m| m.mount.accessor_undecided()) {
         return d;
     }
     d.problem = Problem::Accessor;

@@ -10,7 +10,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
         let (Some(mount), Some(expected)) = (d.mount, d.expected()) else {
             continue;
         };
-        let Some((accessor_at, accessor)) = mount.mount.accessor() else {
+        let Some((accessor_at, accessor)) = mount.mount.accessor_shown() else {
             continue;
         };
         let path = &mount.mount.path;
