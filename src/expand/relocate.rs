@@ -89,6 +89,9 @@ impl Relocator<'_> {
     fn finding(&mut self, f: &mut Resolved) {
         let mut added: Vec<Placed> = Vec::new();
         let mut touched: Vec<FileId> = Vec::new();
+        // The rendered line of the primary, or when it is on no rendered file, those of the
+        // related locations that are.
+        let mut primary_rendered = false;
         for j in 0..=f.related.len() {
             let (placed, label) = match j {
                 0 => (&f.primary, Some(&f.finding.primary)),
@@ -107,6 +110,7 @@ impl Relocator<'_> {
             let Some((rendered, node)) = document_of(list, *doc) else {
                 continue;
             };
+            primary_rendered |= j == 0;
             let old = placed.clone();
             let shown = normalize(FsPath::new(&self.paths[placed.file]));
             let moved = match rendered.render.values.is_empty() {
@@ -145,8 +149,15 @@ impl Relocator<'_> {
                 }
                 None => {}
             }
-            // The rendered line, once per place.
-            let at = document::path::resolve(&node, path, *part);
+            if j > 0 && primary_rendered {
+                continue;
+            }
+            // A block is shown by its key, not by all its lines.
+            let part = match doc_get(&node, path).map(|n| &n.kind) {
+                Some(NodeKind::Map(_) | NodeKind::Seq(_)) if !path.is_empty() => Part::Key,
+                _ => *part,
+            };
+            let at = document::path::resolve(&node, path, part);
             let span = Span::new(
                 rendered.offset + at.start as usize,
                 rendered.offset + at.end as usize,
