@@ -444,6 +444,23 @@ mod tests {
     }
 
     #[test]
+    fn a_key_no_line_wrote_is_unplaced_unless_an_expression_wrote_it() {
+        let base = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  annotations: {{ toYaml .Values.a | nindent 4 }}\n";
+        let rendered = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  namespace: added\n  annotations:\n    x: y\n";
+        let docs = place(rendered, base, How::Template(0)).unwrap_or_else(|e| panic!("{e:?}"));
+        let meta = docs[0].get("metadata");
+        let ns = meta.and_then(|m| m.get("namespace"));
+        assert_eq!(ns.map(|n| n.span), Some(UNPLACED));
+        let x = meta
+            .and_then(|m| m.get("annotations"))
+            .and_then(|a| a.get("x"));
+        assert_eq!(
+            x.map(|n| &base[n.span.range()]),
+            Some("{{ toYaml .Values.a | nindent 4 }}")
+        );
+    }
+
+    #[test]
     fn each_document_goes_on_its_own_section() {
         let file = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: b\n";
         let rendered = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: b-prod\n";
