@@ -114,8 +114,8 @@ impl Relocator<'_> {
             let old = placed.clone();
             let shown = normalize(FsPath::new(&self.paths[placed.file]));
             let moved = match rendered.render.values.is_empty() {
-                false => self.from_values(rendered, &old),
-                true => self.from_overlay(rendered, &node, path, *part, &shown),
+                false => self.values_key(rendered, &old),
+                true => self.overlay_key(rendered, &node, path, *part, &shown),
             };
             let mut new = None;
             if let Some(m) = moved {
@@ -269,7 +269,7 @@ impl Relocator<'_> {
 
     /// A value a Helm template prints from `.Values`: the key of the last values file that sets
     /// it.
-    fn from_values(&mut self, rendered: &Rendered, old: &Placed) -> Option<Move> {
+    fn values_key(&mut self, rendered: &Rendered, old: &Placed) -> Option<Move> {
         let template = self.read(&rendered.real.clone(), &rendered.real, None)?;
         let keys = values_path(template.source.text.get(old.span.range())?)?;
         let path = Path::root().keys(&keys.iter().map(String::as_str).collect::<Vec<_>>());
@@ -295,7 +295,7 @@ impl Relocator<'_> {
     }
 
     /// A field an overlay sets, or a value a patch writes.
-    fn from_overlay(
+    fn overlay_key(
         &mut self,
         rendered: &Rendered,
         node: &Node,
