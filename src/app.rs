@@ -95,6 +95,9 @@ pub struct Report {
     pub baselined: usize,
     /// Files read and checked (not skipped, not failed).
     pub checked: usize,
+    /// The ids among `paths` that name a render's output (`helm template release charts/x`),
+    /// not a file: where a rendered line is shown.
+    pub outputs: Vec<FileId>,
 }
 
 impl Report {
@@ -301,6 +304,7 @@ pub fn scan_candidates(
         suppressed: Vec::new(),
         baselined: 0,
         checked: 0,
+        outputs: Vec::new(),
     };
     let mut facts = Vec::with_capacity(candidates.len());
     let mut kept = Vec::with_capacity(candidates.len());
@@ -410,12 +414,19 @@ pub fn scan_candidates(
         {
             changed.push(format!(
                 "{}: changed or removed while it was scanned; findings in it are placed at 1:1",
-                report.paths[id]
+                candidates[id].display
             ));
         }
         again.map(Opened::Read)
     };
     resolved.extend(finding::resolve_all(raw, reopen, !config.no_excerpts));
+    crate::expand::relocate::relocate(
+        &mut resolved,
+        &mut report.paths,
+        &mut report.outputs,
+        &context.renders,
+        !config.no_excerpts,
+    );
 
     let ran = |id: &str| rules.iter().any(|r| r.id == id);
     let mut findings = Vec::new();

@@ -250,6 +250,33 @@ impl Excerpt {
     }
 }
 
+/// The excerpts of one finding's labels in one file (`text` is the file's text, its secrets
+/// masked): labels far apart are shown in excerpts of their own.
+pub fn cut_excerpts(file: FileId, source: &Source, text: &str, labels: &[&Placed]) -> Vec<Excerpt> {
+    let mut spans = labels.to_vec();
+    spans.sort_by_key(|p| p.start);
+    let mut out = Vec::new();
+    let mut from = 0;
+    for to in 1..=spans.len() {
+        if spans.get(to).is_none_or(|p| !near(spans[from], p)) {
+            out.push(Excerpt::of(file, source, text, &spans[from..to]));
+            from = to;
+        }
+    }
+    out
+}
+
+/// The primary's file first, then the others in the order of their first label; in the
+/// primary's file, its own excerpt first.
+pub fn order_excerpts(excerpts: &mut [Excerpt], primary: &Placed, related: &[Placed]) {
+    excerpts.sort_by_key(|e| {
+        let file = std::iter::once(primary)
+            .chain(related)
+            .position(|p| p.file == e.file);
+        (file, !e.shows(primary))
+    });
+}
+
 fn mask_all<'s>(texts: impl IntoIterator<Item = &'s mut String>, known: &[&Known]) {
     for text in texts {
         if let Cow::Owned(masked) = secret::mask(text, known) {
@@ -333,16 +360,9 @@ pub fn resolve_all<'f>(
             let masked = secrets.redact(&file.source.text);
             let text = masked.as_ref();
             for group in placed.chunk_by(|a, b| a.0 == b.0) {
-                let mut spans: Vec<&Placed> = group.iter().map(|(_, _, p)| p).collect();
-                spans.sort_by_key(|p| p.start);
-                // Labels far apart are shown in excerpts of their own.
-                let mut from = 0;
-                for to in 1..=spans.len() {
-                    if spans.get(to).is_none_or(|p| !near(spans[from], p)) {
-                        let labels = &spans[from..to];
-                        cut.push((group[0].0, Excerpt::of(file_id, &file.source, text, labels)));
-                        from = to;
-                    }
+                let spans: Vec<&Placed> = group.iter().map(|(_, _, p)| p).collect();
+                for excerpt in cut_excerpts(file_id, &file.source, text, &spans) {
+                    cut.push((group[0].0, excerpt));
                 }
             }
         }
@@ -404,15 +424,8 @@ pub fn resolve_all<'f>(
             finding.mask_secrets(&known);
             let placed = std::iter::once(&mut primary).chain(&mut related);
             mask_all(placed.map(|p| &mut p.message), &known);
-            // The primary's file first, then the others in the order of their first label; in
-            // the primary's file, its own excerpt first.
             let mut excerpts = slot.excerpts;
-            excerpts.sort_by_key(|e| {
-                let file = std::iter::once(&primary)
-                    .chain(&related)
-                    .position(|p| p.file == e.file);
-                (file, !e.shows(&primary))
-            });
+            order_excerpts(&mut excerpts, &primary, &related);
             Resolved {
                 finding,
                 primary,

@@ -10,10 +10,12 @@
 //! render runs without a shell, with a time limit and a cap on its output.
 
 pub mod place;
+pub mod relocate;
 mod run;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rayon::prelude::*;
@@ -106,6 +108,39 @@ pub enum Fate {
 pub struct Rendered {
     pub text: String,
     pub how: place::How,
+    /// The render that wrote it, and where `text` starts in its output: findings point at the
+    /// rendered line, and at the values file or overlay that decided a value ([`relocate`]).
+    pub render: Arc<Render>,
+    pub offset: usize,
+    /// The file it is placed on, as read from disk.
+    pub real: PathBuf,
+}
+
+/// One run of `helm template` or `kustomize build`, kept for placing findings beyond the file an
+/// object is placed on.
+#[derive(Debug, Default)]
+pub struct Render {
+    /// How a user runs it again, shown as where a rendered line is.
+    pub command: String,
+    pub output: String,
+    /// Helm: the values files (shown and real paths) in the order Helm merges them, the chart's
+    /// `values.yaml` first, so the last one that sets a key decided it.
+    pub values: Vec<(PathBuf, PathBuf)>,
+    /// Kustomize: the kustomizations of the tree, the root first.
+    pub layers: Vec<Layer>,
+    /// Kustomize: the patch files of the tree (shown and real paths).
+    pub patches: Vec<(PathBuf, PathBuf)>,
+}
+
+/// A kustomization of an overlay's tree.
+#[derive(Debug)]
+pub struct Layer {
+    pub shown: PathBuf,
+    pub real: PathBuf,
+    /// The kustomization that uses this one as a base (`None`: the root).
+    pub parent: Option<usize>,
+    /// The resource files it lists (shown paths).
+    pub files: Vec<PathBuf>,
 }
 
 /// Where the rendered output's documents go.
@@ -130,6 +165,8 @@ struct Job {
     /// The chart or kustomization file a failure is reported at.
     at: PathBuf,
     placement: Placement,
+    /// What is known of the render before it runs (its output is added after).
+    render: Render,
 }
 
 impl Renders {
@@ -153,9 +190,15 @@ impl Renders {
                 (job, out)
             })
             .collect();
-        for (job, out) in outputs {
+        for (mut job, out) in outputs {
             match out {
-                Ok(text) => renders.place(&job, &text),
+                Ok(text) => {
+                    let render = Arc::new(Render {
+                        output: text,
+                        ..std::mem::take(&mut job.render)
+                    });
+                    renders.place(&job, &render);
+                }
                 Err(message) => {
                     renders.files.insert(job.at.clone(), Fate::Failed(message));
                 }
@@ -222,7 +265,7 @@ impl Renders {
             let entries: Vec<&ChartRender> = settings
                 .charts
                 .iter()
-                .filter(|e| same_dir(&e.chart, real_dir))
+                .filter(|e| same_path(&e.chart, real_dir))
                 .collect();
             let default = ChartRender {
                 chart: real_dir.to_path_buf(),
@@ -244,8 +287,20 @@ impl Renders {
                 if let Some(ns) = &entry.namespace {
                     args.extend(["--namespace".into(), ns.clone()]);
                 }
-                for values in &entry.values {
-                    args.extend(["--values".into(), values.display().to_string()]);
+                let mut command = format!("helm template {} {}", args[1], shown_dir.display());
+                if let Some(ns) = &entry.namespace {
+                    command.push_str(&format!(" --namespace {ns}"));
+                }
+                let mut values =
+                    vec![(shown_dir.join("values.yaml"), real_dir.join("values.yaml"))];
+                for file in &entry.values {
+                    args.extend(["--values".into(), file.display().to_string()]);
+                    let shown = files
+                        .iter()
+                        .find(|(_, real)| same_path(real, file))
+                        .map_or_else(|| file.clone(), |(shown, _)| shown.clone());
+                    command.push_str(&format!(" --values {}", shown.display()));
+                    values.push((shown, file.clone()));
                 }
                 jobs.push(Job {
                     program: helm.clone(),
@@ -254,6 +309,11 @@ impl Renders {
                     placement: Placement::Sources {
                         chart_dir: real_dir.to_path_buf(),
                         shown_dir: shown_dir.to_path_buf(),
+                    },
+                    render: Render {
+                        command,
+                        values,
+                        ..Render::default()
                     },
                 });
             }
@@ -278,25 +338,36 @@ impl Renders {
                 continue;
             };
             // The root's tree: its kustomizations, and the files they name.
-            let mut tree = vec![dir.clone()];
+            let mut tree: Vec<(PathBuf, Option<usize>)> = vec![(dir.clone(), None)];
             let mut parts: Vec<PathBuf> = Vec::new();
             let mut resources: Vec<PathBuf> = Vec::new();
+            let mut layers: Vec<Layer> = Vec::new();
+            let mut patches: Vec<PathBuf> = Vec::new();
             let mut remote = None;
             let mut i = 0;
-            while let Some(d) = tree.get(i).cloned() {
-                i += 1;
+            while let Some((d, parent)) = tree.get(i).cloned() {
                 let Some((kfile, k)) = found.get(&d) else {
+                    i += 1;
                     continue;
                 };
                 remote = remote.or_else(|| k.remote.clone());
                 parts.push(kfile.clone());
                 parts.extend(k.files.iter().chain(&k.patches).cloned());
                 resources.extend(k.files.iter().cloned());
+                patches.extend(k.patches.iter().cloned());
+                let me = layers.len();
+                layers.push(Layer {
+                    shown: kfile.clone(),
+                    real: real_of(files, kfile).unwrap_or_else(|| kfile.clone()),
+                    parent,
+                    files: k.files.clone(),
+                });
                 for sub in &k.dirs {
-                    if !tree.contains(sub) {
-                        tree.push(sub.clone());
+                    if !tree.iter().any(|(t, _)| t == sub) {
+                        tree.push((sub.clone(), Some(me)));
                     }
                 }
+                i += 1;
             }
             let refusal = if !settings.enabled {
                 Some(format!("{RENDER_OFF} (`--no-render`)"))
@@ -338,46 +409,64 @@ impl Renders {
                 .unwrap_or(Path::new("."))
                 .display()
                 .to_string();
-            let (program, args) = match &settings.kustomize {
-                Some(Kustomizer::Kustomize(p)) => (p.clone(), vec!["build".into(), real_dir]),
-                Some(Kustomizer::Kubectl(p)) => (p.clone(), vec!["kustomize".into(), real_dir]),
+            let shown_dir = dir.display();
+            let (program, args, command) = match &settings.kustomize {
+                Some(Kustomizer::Kustomize(p)) => (
+                    p.clone(),
+                    vec!["build".into(), real_dir],
+                    format!("kustomize build {shown_dir}"),
+                ),
+                Some(Kustomizer::Kubectl(p)) => (
+                    p.clone(),
+                    vec!["kustomize".into(), real_dir],
+                    format!("kubectl kustomize {shown_dir}"),
+                ),
                 None => continue,
             };
-            let resources = resources
-                .into_iter()
-                .filter_map(|shown| {
-                    let real = files.iter().find(|(s, _)| *s == shown)?.1.to_path_buf();
-                    Some((shown, real))
-                })
-                .collect();
+            let with_real = |list: Vec<PathBuf>| -> Vec<(PathBuf, PathBuf)> {
+                list.into_iter()
+                    .filter_map(|shown| {
+                        let real = real_of(files, &shown)?;
+                        Some((shown, real))
+                    })
+                    .collect()
+            };
             jobs.push(Job {
                 program,
                 args,
                 at: file.clone(),
                 placement: Placement::Overlay {
                     root: file.clone(),
-                    resources,
+                    resources: with_real(resources),
+                },
+                render: Render {
+                    command,
+                    layers,
+                    patches: with_real(patches),
+                    ..Render::default()
                 },
             });
         }
     }
 
     /// Files the rendered documents on the files they came from.
-    fn place(&mut self, job: &Job, output: &str) {
+    fn place(&mut self, job: &Job, render: &Arc<Render>) {
         // The documents already placed on each file by this render, to find the next one's
         // `---` section.
         let mut seen: HashMap<PathBuf, usize> = HashMap::new();
         let mut texts: HashMap<&Path, String> = HashMap::new();
-        for (source, text) in split(output) {
+        for (source, text, offset) in split(&render.output) {
             let mut section = None;
-            let home = match &job.placement {
+            // The file it goes on, as shown and as read.
+            let (home, real) = match &job.placement {
                 Placement::Overlay { root, resources } => {
-                    match declared_in(&text, resources, &mut texts) {
+                    match declared_in(text, resources, &mut texts) {
                         Some((file, n)) => {
                             section = Some(n);
-                            file
+                            let real = real_of(resources, &file);
+                            (file, real)
                         }
-                        None => root.clone(),
+                        None => (root.clone(), render.layers.first().map(|l| l.real.clone())),
                     }
                 }
                 Placement::Sources {
@@ -392,7 +481,7 @@ impl Renders {
                     if !home.starts_with(shown_dir) || !chart_dir.join(rel).is_file() {
                         continue;
                     }
-                    home
+                    (home, Some(chart_dir.join(rel)))
                 }
             };
             let how = match &job.placement {
@@ -403,7 +492,13 @@ impl Renders {
                     place::How::Template(section.unwrap_or(*n - 1))
                 }
             };
-            let rendered = Rendered { text, how };
+            let rendered = Rendered {
+                text: text.to_string(),
+                how,
+                render: Arc::clone(render),
+                offset,
+                real: real.unwrap_or_else(|| home.clone()),
+            };
             match self.files.get_mut(&home) {
                 Some(Fate::Rendered(list)) => list.push(rendered),
                 _ => {
@@ -446,7 +541,15 @@ const RENDER_OFF: &str = "rendering is off";
 const HELM_MISSING: &str = "`helm` was not found: install Helm or name it with `[render] helm = \"…\"` in wiflint.toml to check the chart as rendered";
 const KUSTOMIZE_MISSING: &str = "neither `kustomize` nor `kubectl` was found: install one or name it with `[render] kustomize = \"…\"` in wiflint.toml to check the overlay as rendered";
 
-fn same_dir(a: &Path, b: &Path) -> bool {
+/// The path a shown file is read from.
+fn real_of<P: AsRef<Path>>(files: &[(PathBuf, P)], shown: &Path) -> Option<PathBuf> {
+    files
+        .iter()
+        .find(|(s, _)| s == shown)
+        .map(|(_, real)| real.as_ref().to_path_buf())
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
     match (std::path::absolute(a), std::path::absolute(b)) {
         (Ok(a), Ok(b)) => normalize(&a) == normalize(&b),
         _ => false,
@@ -481,27 +584,28 @@ fn unvendored(chart_dir: &Path) -> Option<String> {
 }
 
 /// The documents of a render's output, each with the template Helm names in its `# Source:`
-/// comment.
-fn split(output: &str) -> Vec<(Option<&str>, String)> {
+/// comment and where it starts in the output.
+fn split(output: &str) -> Vec<(Option<&str>, &str, usize)> {
     let mut docs = Vec::new();
-    let mut current = String::new();
+    let mut from = 0;
+    let mut at = 0;
     let mut source: Option<&str> = None;
     for line in output.split_inclusive('\n').chain(std::iter::once("---\n")) {
+        let end = (at + line.len()).min(output.len());
         if line.trim_end() == "---" || line.starts_with("--- ") {
+            let current = output.get(from..at).unwrap_or_default();
             if current
                 .lines()
                 .any(|l| !l.trim().is_empty() && !l.starts_with('#'))
             {
-                docs.push((source, std::mem::take(&mut current)));
+                docs.push((source, current, from));
             }
-            current.clear();
             source = None;
-            continue;
-        }
-        if let Some(s) = line.strip_prefix("# Source: ") {
+            from = end;
+        } else if let Some(s) = line.strip_prefix("# Source: ") {
             source = Some(s.trim());
         }
-        current.push_str(line);
+        at = end;
     }
     docs
 }
@@ -517,5 +621,6 @@ mod tests {
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].0, Some("c/templates/a.yaml"));
         assert_eq!(docs[1].1, "# Source: c/templates/b.yaml\nkind: B\n");
+        assert_eq!(&out[docs[1].2..], docs[1].1);
     }
 }

@@ -5,8 +5,9 @@
 //! template's list (the last one when a `range` loop wrote more items than the template has).
 //!
 //! What the template's text does not spell out (keys written by `include`, `toYaml`, `tpl`) goes
-//! on the template expression nearest above where it would be, else on its parent's line: never on
-//! a line that did not produce it. Values stay those of the render: the scan checks what will be
+//! on the template expression that wrote it (the first one among its parent's lines, or the
+//! parent's own value); a key no line wrote (a field Kustomize sets) goes on [`UNPLACED`]: never
+//! on a line that did not produce it. Values stay those of the render: the scan checks what will be
 //! deployed.
 
 use crate::document::{self, Entry, Node, NodeKind, ParseError, Span};
@@ -124,7 +125,24 @@ impl Line<'_> {
 
 struct Lines<'t>(Vec<Line<'t>>);
 
+/// Where a rendered key goes when no line of the file wrote it: the file's start, with an empty
+/// span, which [`relocate`](super::relocate) recognizes to say so rather than point at a line
+/// that did not produce it.
+pub const UNPLACED: Span = Span { start: 0, end: 0 };
+
 impl<'t> Lines<'t> {
+    /// The text a span of the file covers (spans on this file are on single lines).
+    fn text_at(&self, span: Span) -> &'t str {
+        self.0
+            .iter()
+            .find(|l| l.start <= span.start as usize && span.end as usize <= l.start + l.text.len())
+            .and_then(|l| {
+                l.text
+                    .get(span.start as usize - l.start..span.end as usize - l.start)
+            })
+            .unwrap_or("")
+    }
+
     fn of(text: &'t str) -> Self {
         let mut start = 0;
         let mut out = Vec::new();
@@ -327,7 +345,13 @@ impl<'t> Lines<'t> {
                 }
             }
             None => {
-                let at = self.expression(region).unwrap_or(at);
+                // What the text does not spell out came from the expression that wrote the
+                // parent's value, or one among its lines; else no line is known to have
+                // written it.
+                let at = self.expression(region).unwrap_or_else(|| {
+                    let text = self.text_at(at);
+                    if text.contains("{{") { at } else { UNPLACED }
+                });
                 Entry {
                     key: Node { span: at, ..e.key },
                     value: self.node(e.value, region, at),
@@ -417,6 +441,23 @@ mod tests {
             .and_then(|s| s.first())
             .map(|c| c.get("image"));
         assert_eq!(first.flatten().map(|n| line_of(template, n.span)), Some(16));
+    }
+
+    #[test]
+    fn a_key_no_line_wrote_is_unplaced_unless_an_expression_wrote_it() {
+        let base = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  annotations: {{ toYaml .Values.a | nindent 4 }}\n";
+        let rendered = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  namespace: added\n  annotations:\n    x: y\n";
+        let docs = place(rendered, base, How::Template(0)).unwrap_or_else(|e| panic!("{e:?}"));
+        let meta = docs[0].get("metadata");
+        let ns = meta.and_then(|m| m.get("namespace"));
+        assert_eq!(ns.map(|n| n.span), Some(UNPLACED));
+        let x = meta
+            .and_then(|m| m.get("annotations"))
+            .and_then(|a| a.get("x"));
+        assert_eq!(
+            x.map(|n| &base[n.span.range()]),
+            Some("{{ toYaml .Values.a | nindent 4 }}")
+        );
     }
 
     #[test]

@@ -130,6 +130,16 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
                         .iter()
                         .enumerate()
                         .map(|(i, p)| {
+                            // A render's output is no artifact a URI can name: say where in it.
+                            if report.outputs.contains(&p.file) {
+                                return json!({
+                                    "id": i + 1,
+                                    "message": { "text": format!(
+                                        "{} line {}, column {} of the output of `{}`",
+                                        p.message, p.start.line, p.start.column, report.paths[p.file]
+                                    ) },
+                                });
+                            }
                             json!({
                                 "id": i + 1,
                                 "physicalLocation": physical(report, p),

@@ -54,7 +54,8 @@ fn without_the_tools_charts_and_overlays_are_skipped_with_how_to_enable_them() {
 }
 
 /// `[[render.chart]]` renders one chart per environment: the dev render has no credential, the
-/// prod render has, and the finding is on the template line with the environment's subject.
+/// prod render has, and the finding is on the dev values file's key that the template prints,
+/// with the environment's subject.
 #[test]
 fn a_chart_is_checked_per_environment() {
     if tools::render_tools("a_chart_is_checked_per_environment").is_none() {
@@ -87,7 +88,7 @@ fn a_chart_is_checked_per_environment() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(
         found[0].starts_with(
-            "service-account-without-credential testdata/render/per-environment/chart/templates/serviceaccount.yaml:7 "
+            "service-account-without-credential testdata/render/per-environment/chart/values-dev.yaml:1 "
         ) && found[0].contains("orders-dev:orders-api"),
         "{found:#?}"
     );
@@ -141,4 +142,79 @@ fn a_suppression_in_a_template_applies_to_its_line() {
         report.suppressed[0].0.finding.rule,
         "wi-label-on-workload-metadata"
     );
+}
+
+/// A value an overlay's patch writes is placed on the patch's line, and a key no file of the
+/// overlay writes (Kustomize's `labels:` transformer) on the base's first line, saying so.
+#[test]
+fn overlay_findings_are_placed_on_the_patch_or_say_no_line_wrote_them() {
+    if tools::render_tools("overlay_findings_are_placed_on_the_patch").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write(
+        "base/kustomization.yaml",
+        "resources:\n  - deployment.yaml\n",
+    );
+    write(
+        "base/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders-api\nspec:\n  selector:\n    matchLabels:\n      app: orders-api\n  template:\n    metadata:\n      labels:\n        app: orders-api\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/contoso/orders-api:1.4.2\n",
+    );
+    write(
+        "patched/kustomization.yaml",
+        "namespace: orders\nresources:\n  - ../base\npatches:\n  - path: labels.yaml\n",
+    );
+    write(
+        "patched/labels.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders-api\n  labels:\n    azure.workload.identity/use: \"true\"\n",
+    );
+    write(
+        "labelled/kustomization.yaml",
+        "namespace: orders\nresources:\n  - ../base\nlabels:\n  - pairs:\n      azure.workload.identity/use: \"true\"\n",
+    );
+    let path = dir.path().display().to_string();
+    let report =
+        wiflint::app::scan(&config(&[&path]), &registry()).unwrap_or_else(|e| panic!("{e}"));
+    let mut found: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.finding.rule == "wi-label-on-workload-metadata")
+        .map(|f| {
+            let path = &report.paths[f.primary.file];
+            let rel = path.strip_prefix(&path_prefix(&dir)).unwrap_or(path);
+            let related: Vec<String> = f
+                .related
+                .iter()
+                .filter(|r| r.message == "rendered as")
+                .map(|r| format!("{}:{}", report.paths[r.file], r.start.line))
+                .collect();
+            format!(
+                "{rel}:{}:{} {related:?} {}",
+                f.primary.start.line, f.primary.start.column, f.finding.message
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].starts_with("base/deployment.yaml:1:1 ")
+            && found[0].contains("kustomize")
+            && found[0].contains("labelled:")
+            && found[0].contains("(no line of `"),
+        "{found:#?}"
+    );
+    assert!(
+        found[1].starts_with("patched/labels.yaml:6:5 ") && found[1].contains("patched:"),
+        "{found:#?}"
+    );
+}
+
+fn path_prefix(dir: &tempfile::TempDir) -> String {
+    format!("{}/", dir.path().display())
 }

@@ -26,24 +26,44 @@ fn lines(findings: &[&Resolved], paths: &[String]) -> Vec<String> {
                 .chain(&r.related)
                 .map(|p| format!("{}:{:?}-{:?} {}", paths[p.file], p.start, p.end, p.message))
                 .collect();
-            format!(
+            let line = format!(
                 "{} [{}] {:?} {} {:?}",
                 r.finding.rule,
                 placed.join(" | "),
                 r.finding,
                 r.fingerprint,
                 r.excerpts
-            )
+            );
+            file_ids_as_paths(&line, paths)
         })
         .collect();
     out.sort();
     out
 }
 
+/// `file: 17` as `file: <its path>`: the ids of files added after the candidates (a render's
+/// output, a config file) depend on what else the scan added.
+fn file_ids_as_paths(line: &str, paths: &[String]) -> String {
+    let mut parts = line.split("file: ");
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for part in parts {
+        let digits = part.len() - part.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let path = part[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|id| paths.get(id));
+        match path {
+            Some(path) => out.push_str(&format!("file: {path}{}", &part[digits..])),
+            None => out.push_str(&format!("file: {part}")),
+        }
+    }
+    out
+}
+
 /// Every file whole, every rule over all of them.
 fn whole(candidates: &[discover::Candidate]) -> Vec<String> {
     let registry = super::registry();
-    let files = read(candidates);
+    let (files, renders) = read(candidates);
     let model = Model::build(&files);
     // As a scan sets them: what the kustomizations among the candidates say.
     let options = rules::Options {
@@ -69,8 +89,10 @@ fn whole(candidates: &[discover::Candidate]) -> Vec<String> {
     }
     raw.sort_by(|a, b| (&a.rule, &a.primary.loc).cmp(&(&b.rule, &b.primary.loc)));
     raw.dedup_by(|a, b| a.rule == b.rule && a.primary.loc == b.primary.loc);
-    let resolved = finding::resolve_all(raw, |id| files.get(id).map(Opened::Held), true);
-    let paths: Vec<String> = candidates.iter().map(|c| c.display.clone()).collect();
+    let mut resolved = finding::resolve_all(raw, |id| files.get(id).map(Opened::Held), true);
+    let mut paths: Vec<String> = candidates.iter().map(|c| c.display.clone()).collect();
+    // As a scan does: findings on rendered files moved onto what decided them.
+    wiflint::expand::relocate::relocate(&mut resolved, &mut paths, &mut Vec::new(), &renders, true);
     lines(&resolved.iter().collect::<Vec<_>>(), &paths)
 }
 
@@ -107,7 +129,7 @@ fn joined(candidates: &[discover::Candidate]) -> BTreeSet<String> {
         replaced: std::sync::Arc::new(wiflint::placeholder::Replaced::of(candidates)),
         ..rules::Options::default()
     };
-    let files = read(candidates);
+    let (files, _) = read(candidates);
     let run = |files: &[InputFile], rule| {
         let model = Model::build(files);
         let index = Index::build(&model, files, &options);
@@ -142,7 +164,7 @@ fn joined(candidates: &[discover::Candidate]) -> BTreeSet<String> {
     out
 }
 
-fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
+fn read(candidates: &[discover::Candidate]) -> (Vec<InputFile>, wiflint::expand::Renders) {
     let max = input::load::DEFAULT_MAX_FILE_SIZE;
     let context = input::Context {
         modules: wiflint::terraform::Modules::prepare(candidates, max, &[]),
@@ -152,7 +174,7 @@ fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
             max,
         ),
     };
-    candidates
+    let files = candidates
         .iter()
         .map(|c| match input::read_in(c, max, &context) {
             // As the scan does: a rendered template is checked, not skipped as a template.
@@ -164,7 +186,8 @@ fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
             }
             _ => InputFile::empty(c.display.clone()),
         })
-        .collect()
+        .collect();
+    (files, context.renders)
 }
 
 /// Streamed with every file read again, with about half of them held, and with all held.

@@ -32,8 +32,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
             Some(meant) => {
                 let expected = format!("system:serviceaccount:{}:{}", meant.ns, meant.name);
                 let object = &ctx.model.objects[meant.sa];
-                out.push(
-                    ctx.finding(
+                let mut finding = ctx.finding(
                         subject_at.loc(),
                         format!("did you mean `{expected}`?"),
                         format!(
@@ -51,8 +50,19 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                         object.loc(&Path::root().keys(&["metadata", "name"]), crate::document::Part::Value),
                         "the ServiceAccount it was meant for",
                     )
-                    .help(format!("set the subject to `{expected}`")),
-                );
+                    .help(format!("set the subject to `{expected}`"));
+                // The namespace is what differs: show where it is set (an overlay's
+                // `namespace:` for a rendered object).
+                if meant.ns != ns && object.namespace().is_some() {
+                    finding = finding.related(
+                        object.loc(
+                            &Path::root().keys(&["metadata", "namespace"]),
+                            crate::document::Part::Value,
+                        ),
+                        format!("its namespace, `{}`", meant.ns),
+                    );
+                }
+                out.push(finding);
             }
             None => out.push(
                 ctx.finding(
