@@ -215,6 +215,44 @@ fn overlay_findings_are_placed_on_the_patch_or_say_no_line_wrote_them() {
     );
 }
 
+/// A secret a chart's values give an env var is found twice, on the rendered env var (moved
+/// onto the values line) and by the values file's own line scan: one finding, on that line.
+#[test]
+fn a_secret_in_a_values_file_is_reported_once() {
+    if tools::render_tools("a_secret_in_a_values_file_is_reported_once").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let chart = dir.path().join("orders");
+    std::fs::create_dir_all(chart.join("templates")).unwrap_or_else(|e| panic!("{e}"));
+    // Assembled, so that no secret-shaped literal sits in the source.
+    let secret = format!("Vq3{}Q~{}", 7, "Kd2Wn8Jt5Hb9Lc3Pz6Xm1Gf4RsTy7Bn2Mz");
+    for (file, text) in [
+        ("Chart.yaml", "apiVersion: v2\nname: orders\nversion: 0.1.0\n".to_string()),
+        ("values.yaml", format!("clientSecret: \"{secret}\"\n")),
+        (
+            "templates/deployment.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  selector:\n    matchLabels:\n      app: orders\n  template:\n    metadata:\n      labels:\n        app: orders\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/contoso/orders:1.0.0\n          env:\n            - name: AZURE_CLIENT_SECRET\n              value: {{ .Values.clientSecret | quote }}\n".to_string(),
+        ),
+    ] {
+        std::fs::write(chart.join(file), text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let path = dir.path().display().to_string();
+    let report =
+        wiflint::app::scan(&config(&[&path]), &registry()).unwrap_or_else(|e| panic!("{e}"));
+    let found: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.finding.rule == "plaintext-client-secret")
+        .map(|f| {
+            let path = &report.paths[f.primary.file];
+            let rel = path.strip_prefix(&path_prefix(&dir)).unwrap_or(path);
+            format!("{rel}:{}", f.primary.start.line)
+        })
+        .collect();
+    assert_eq!(found, ["orders/values.yaml:1"], "{:#?}", report.findings);
+}
+
 fn path_prefix(dir: &tempfile::TempDir) -> String {
     format!("{}/", dir.path().display())
 }
