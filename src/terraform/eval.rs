@@ -9,7 +9,7 @@
 use hcl::Value;
 use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
 
-use crate::document::{Node, NodeKind, Typed};
+use crate::document::{Node, NodeKind, Piece, Typed};
 
 /// The functions of Terraform's library that wiflint evaluates. Each follows Terraform's
 /// documented behaviour for the arguments it accepts and fails (leaving the value unknown) on
@@ -376,6 +376,49 @@ fn checked(value: Value) -> Result<Value, String> {
             "a value over {MAX_VALUE_BYTES} bytes is not evaluated"
         ))
     }
+}
+
+/// A string template the files decide only in part (`"system:serviceaccount:${var.ns}:api"`
+/// with `var.ns` unset) as a [`Style::Partial`](crate::document::Style::Partial) string: each
+/// interpolation that evaluates to a primitive is known text, any other is a hole named by its
+/// source in `text`. `None` for another expression, a template with directives or whitespace
+/// stripping (whose effect on the known text depends on the holes), or nothing known.
+pub fn partial(
+    expr: &hcl_edit::expr::Expression,
+    ctx: &Context<'_>,
+    text: &str,
+    span: crate::document::Span,
+) -> Option<Node> {
+    use hcl_edit::Span as _;
+    use hcl_edit::template::{Element, Strip};
+    let hcl_edit::expr::Expression::StringTemplate(template) = expr else {
+        return None;
+    };
+    if expr.span().is_some_and(|r| r.len() > MAX_SOURCE_BYTES) {
+        return None;
+    }
+    let mut parts: Vec<(bool, String)> = Vec::new();
+    for element in template.iter() {
+        parts.push(match element {
+            Element::Literal(literal) => (true, literal.value().clone()),
+            Element::Interpolation(i) if i.strip == Strip::None => {
+                let known = evaluate(&i.expr, ctx).and_then(|v| scalar_text(&v).ok());
+                match known {
+                    Some(known) => (true, known),
+                    None => (false, text.get(i.expr.span()?)?.trim().to_string()),
+                }
+            }
+            _ => return None,
+        });
+    }
+    let pieces: Vec<Piece<'_>> = parts
+        .iter()
+        .map(|(known, s)| match known {
+            true => Piece::Known(s),
+            false => Piece::Hole(s),
+        })
+        .collect();
+    Node::partial(&pieces, span)
 }
 
 /// How a reference to a resource attribute travels through variables, locals and module

@@ -573,7 +573,8 @@ impl Lowerer<'_> {
             // left is a computed attribute (a symbolic reference) or undecided.
             _ => match eval::evaluate_or_reference(expr, self.ctx, self.qualifier) {
                 Some(value) => from_value(&value, span, self.source(span)),
-                None => Node::unknown(self.source(span).to_string(), span),
+                None => eval::partial(expr, self.ctx, self.text, span)
+                    .unwrap_or_else(|| Node::unknown(self.source(span).to_string(), span)),
             },
         }
     }

@@ -33,7 +33,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                 "not decided",
                 format!(
                     "not decided: {what} is `{}`, which has no value in the scanned files, so the checks that need it were not made",
-                    shorten(expr)
+                    shorten(&expr)
                 ),
             )
             .help(help),
@@ -99,8 +99,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
 
 /// The source of an unknown value that is not a reference to a declared resource's attribute
 /// (those are decided by the files, only not yet known).
-fn undecided(node: &Node) -> Option<&str> {
-    let expr = node.expression()?;
+fn undecided(node: &Node) -> Option<std::borrow::Cow<'_, str>> {
+    let expr = node.shown_expression()?;
     let reference = node
         .as_scalar()
         .is_some_and(|s| s.style == Style::Reference);
