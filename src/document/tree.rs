@@ -185,7 +185,9 @@ impl Node {
         let marked = |t: &str| t.contains([HOLE_START, HOLE_END]);
         if !pieces.iter().any(known)
             || !pieces.iter().any(|p| matches!(p, Piece::Hole(_)))
-            || pieces.iter().any(|p| matches!(p, Piece::Known(k) if marked(k)))
+            || pieces
+                .iter()
+                .any(|p| matches!(p, Piece::Known(k) if marked(k)))
         {
             return None;
         }
@@ -195,7 +197,11 @@ impl Node {
                 Piece::Known(k) => text.push_str(k),
                 Piece::Hole(source) => {
                     text.push(HOLE_START);
-                    text.extend(source.chars().filter(|c| *c != HOLE_START && *c != HOLE_END));
+                    text.extend(
+                        source
+                            .chars()
+                            .filter(|c| *c != HOLE_START && *c != HOLE_END),
+                    );
                     text.push(HOLE_END);
                 }
             }

@@ -488,7 +488,10 @@ pub fn k8s_partial_problem(pieces: &[Piece<'_>]) -> Option<String> {
         return Some("has leading or trailing whitespace".into());
     }
     // A partial string has a hole, so a known first and a known last piece are two pieces.
-    if ['"', '\''].iter().any(|q| first.starts_with(*q) && last.ends_with(*q)) {
+    if ['"', '\'']
+        .iter()
+        .any(|q| first.starts_with(*q) && last.ends_with(*q))
+    {
         return Some("is wrapped in quotes".into());
     }
     let rest = first.strip_prefix(K8S_SUBJECT_PREFIX)?;
@@ -572,9 +575,18 @@ mod tests {
         use Piece::{Hole, Known};
         let p = |pieces: &[Piece<'_>]| k8s_partial_problem(pieces);
         for ok in [
-            &[Known("system:serviceaccount:"), Hole("var.ns"), Known(":api")][..],
+            &[
+                Known("system:serviceaccount:"),
+                Hole("var.ns"),
+                Known(":api"),
+            ][..],
             &[Known("system:serviceaccount:orders:"), Hole("var.app")],
-            &[Known("system:serviceaccount:"), Hole("var.ns"), Known(":"), Hole("var.app")],
+            &[
+                Known("system:serviceaccount:"),
+                Hole("var.ns"),
+                Known(":"),
+                Hole("var.app"),
+            ],
             &[Known("system:serviceaccount:"), Hole("var.rest")],
             &[Known("repo:"), Hole("var.repo"), Known(":Pull_Request")],
             &[Hole("var.prefix"), Known(":Orders")],
@@ -582,13 +594,25 @@ mod tests {
             assert_eq!(p(ok), None, "{ok:?}");
         }
         for bad in [
-            &[Known("system:serviceaccount:"), Hole("var.ns"), Known(":Orders-API")][..],
+            &[
+                Known("system:serviceaccount:"),
+                Hole("var.ns"),
+                Known(":Orders-API"),
+            ][..],
             &[Known("system:serviceaccount:orders_x:"), Hole("var.app")],
-            &[Known("system:serviceaccount:"), Hole("var.ns"), Known(":api:v2")],
+            &[
+                Known("system:serviceaccount:"),
+                Hole("var.ns"),
+                Known(":api:v2"),
+            ],
             &[Known("system:serviceaccount::"), Hole("var.app")],
             &[Known("system:serviceaccount:"), Hole("var.ns"), Known(":")],
             &[Known(" system:serviceaccount:"), Hole("var.ns")],
-            &[Known("\"system:serviceaccount:"), Hole("var.ns"), Known(":api\"")],
+            &[
+                Known("\"system:serviceaccount:"),
+                Hole("var.ns"),
+                Known(":api\""),
+            ],
         ] {
             assert!(p(bad).is_some(), "{bad:?}");
         }

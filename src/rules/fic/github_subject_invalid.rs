@@ -88,7 +88,13 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
 /// A subject known only in part: its holes may hold anything, so only a known end in
 /// `:pull-request` is decided (every form GitHub or a customised template produces ends
 /// otherwise); the rest of the format waits for the value.
-fn partial(ctx: &Ctx<'_>, cred: &Credential<'_>, at: &At<'_>, pieces: &[Piece<'_>], out: &mut Findings) {
+fn partial(
+    ctx: &Ctx<'_>,
+    cred: &Credential<'_>,
+    at: &At<'_>,
+    pieces: &[Piece<'_>],
+    out: &mut Findings,
+) {
     let Some(Piece::Known(last)) = pieces.last() else {
         return;
     };

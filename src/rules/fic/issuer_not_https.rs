@@ -70,7 +70,10 @@ fn partial_problem(pieces: &[Piece<'_>]) -> Option<&'static str> {
         })
     };
     match pieces.first() {
-        Some(Piece::Known(k)) if k.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")) => {
+        Some(Piece::Known(k))
+            if k.get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http://")) =>
+        {
             Some("uses `http://`, not `https://`")
         }
         _ if known().any(|k| k.contains(char::is_whitespace)) => Some("contains whitespace"),

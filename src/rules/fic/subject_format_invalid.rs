@@ -7,7 +7,9 @@ use super::shorten;
 use crate::document::Piece;
 use crate::finding::Finding;
 use crate::model::At;
-use crate::model::azure::{Credential, K8S_SUBJECT_PREFIX, k8s_partial_problem, k8s_subject_problem};
+use crate::model::azure::{
+    Credential, K8S_SUBJECT_PREFIX, k8s_partial_problem, k8s_subject_problem,
+};
 use crate::rules::{Ctx, Findings};
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
@@ -30,7 +32,15 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                 .collect();
             let shown = at.node.shown_expression().unwrap_or_default();
             let whatever = format!("whatever {} turns out to be", holes.join(" and "));
-            let f = finding(ctx, cred, &at, &shown, &problem, is_k8s(first), Some(&whatever));
+            let f = finding(
+                ctx,
+                cred,
+                &at,
+                &shown,
+                &problem,
+                is_k8s(first),
+                Some(&whatever),
+            );
             out.push(f.help(K8S_HELP));
             continue;
         }
@@ -44,9 +54,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
         let k8s = cred.is_k8s();
         let f = finding(ctx, cred, &at, subject, &problem, k8s, None);
         out.push(match suggestion {
-            Some(s) => f
-                .help(format!("did you mean `{s}`?"))
-                .mismatch(s, subject),
+            Some(s) => f.help(format!("did you mean `{s}`?")).mismatch(s, subject),
             None if k8s => f.help(K8S_HELP),
             None => f.help("remove the whitespace and quotes around the subject"),
         });
