@@ -415,7 +415,16 @@ pub fn scan_candidates(
         }
         again.map(Opened::Read)
     };
-    resolved.extend(finding::resolve_all(raw, reopen, !config.no_excerpts));
+    resolved.extend(finding::resolve_all(raw, &reopen, !config.no_excerpts));
+    crate::terraform::plan::relate_sources(&mut resolved, &facts, &reopen, !config.no_excerpts);
+    crate::terraform::relate_call_sites(
+        &mut resolved,
+        &facts,
+        candidates,
+        &context.modules,
+        &reopen,
+        !config.no_excerpts,
+    );
 
     let ran = |id: &str| rules.iter().any(|r| r.id == id);
     let mut findings = Vec::new();

@@ -180,30 +180,23 @@ impl Node {
 
     /// A string with holes (see [`Style::Partial`]); `None` when nothing of it is known or all
     /// of it is, or when a known part holds a hole marker.
-    pub fn partial(pieces: &[Piece<'_>], span: Span) -> Option<Self> {
-        let known = |p: &Piece<'_>| matches!(p, Piece::Known(k) if !k.is_empty());
+    /// `parts` are `(known, text)`: known text, or the source of a hole.
+    pub fn partial(parts: &[(bool, String)], span: Span) -> Option<Self> {
         let marked = |t: &str| t.contains([HOLE_START, HOLE_END]);
-        if !pieces.iter().any(known)
-            || !pieces.iter().any(|p| matches!(p, Piece::Hole(_)))
-            || pieces
-                .iter()
-                .any(|p| matches!(p, Piece::Known(k) if marked(k)))
+        if !parts.iter().any(|(known, t)| *known && !t.is_empty())
+            || parts.iter().all(|(known, _)| *known)
+            || parts.iter().any(|(known, t)| *known && marked(t))
         {
             return None;
         }
         let mut text = CompactString::default();
-        for piece in pieces {
-            match piece {
-                Piece::Known(k) => text.push_str(k),
-                Piece::Hole(source) => {
-                    text.push(HOLE_START);
-                    text.extend(
-                        source
-                            .chars()
-                            .filter(|c| *c != HOLE_START && *c != HOLE_END),
-                    );
-                    text.push(HOLE_END);
-                }
+        for (known, part) in parts {
+            if *known {
+                text.push_str(part);
+            } else {
+                text.push(HOLE_START);
+                text.extend(part.chars().filter(|c| *c != HOLE_START && *c != HOLE_END));
+                text.push(HOLE_END);
             }
         }
         Some(Node::scalar(text, Style::Partial, Typed::Unknown, span))

@@ -9,7 +9,7 @@
 use hcl::Value;
 use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
 
-use crate::document::{Node, NodeKind, Piece, Typed};
+use crate::document::{Node, NodeKind, Typed};
 
 /// The functions of Terraform's library that wiflint evaluates. Each follows Terraform's
 /// documented behaviour for the arguments it accepts and fails (leaving the value unknown) on
@@ -411,14 +411,7 @@ pub fn partial(
             _ => return None,
         });
     }
-    let pieces: Vec<Piece<'_>> = parts
-        .iter()
-        .map(|(known, s)| match known {
-            true => Piece::Known(s),
-            false => Piece::Hole(s),
-        })
-        .collect();
-    Node::partial(&pieces, span)
+    Node::partial(&parts, span)
 }
 
 /// How a reference to a resource attribute travels through variables, locals and module
@@ -508,6 +501,44 @@ mod tests {
         }
         let expr: hcl_edit::expr::Expression = src.parse().ok()?;
         evaluate(&expr, &ctx)
+    }
+
+    /// An undecided interpolation is a hole; decided ones and literals are known text.
+    #[test]
+    fn partly_known_templates() {
+        use crate::document::{Piece, Span};
+        let mut ctx = Context::new();
+        functions(&mut ctx);
+        ctx.declare_var(
+            "var",
+            Value::Object(hcl::Map::from_iter([(
+                "app".to_string(),
+                Value::from("api"),
+            )])),
+        );
+        let partial = |src: &str| {
+            let expr: hcl_edit::expr::Expression = src.parse().ok()?;
+            partial(&expr, &ctx, src, Span::default())
+        };
+        let node = partial(r#""system:serviceaccount:${var.ns}:${var.app}""#);
+        assert_eq!(
+            node.as_ref().and_then(Node::pieces),
+            Some(vec![
+                Piece::Known("system:serviceaccount:"),
+                Piece::Hole("var.ns"),
+                Piece::Known(":api"),
+            ])
+        );
+        assert!(node.as_ref().is_some_and(Node::is_unknown));
+        assert_eq!(
+            node.as_ref().and_then(Node::shown_expression).as_deref(),
+            Some("system:serviceaccount:${var.ns}:api")
+        );
+        // Nothing known, all known, a directive or stripping: not partial.
+        assert!(partial(r#""${var.ns}""#).is_none());
+        assert!(partial(r#""${var.app}""#).is_none());
+        assert!(partial(r#""a-%{ if var.x }b%{ endif }""#).is_none());
+        assert!(partial(r#""a- ${~ var.ns}""#).is_none());
     }
 
     #[test]

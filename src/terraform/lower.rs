@@ -71,7 +71,12 @@ pub fn lower(text: &str, instances: &[Module]) -> Result<Vec<Node>, ParseError> 
                     address: &address,
                     header,
                 };
-                docs.extend(lowerer.resource(shape, &block.body));
+                let source = format!("terraform:{}/{address}", module.dir);
+                docs.extend(
+                    lowerer
+                        .resource(shape, &block.body)
+                        .map(|doc| shape.addressed(doc, source, header)),
+                );
             }
         }
     }
@@ -123,6 +128,15 @@ pub(super) enum Shape {
 }
 
 impl Shape {
+    /// An Azure resource's document with its qualified address (see
+    /// [`super::plan::SOURCE_KEY`]); Kubernetes objects keep the manifest's shape.
+    fn addressed(self, doc: Node, source: String, at: Span) -> Node {
+        match self {
+            Shape::Kubernetes(..) | Shape::Manifest => doc,
+            _ => super::plan::with_source(doc, source, at),
+        }
+    }
+
     pub(super) fn of(ty: &str) -> Option<Shape> {
         let k8s = ty.strip_suffix("_v1").unwrap_or(ty);
         Some(match (ty, k8s) {
