@@ -85,9 +85,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     }
 }
 
-/// A subject known only in part: its holes may hold anything, so only a known end in
-/// `:pull-request` is decided (every form GitHub or a customised template produces ends
-/// otherwise); the rest of the format waits for the value.
+/// A subject known only in part: its holes may hold anything, so only an end in
+/// `:pull-request` that no hole can make valid is reported (see [`hyphen_decided`]); the rest
+/// of the format waits for the value.
 fn partial(
     ctx: &Ctx<'_>,
     cred: &Credential<'_>,
@@ -95,10 +95,7 @@ fn partial(
     pieces: &[Piece<'_>],
     out: &mut Findings,
 ) {
-    let Some(Piece::Known(last)) = pieces.last() else {
-        return;
-    };
-    if k8s_partial_problem(pieces).is_some() || !last.ends_with(":pull-request") {
+    if k8s_partial_problem(pieces).is_some() || !hyphen_decided(pieces) {
         return;
     }
     let found = at.node.shown_expression().unwrap_or_default();
@@ -119,6 +116,27 @@ fn partial(
         .mismatch(expected.as_str(), found.as_ref())
         .help(format!("set the subject to `{expected}`")),
     );
+}
+
+/// Whether a subject with holes ends in a `:pull-request` that is no claim's value: `pull-request`
+/// is a valid environment name (`…:environment:pull-request`) and a customised template's claim
+/// value, so the part before it must be known to be neither `environment` nor a claim — known
+/// whole, or holding a `/`, which no claim name has and no hole can take away.
+fn hyphen_decided(pieces: &[Piece<'_>]) -> bool {
+    let Some(Piece::Known(last)) = pieces.last() else {
+        return false;
+    };
+    let Some(head) = last.strip_suffix(":pull-request") else {
+        return false;
+    };
+    match head.rfind(':') {
+        Some(i) => {
+            let before = &head[i + 1..];
+            before.contains('/')
+                || (!before.is_empty() && before != "environment" && !CLAIMS.contains(&before))
+        }
+        None => head.contains('/'),
+    }
 }
 
 /// Why the subject is none of GitHub's forms.
@@ -241,6 +259,41 @@ fn numeric(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partial_pull_request_hyphen() {
+        use Piece::{Hole, Known};
+        assert!(hyphen_decided(&[
+            Known("repo:"),
+            Hole("var.org"),
+            Known("/orders:pull-request")
+        ]));
+        assert!(hyphen_decided(&[
+            Known("repo:contoso/"),
+            Hole("var.repo"),
+            Known(":x:pull-request")
+        ]));
+        // The hole may end in `:environment`, or name a claim whose value this is.
+        assert!(!hyphen_decided(&[
+            Known("repo:"),
+            Hole("var.repo"),
+            Known(":pull-request")
+        ]));
+        assert!(!hyphen_decided(&[
+            Known("repo:"),
+            Hole("var.repo"),
+            Known(":environment:pull-request")
+        ]));
+        assert!(!hyphen_decided(&[
+            Known("repo:"),
+            Hole("var.repo"),
+            Known(":workflow:pull-request")
+        ]));
+        assert!(!hyphen_decided(&[
+            Known("repo:contoso/orders:"),
+            Hole("var.context")
+        ]));
+    }
 
     #[test]
     fn subjects() {

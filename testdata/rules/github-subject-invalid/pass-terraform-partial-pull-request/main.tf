@@ -27,3 +27,13 @@ resource "azuread_application_federated_identity_credential" "deploy" {
   subject        = "repo:contoso/orders:environment:${var.environment}"
   audiences      = ["api://AzureADTokenExchange"]
 }
+
+# Whatever `var.repository` holds comes right before `:pull-request` here: it may end in
+# `:environment`, and an environment may be named `pull-request`. Not decided: a note.
+resource "azuread_application_federated_identity_credential" "environment" {
+  application_id = azuread_application.ci.id
+  display_name   = "github-environment"
+  issuer         = "https://token.actions.githubusercontent.com"
+  subject        = "repo:${var.repository}:pull-request"
+  audiences      = ["api://AzureADTokenExchange"]
+}
