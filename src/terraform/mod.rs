@@ -672,8 +672,9 @@ pub fn relate_call_sites<'f>(
         let Some(instance) = modules
             .of(candidate)
             .iter()
-            .filter(|m| !m.prefix.is_empty() && !m.call_site.is_empty())
-            .find(|m| source.starts_with(&format!("terraform:{}/{}", m.dir, m.prefix)))
+            .filter(|m| !m.call_site.is_empty())
+            .filter(|m| source.starts_with(&format!("terraform:{}/{}", m.dir, m.prefix)))
+            .max_by_key(|m| m.prefix.len())
         else {
             continue;
         };

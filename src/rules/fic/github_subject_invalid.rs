@@ -263,36 +263,24 @@ mod tests {
     #[test]
     fn partial_pull_request_hyphen() {
         use Piece::{Hole, Known};
-        assert!(hyphen_decided(&[
-            Known("repo:"),
-            Hole("var.org"),
-            Known("/orders:pull-request")
-        ]));
-        assert!(hyphen_decided(&[
-            Known("repo:contoso/"),
-            Hole("var.repo"),
-            Known(":x:pull-request")
-        ]));
+        let hole = |before: &'static str, after: &'static str| {
+            [Known(before), Hole("var.x"), Known(after)]
+        };
+        for decided in [
+            hole("repo:", "/orders:pull-request"),
+            hole("repo:contoso/", ":x:pull-request"),
+        ] {
+            assert!(hyphen_decided(&decided), "{decided:?}");
+        }
         // The hole may end in `:environment`, or name a claim whose value this is.
-        assert!(!hyphen_decided(&[
-            Known("repo:"),
-            Hole("var.repo"),
-            Known(":pull-request")
-        ]));
-        assert!(!hyphen_decided(&[
-            Known("repo:"),
-            Hole("var.repo"),
-            Known(":environment:pull-request")
-        ]));
-        assert!(!hyphen_decided(&[
-            Known("repo:"),
-            Hole("var.repo"),
-            Known(":workflow:pull-request")
-        ]));
-        assert!(!hyphen_decided(&[
-            Known("repo:contoso/orders:"),
-            Hole("var.context")
-        ]));
+        for open in [
+            hole("repo:", ":pull-request"),
+            hole("repo:", ":environment:pull-request"),
+            hole("repo:", ":workflow:pull-request"),
+            hole("repo:contoso/orders:", ""),
+        ] {
+            assert!(!hyphen_decided(&open), "{open:?}");
+        }
     }
 
     #[test]
