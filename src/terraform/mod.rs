@@ -654,6 +654,7 @@ pub fn relate_call_sites<'f>(
     };
     let mut owners = Vec::new();
     let mut stubs = Vec::new();
+    let mut opened = HashMap::new();
     for (i, r) in resolved.iter_mut().enumerate() {
         let loc = &r.finding.primary.loc;
         let Target::Node { doc, .. } = &loc.target else {
@@ -678,7 +679,10 @@ pub fn relate_call_sites<'f>(
         else {
             continue;
         };
-        let Some(text) = open(loc.file) else { continue };
+        // Each file is opened once (a file not held is read again).
+        let Some(text) = opened.entry(loc.file).or_insert_with(|| open(loc.file)) else {
+            continue;
+        };
         let used = text
             .source
             .text
@@ -710,9 +714,22 @@ pub fn relate_call_sites<'f>(
             owners.push(i);
         }
         if related {
-            r.finding.message = format!("{} (module instance `{name}`)", r.finding.message);
+            r.finding.message = format!("{}; in module instance `{name}`", r.finding.message);
         }
     }
+    drop(opened);
+    attach(resolved, owners, stubs, open, excerpts);
+}
+
+/// Places `stubs` (findings whose primary is the location to relate) and adds each, with its
+/// excerpt, to the related locations of the resolved finding `owners` names.
+fn attach<'f>(
+    resolved: &mut [crate::finding::Resolved],
+    owners: Vec<usize>,
+    stubs: Vec<crate::finding::Finding>,
+    open: impl Fn(usize) -> Option<crate::finding::Opened<'f>> + Sync,
+    excerpts: bool,
+) {
     let placed = crate::finding::resolve_all(stubs, open, excerpts);
     for (i, placed) in owners.into_iter().zip(placed) {
         resolved[i].related.push(placed.primary);

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use super::lower::{APP_CREDENTIAL_FIELDS, CREDENTIAL_FIELDS, Shape};
 use crate::document::{Entry, Node, NodeKind, Span, Style, Syntax, Typed};
-use crate::finding::{self, Finding, Label, Loc, Opened, Resolved, Target};
+use crate::finding::{Finding, Label, Loc, Opened, Resolved, Target};
 use crate::input::InputFile;
 use crate::model::FileId;
 use crate::model::azure::{CLUSTER_TYPE, IDENTITY_TYPE};
@@ -88,14 +88,7 @@ pub fn relate_sources<'f>(
         });
         owners.push(i);
     }
-    for (i, placed) in owners
-        .into_iter()
-        .zip(finding::resolve_all(stubs, open, excerpts))
-    {
-        let r = &mut resolved[i];
-        r.related.push(placed.primary);
-        r.excerpts.extend(placed.excerpts);
-    }
+    super::attach(resolved, owners, stubs, open, excerpts);
 }
 
 /// Whether a JSON document is `terraform show -json` output.
