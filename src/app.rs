@@ -415,14 +415,14 @@ pub fn scan_candidates(
         }
         again.map(Opened::Read)
     };
-    resolved.extend(finding::resolve_all(raw, &reopen, !config.no_excerpts));
-    crate::terraform::plan::relate_sources(&mut resolved, &facts, &reopen, !config.no_excerpts);
+    resolved.extend(finding::resolve_all(raw, reopen, !config.no_excerpts));
+    crate::terraform::plan::relate_sources(&mut resolved, &facts, reopen, !config.no_excerpts);
     crate::terraform::relate_call_sites(
         &mut resolved,
         &facts,
         candidates,
         &context.modules,
-        &reopen,
+        reopen,
         !config.no_excerpts,
     );
 
