@@ -416,8 +416,7 @@ pub fn scan_candidates(
         again.map(Opened::Read)
     };
     resolved.extend(finding::resolve_all(raw, reopen, !config.no_excerpts));
-    crate::terraform::plan::relate_sources(&mut resolved, &facts, reopen, !config.no_excerpts);
-    crate::terraform::relate_call_sites(
+    crate::terraform::relate(
         &mut resolved,
         &facts,
         candidates,

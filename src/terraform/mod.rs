@@ -632,11 +632,26 @@ impl Walk<'_> {
     }
 }
 
+/// The related locations only the Terraform front-end knows, added once every finding is
+/// placed: the `.tf` attribute of a finding in a plan ([`plan::relate_sources`]), and the call's
+/// argument of a finding in a local module instance ([`relate_call_sites`]).
+pub fn relate<'f>(
+    resolved: &mut [crate::finding::Resolved],
+    files: &[crate::input::InputFile],
+    candidates: &[Candidate],
+    modules: &Modules,
+    open: impl Fn(usize) -> Option<crate::finding::Opened<'f>> + Sync + Copy,
+    excerpts: bool,
+) {
+    plan::relate_sources(resolved, files, open, excerpts);
+    relate_call_sites(resolved, files, candidates, modules, open, excerpts);
+}
+
 /// For each finding on a value of a local module instance that uses `var.<input>`, the
 /// argument of the instance's call that gives that input as a related location, and the
 /// instance named in the message: the module's file is shared by every call, the argument is
 /// what differs.
-pub fn relate_call_sites<'f>(
+fn relate_call_sites<'f>(
     resolved: &mut [crate::finding::Resolved],
     files: &[crate::input::InputFile],
     candidates: &[Candidate],
