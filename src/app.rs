@@ -422,6 +422,14 @@ pub fn scan_candidates(
         again.map(Opened::Read)
     };
     resolved.extend(finding::resolve_all(raw, reopen, !config.no_excerpts));
+    crate::terraform::relate(
+        &mut resolved,
+        &facts,
+        candidates,
+        &context.modules,
+        reopen,
+        !config.no_excerpts,
+    );
     crate::expand::relocate::relocate(
         &mut resolved,
         &mut report.paths,

@@ -415,8 +415,44 @@ impl<'t> Scope<'t> {
                     kind: NodeKind::Seq(items),
                 }
             }
-            _ => from_val(&self.eval(n, locals, 0), span),
+            _ => match self.eval(n, locals, 0) {
+                Val::Unknown(src) => self
+                    .partial(n, locals)
+                    .unwrap_or_else(|| Node::unknown(src, span)),
+                value => from_val(&value, span),
+            },
         }
+    }
+
+    /// A `'…${x}…'` string the file decides only in part, as a partial string (see
+    /// [`Style::Partial`]): each interpolation that evaluates to a primitive is known text, any
+    /// other a hole named by its source.
+    fn partial(&self, n: Ts<'_>, locals: &HashMap<String, Val>) -> Option<Node> {
+        if n.kind() != "string" {
+            return None;
+        }
+        let mut parts: Vec<(bool, String)> = Vec::new();
+        let mut cursor = n.walk();
+        for part in n.named_children(&mut cursor) {
+            parts.push(match part.kind() {
+                "string_content" => (true, self.src(part).to_string()),
+                "escape_sequence" => (true, unescape(self.src(part))),
+                "interpolation" => {
+                    let inner = part.named_child(0)?;
+                    match self.eval(inner, locals, 1) {
+                        Val::Str(s) => (true, s),
+                        Val::Int(i) => (true, i.to_string()),
+                        Val::Bool(b) => (true, b.to_string()),
+                        _ => (false, self.src(inner).trim().to_string()),
+                    }
+                }
+                _ => return None,
+            });
+        }
+        if parts.iter().map(|(_, s)| s.len()).sum::<usize>() > MAX_VALUE {
+            return None;
+        }
+        Node::partial(&parts, span_of(n))
     }
 }
 

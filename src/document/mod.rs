@@ -10,7 +10,7 @@ pub mod tree;
 pub mod yaml;
 
 pub use path::{Part, Path, Seg};
-pub use tree::{Entry, Node, NodeKind, Span, Style, Typed};
+pub use tree::{Entry, Node, NodeKind, Piece, Span, Style, Typed};
 
 /// A syntax error with its position.
 #[derive(Clone, Debug, PartialEq, Eq)]

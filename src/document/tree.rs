@@ -50,6 +50,25 @@ pub enum Style {
     /// (`azurerm_kubernetes_cluster.aks.oidc_issuer_url`): known only once deployed, but decided
     /// by the files, so it is joined by its text rather than reported as undecided.
     Reference,
+    /// An unknown string of which some parts are known (`"system:serviceaccount:${var.ns}:api"`
+    /// with `var.ns` unset): the text holds the known parts and, between [`HOLE_START`] and
+    /// [`HOLE_END`], the source of each part that is not ([`Node::pieces`]). It is unknown to
+    /// every accessor, as any unknown; only the rules that check a format read its known parts,
+    /// and report only what no value of the holes could repair.
+    Partial,
+}
+
+/// Where a hole of a [`Style::Partial`] string starts and ends: private-use characters, and a
+/// template whose known text holds one is not made partial, so the two cannot be confused.
+pub const HOLE_START: char = '\u{E000}';
+pub const HOLE_END: char = '\u{E001}';
+
+/// A part of a [`Style::Partial`] string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Known(&'a str),
+    /// Any string, even empty or holding `:`; the text is its source, for messages.
+    Hole(&'a str),
 }
 
 /// The type a Kubernetes API server would give the scalar.
@@ -159,6 +178,30 @@ impl Node {
         Node::scalar(text, Style::Plain, Typed::Unknown, span)
     }
 
+    /// A string with holes (see [`Style::Partial`]); `None` when nothing of it is known or all
+    /// of it is, or when a known part holds a hole marker.
+    /// `parts` are `(known, text)`: known text, or the source of a hole.
+    pub fn partial(parts: &[(bool, String)], span: Span) -> Option<Self> {
+        let marked = |t: &str| t.contains([HOLE_START, HOLE_END]);
+        if !parts.iter().any(|(known, t)| *known && !t.is_empty())
+            || parts.iter().all(|(known, _)| *known)
+            || parts.iter().any(|(known, t)| *known && marked(t))
+        {
+            return None;
+        }
+        let mut text = CompactString::default();
+        for (known, part) in parts {
+            if *known {
+                text.push_str(part);
+            } else {
+                text.push(HOLE_START);
+                text.extend(part.chars().filter(|c| *c != HOLE_START && *c != HOLE_END));
+                text.push(HOLE_END);
+            }
+        }
+        Some(Node::scalar(text, Style::Partial, Typed::Unknown, span))
+    }
+
     /// A value decided by the files but known only once deployed, named by what it refers to
     /// (see [`Style::Reference`]).
     pub fn reference(text: impl Into<CompactString>, span: Span) -> Self {
@@ -251,6 +294,42 @@ impl Node {
         self.as_scalar()
             .filter(|s| s.typed == Typed::Unknown)
             .map(|s| s.text.as_str())
+    }
+
+    /// The known parts and holes of a [`Style::Partial`] string.
+    pub fn pieces(&self) -> Option<Vec<Piece<'_>>> {
+        let s = self.as_scalar().filter(|s| s.style == Style::Partial)?;
+        let mut out = Vec::new();
+        let mut rest = s.text.as_str();
+        while let Some((known, after)) = rest.split_once(HOLE_START) {
+            let (hole, after) = after.split_once(HOLE_END)?;
+            if !known.is_empty() {
+                out.push(Piece::Known(known));
+            }
+            out.push(Piece::Hole(hole));
+            rest = after;
+        }
+        if !rest.is_empty() {
+            out.push(Piece::Known(rest));
+        }
+        Some(out)
+    }
+
+    /// The source of an unknown value as messages show it: a partial string with its holes
+    /// written `${…}`.
+    pub fn shown_expression(&self) -> Option<std::borrow::Cow<'_, str>> {
+        let expr = self.expression()?;
+        Some(match self.pieces() {
+            Some(pieces) => pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Known(k) => k.to_string(),
+                    Piece::Hole(h) => format!("${{{h}}}"),
+                })
+                .collect::<String>()
+                .into(),
+            None => expr.into(),
+        })
     }
 
     pub fn is_unknown(&self) -> bool {

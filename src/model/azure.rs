@@ -2,7 +2,7 @@
 //! them, and AKS clusters. Each view borrows the span tree, so a rule reads a value and points at
 //! it with the same handle.
 
-use crate::document::Node;
+use crate::document::{Node, Piece};
 use crate::finding::Loc;
 
 use super::{At, FileId};
@@ -93,6 +93,15 @@ impl<'a> Credential<'a> {
 
     pub fn subject(&self) -> Option<(At<'a>, &'a str)> {
         self.literal("subject")
+    }
+
+    /// A value of which only some parts are known (a Terraform template with an unset
+    /// variable): its known parts and holes, for the rules that check a format.
+    pub fn partial(&self, key: &str) -> Option<(At<'a>, Vec<Piece<'a>>)> {
+        match self.field(key) {
+            Field::Expression(at) => at.node.pieces().map(|p| (at, p)),
+            _ => None,
+        }
     }
 
     fn literal(&self, key: &str) -> Option<(At<'a>, &'a str)> {
@@ -465,6 +474,58 @@ pub fn k8s_subject_problem(subject: &str) -> Option<String> {
     None
 }
 
+/// What [`k8s_subject_problem`] can tell of a subject with holes: only what no value of the
+/// holes could repair (a hole may be any text, `:` included), so a hole never makes an error.
+pub fn k8s_partial_problem(pieces: &[Piece<'_>]) -> Option<String> {
+    fn known<'a>(p: Option<&Piece<'a>>) -> &'a str {
+        match p {
+            Some(Piece::Known(k)) => k,
+            _ => "",
+        }
+    }
+    let (first, last) = (known(pieces.first()), known(pieces.last()));
+    if first.starts_with(char::is_whitespace) || last.ends_with(char::is_whitespace) {
+        return Some("has leading or trailing whitespace".into());
+    }
+    // A partial string has a hole, so a known first and a known last piece are two pieces.
+    if ['"', '\'']
+        .iter()
+        .any(|q| first.starts_with(*q) && last.ends_with(*q))
+    {
+        return Some("is wrapped in quotes".into());
+    }
+    let rest = first.strip_prefix(K8S_SUBJECT_PREFIX)?;
+    if rest.starts_with(':') {
+        return Some("has an empty namespace".into());
+    }
+    if last.ends_with(':') {
+        return Some("ends in `:`, so its last part is empty".into());
+    }
+    let after: Vec<&str> = std::iter::once(rest)
+        .chain(pieces.iter().skip(1).filter_map(|p| match p {
+            Piece::Known(k) => Some(*k),
+            Piece::Hole(_) => None,
+        }))
+        .collect();
+    let colons: usize = after.iter().map(|k| k.matches(':').count()).sum();
+    if colons >= 2 {
+        return Some(format!(
+            "has at least {} `:`-separated parts after `system:serviceaccount:`, not 2 (`<namespace>:<name>`)",
+            colons + 1
+        ));
+    }
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-.:".contains(c);
+    after
+        .iter()
+        .flat_map(|k| k.chars())
+        .find(|c| !allowed(*c))
+        .map(|c| {
+            format!(
+                "holds `{c}`, which no namespace or ServiceAccount name may contain (lowercase letters, digits, `-` and `.`)"
+            )
+        })
+}
+
 /// RFC 1123 label: what Kubernetes allows as a namespace name.
 pub fn is_dns_label(s: &str) -> bool {
     !s.is_empty()
@@ -506,6 +567,55 @@ mod tests {
         assert!(!is_aks_issuer(
             "https://token.actions.githubusercontent.com"
         ));
+    }
+
+    /// A hole may be anything: only what the known parts decide is a problem.
+    #[test]
+    fn k8s_partial_subjects() {
+        use Piece::{Hole, Known};
+        let p = |pieces: &[Piece<'_>]| k8s_partial_problem(pieces);
+        for ok in [
+            &[
+                Known("system:serviceaccount:"),
+                Hole("var.ns"),
+                Known(":api"),
+            ][..],
+            &[Known("system:serviceaccount:orders:"), Hole("var.app")],
+            &[
+                Known("system:serviceaccount:"),
+                Hole("var.ns"),
+                Known(":"),
+                Hole("var.app"),
+            ],
+            &[Known("system:serviceaccount:"), Hole("var.rest")],
+            &[Known("repo:"), Hole("var.repo"), Known(":Pull_Request")],
+            &[Hole("var.prefix"), Known(":Orders")],
+        ] {
+            assert_eq!(p(ok), None, "{ok:?}");
+        }
+        for bad in [
+            &[
+                Known("system:serviceaccount:"),
+                Hole("var.ns"),
+                Known(":Orders-API"),
+            ][..],
+            &[Known("system:serviceaccount:orders_x:"), Hole("var.app")],
+            &[
+                Known("system:serviceaccount:"),
+                Hole("var.ns"),
+                Known(":api:v2"),
+            ],
+            &[Known("system:serviceaccount::"), Hole("var.app")],
+            &[Known("system:serviceaccount:"), Hole("var.ns"), Known(":")],
+            &[Known(" system:serviceaccount:"), Hole("var.ns")],
+            &[
+                Known("\"system:serviceaccount:"),
+                Hole("var.ns"),
+                Known(":api\""),
+            ],
+        ] {
+            assert!(p(bad).is_some(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -132,6 +132,12 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The language of the file a location is in: help says the fix in the file's own terms
+    /// (a Terraform argument, not an `az` command).
+    pub fn syntax(&self, loc: &Loc) -> Option<crate::document::Syntax> {
+        self.files.get(loc.file).map(|f| f.syntax)
+    }
+
     /// A finding of this rule at its default severity.
     pub fn finding(
         &self,

@@ -378,6 +378,42 @@ fn checked(value: Value) -> Result<Value, String> {
     }
 }
 
+/// A string template the files decide only in part (`"system:serviceaccount:${var.ns}:api"`
+/// with `var.ns` unset) as a [`Style::Partial`](crate::document::Style::Partial) string: each
+/// interpolation that evaluates to a primitive is known text, any other is a hole named by its
+/// source in `text`. `None` for another expression, a template with directives or whitespace
+/// stripping (whose effect on the known text depends on the holes), or nothing known.
+pub fn partial(
+    expr: &hcl_edit::expr::Expression,
+    ctx: &Context<'_>,
+    text: &str,
+    span: crate::document::Span,
+) -> Option<Node> {
+    use hcl_edit::Span as _;
+    use hcl_edit::template::{Element, Strip};
+    let hcl_edit::expr::Expression::StringTemplate(template) = expr else {
+        return None;
+    };
+    if expr.span().is_some_and(|r| r.len() > MAX_SOURCE_BYTES) {
+        return None;
+    }
+    let mut parts: Vec<(bool, String)> = Vec::new();
+    for element in template.iter() {
+        parts.push(match element {
+            Element::Literal(literal) => (true, literal.value().clone()),
+            Element::Interpolation(i) if i.strip == Strip::None => {
+                let known = evaluate(&i.expr, ctx).and_then(|v| scalar_text(&v).ok());
+                match known {
+                    Some(known) => (true, known),
+                    None => (false, text.get(i.expr.span()?)?.trim().to_string()),
+                }
+            }
+            _ => return None,
+        });
+    }
+    Node::partial(&parts, span)
+}
+
 /// How a reference to a resource attribute travels through variables, locals and module
 /// outputs inside the evaluator, whose values are plain HCL values: a string that no file can
 /// contain (it starts with a NUL), holding the attribute's address. The lowering turns it back
@@ -465,6 +501,44 @@ mod tests {
         }
         let expr: hcl_edit::expr::Expression = src.parse().ok()?;
         evaluate(&expr, &ctx)
+    }
+
+    /// An undecided interpolation is a hole; decided ones and literals are known text.
+    #[test]
+    fn partly_known_templates() {
+        use crate::document::{Piece, Span};
+        let mut ctx = Context::new();
+        functions(&mut ctx);
+        ctx.declare_var(
+            "var",
+            Value::Object(hcl::Map::from_iter([(
+                "app".to_string(),
+                Value::from("api"),
+            )])),
+        );
+        let partial = |src: &str| {
+            let expr: hcl_edit::expr::Expression = src.parse().ok()?;
+            partial(&expr, &ctx, src, Span::default())
+        };
+        let node = partial(r#""system:serviceaccount:${var.ns}:${var.app}""#);
+        assert_eq!(
+            node.as_ref().and_then(Node::pieces),
+            Some(vec![
+                Piece::Known("system:serviceaccount:"),
+                Piece::Hole("var.ns"),
+                Piece::Known(":api"),
+            ])
+        );
+        assert!(node.as_ref().is_some_and(Node::is_unknown));
+        assert_eq!(
+            node.as_ref().and_then(Node::shown_expression).as_deref(),
+            Some("system:serviceaccount:${var.ns}:api")
+        );
+        // Nothing known, all known, a directive or stripping: not partial.
+        assert!(partial(r#""${var.ns}""#).is_none());
+        assert!(partial(r#""${var.app}""#).is_none());
+        assert!(partial(r#""a-%{ if var.x }b%{ endif }""#).is_none());
+        assert!(partial(r#""a- ${~ var.ns}""#).is_none());
     }
 
     #[test]

@@ -71,7 +71,13 @@ pub fn lower(text: &str, instances: &[Module]) -> Result<Vec<Node>, ParseError> 
                     address: &address,
                     header,
                 };
-                docs.extend(lowerer.resource(shape, &block.body));
+                let source = format!("terraform:{}/{address}", module.dir);
+                docs.extend(
+                    lowerer
+                        .resource(shape, &block.body)
+                        .into_iter()
+                        .map(|doc| shape.addressed(doc, source.clone(), header)),
+                );
             }
         }
     }
@@ -128,6 +134,18 @@ pub(super) enum Shape {
 }
 
 impl Shape {
+    /// An Azure resource's document with its qualified address (see
+    /// [`super::plan::SOURCE_KEY`]); Kubernetes objects keep the manifest's shape.
+    fn addressed(self, doc: Node, source: String, at: Span) -> Node {
+        match self {
+            // Kubernetes objects and Vault dumps: no plan finding is placed by address on them.
+            Shape::Kubernetes(..) | Shape::Manifest | Shape::HelmRelease | Shape::VaultMount(_) => {
+                doc
+            }
+            _ => super::plan::with_source(doc, source, at),
+        }
+    }
+
     pub(super) fn of(ty: &str) -> Option<Shape> {
         let k8s = ty.strip_suffix("_v1").unwrap_or(ty);
         Some(match (ty, k8s) {
@@ -594,7 +612,8 @@ impl Lowerer<'_> {
             // left is a computed attribute (a symbolic reference) or undecided.
             _ => match eval::evaluate_or_reference(expr, self.ctx, self.qualifier) {
                 Some(value) => from_value(&value, span, self.source(span)),
-                None => Node::unknown(self.source(span).to_string(), span),
+                None => eval::partial(expr, self.ctx, self.text, span)
+                    .unwrap_or_else(|| Node::unknown(self.source(span).to_string(), span)),
             },
         }
     }

@@ -88,6 +88,19 @@ pub struct Module {
     pub calls: hcl::Map<String, Value>,
     /// Roughly how many bytes all of these values hold: what each copy of the context costs.
     pub bytes: usize,
+    /// For an instance of a local module, where its call gives each input: a finding on a
+    /// value made from `var.<input>` shows that argument too ([`relate_call_sites`]).
+    pub call_site: Vec<CallSite>,
+}
+
+/// An argument of a local module call: `namespace = "orders"` in `module "orders" { … }`.
+#[derive(Debug, Clone)]
+pub struct CallSite {
+    pub input: String,
+    /// The caller's file, as read.
+    pub file: String,
+    /// The argument's value.
+    pub span: crate::document::Span,
 }
 
 /// `name = expression` pairs: variable defaults, tfvars, locals, outputs, module inputs.
@@ -95,6 +108,8 @@ type Assignments = Vec<(String, hcl_edit::expr::Expression)>;
 
 /// A local module call: its name, its `source` and its inputs.
 struct Call {
+    /// The file the call is written in, as read.
+    file: String,
     name: String,
     source: String,
     inputs: Assignments,
@@ -120,6 +135,7 @@ impl Sources {
         let mut sources = Sources::default();
         let mut tfvars: Vec<(&str, Body)> = Vec::new();
         for (name, text) in files {
+            let file = name;
             let Ok(body) = hcl_edit::parser::parse_body(text) else {
                 // The file's own check reports the syntax error.
                 continue;
@@ -166,6 +182,7 @@ impl Sources {
                                 .filter(|(k, _)| !META_ARGUMENTS.contains(&k.as_str()))
                                 .collect();
                             sources.calls.push(Call {
+                                file: file.clone(),
                                 name: name.as_str().to_string(),
                                 source,
                                 inputs,
@@ -523,7 +540,7 @@ impl Modules {
         };
         for root in roots {
             let display = dirs[root].display.clone();
-            walk.instantiate(root, &display, String::new(), None);
+            walk.instantiate(root, &display, String::new(), None, Vec::new());
         }
         Modules { by_dir }
     }
@@ -561,6 +578,7 @@ impl Walk<'_> {
         root: &str,
         prefix: String,
         inputs: Option<&[(String, Option<Value>)]>,
+        call_site: Vec<CallSite>,
     ) -> Value {
         let dirs = self.dirs;
         let Some(parsed) = dirs.get(dir) else {
@@ -592,15 +610,172 @@ impl Walk<'_> {
                 .map(|(k, e)| (k.clone(), eval::evaluate_or_reference(e, &ctx, &qualifier)))
                 .collect();
             let child_prefix = format!("{prefix}module.{}.", call.name);
-            let outputs = self.instantiate(child, root, child_prefix, Some(&values));
+            let site = call
+                .inputs
+                .iter()
+                .filter_map(|(input, e)| {
+                    let r = hcl_edit::Span::span(e)?;
+                    Some(CallSite {
+                        input: input.clone(),
+                        file: call.file.clone(),
+                        span: crate::document::Span::new(r.start, r.end),
+                    })
+                })
+                .collect();
+            let outputs = self.instantiate(child, root, child_prefix, Some(&values), site);
             calls.insert(call.name.clone(), outputs);
         }
         self.stack.pop();
-        let module = Module::instance(root.to_string(), prefix, &parsed.sources, inputs, calls);
+        let mut module = Module::instance(root.to_string(), prefix, &parsed.sources, inputs, calls);
+        module.call_site = call_site;
         let outputs = module.outputs(&parsed.sources);
         self.out.entry(dir.clone()).or_default().push(module);
         outputs
     }
+}
+
+/// The related locations only the Terraform front-end knows, added once every finding is
+/// placed: the `.tf` attribute of a finding in a plan ([`plan::relate_sources`]), and the call's
+/// argument of a finding in a local module instance ([`relate_call_sites`]).
+pub fn relate<'f>(
+    resolved: &mut [crate::finding::Resolved],
+    files: &[crate::input::InputFile],
+    candidates: &[Candidate],
+    modules: &Modules,
+    open: impl Fn(usize) -> Option<crate::finding::Opened<'f>> + Sync + Copy,
+    excerpts: bool,
+) {
+    plan::relate_sources(resolved, files, open, excerpts);
+    relate_call_sites(resolved, files, candidates, modules, open, excerpts);
+}
+
+/// For each finding on a value of a local module instance that uses `var.<input>`, the
+/// argument of the instance's call that gives that input as a related location, and the
+/// instance named in the message: the module's file is shared by every call, the argument is
+/// what differs.
+fn relate_call_sites<'f>(
+    resolved: &mut [crate::finding::Resolved],
+    files: &[crate::input::InputFile],
+    candidates: &[Candidate],
+    modules: &Modules,
+    open: impl Fn(usize) -> Option<crate::finding::Opened<'f>> + Sync,
+    excerpts: bool,
+) {
+    use crate::finding::{Finding, Label, Loc, Target};
+    let file_id = |name: &str| {
+        let want = normalize(Path::new(name));
+        candidates.iter().position(|c| match &c.origin {
+            Origin::File(p) => normalize(p) == want,
+            _ => false,
+        })
+    };
+    let mut owners = Vec::new();
+    let mut stubs = Vec::new();
+    let mut opened = HashMap::new();
+    for (i, r) in resolved.iter_mut().enumerate() {
+        let loc = &r.finding.primary.loc;
+        let Target::Node { doc, .. } = &loc.target else {
+            continue;
+        };
+        let (Some(file), Some(candidate)) = (files.get(loc.file), candidates.get(loc.file)) else {
+            continue;
+        };
+        let Some(source) = file
+            .docs
+            .get(*doc)
+            .and_then(|d| d.get_str(plan::SOURCE_KEY))
+        else {
+            continue;
+        };
+        let Some(instance) = modules
+            .of(candidate)
+            .iter()
+            .filter(|m| !m.call_site.is_empty())
+            .filter(|m| source.starts_with(&format!("terraform:{}/{}", m.dir, m.prefix)))
+            .max_by_key(|m| m.prefix.len())
+        else {
+            continue;
+        };
+        // Each file is opened once (a file not held is read again).
+        let Some(text) = opened.entry(loc.file).or_insert_with(|| open(loc.file)) else {
+            continue;
+        };
+        let used = text
+            .source
+            .text
+            .get(r.primary.span.range())
+            .map(variables)
+            .unwrap_or_default();
+        let name = instance.prefix.trim_end_matches('.');
+        let mut related = false;
+        for site in instance
+            .call_site
+            .iter()
+            .filter(|s| used.contains(&s.input))
+        {
+            let Some(caller) = file_id(&site.file) else {
+                continue;
+            };
+            related = true;
+            stubs.push(Finding {
+                primary: Label {
+                    loc: Loc {
+                        file: caller,
+                        target: Target::Span(site.span),
+                    },
+                    message: format!("`{}` of `{name}`", site.input),
+                },
+                related: Vec::new(),
+                ..r.finding.clone()
+            });
+            owners.push(i);
+        }
+        if related {
+            r.finding.message = format!("{}; in module instance `{name}`", r.finding.message);
+        }
+    }
+    drop(opened);
+    attach(resolved, owners, stubs, open, excerpts);
+}
+
+/// Places `stubs` (findings whose primary is the location to relate) and adds each, with its
+/// excerpt, to the related locations of the resolved finding `owners` names.
+fn attach<'f>(
+    resolved: &mut [crate::finding::Resolved],
+    owners: Vec<usize>,
+    stubs: Vec<crate::finding::Finding>,
+    open: impl Fn(usize) -> Option<crate::finding::Opened<'f>> + Sync,
+    excerpts: bool,
+) {
+    let placed = crate::finding::resolve_all(stubs, open, excerpts);
+    for (i, placed) in owners.into_iter().zip(placed) {
+        resolved[i].related.push(placed.primary);
+        resolved[i].excerpts.extend(placed.excerpts);
+    }
+}
+
+/// The `var.<name>` an expression's source uses.
+fn variables(source: &str) -> Vec<String> {
+    use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
+    use hcl_edit::visit::{Visit, visit_traversal};
+    struct Vars(Vec<String>);
+    impl Visit for Vars {
+        fn visit_traversal(&mut self, node: &Traversal) {
+            if let Expression::Variable(root) = &node.expr
+                && root.as_str() == "var"
+                && let Some(TraversalOperator::GetAttr(name)) = node.operators.first().map(|o| &**o)
+            {
+                self.0.push(name.as_str().to_string());
+            }
+            visit_traversal(self, node);
+        }
+    }
+    let Ok(expr) = source.parse::<Expression>() else {
+        return Vec::new();
+    };
+    let mut vars = Vars(Vec::new());
+    vars.visit_expr(&expr);
+    vars.0
 }
 
 /// A path with `.` and `..` components resolved lexically (module sources are relative paths,

@@ -12,8 +12,84 @@
 use std::collections::HashMap;
 
 use super::lower::{APP_CREDENTIAL_FIELDS, CREDENTIAL_FIELDS, Shape};
-use crate::document::{Entry, Node, NodeKind, Span, Style, Typed};
+use crate::document::{Entry, Node, NodeKind, Span, Style, Syntax, Typed};
+use crate::finding::{Finding, Label, Loc, Opened, Resolved, Target};
+use crate::input::InputFile;
+use crate::model::FileId;
 use crate::model::azure::{CLUSTER_TYPE, IDENTITY_TYPE};
+
+/// The key under which both Terraform front-ends write, in each Azure resource's document, the
+/// resource's address qualified by its root module's directory (`terraform:infra/module.id.
+/// azurerm_user_assigned_identity.this`): a finding in a plan finds by it the `.tf` resource it
+/// came from ([`relate_sources`]). Graph's `@odata.type` shows the spelling is no export's key.
+pub const SOURCE_KEY: &str = "@terraform.address";
+
+/// `doc` with its [`SOURCE_KEY`] entry, shown at `at`.
+pub(super) fn with_source(mut doc: Node, source: String, at: Span) -> Node {
+    if let NodeKind::Map(entries) = &mut doc.kind {
+        entries.push(Entry::new(SOURCE_KEY, at, Node::string(source, at)));
+    }
+    doc
+}
+
+/// For each finding whose primary location is in a plan, the same place in the `.tf` document
+/// of the same root module and address, when those sources are in the scan, as a related
+/// location: the plan shows the value, the `.tf` file is where it is changed.
+pub fn relate_sources<'f>(
+    resolved: &mut [Resolved],
+    files: &[InputFile],
+    open: impl Fn(FileId) -> Option<Opened<'f>> + Sync,
+    excerpts: bool,
+) {
+    let source_of = |file: FileId, doc: usize| -> Option<&str> {
+        files.get(file)?.docs.get(doc)?.get_str(SOURCE_KEY)
+    };
+    let mut sources: HashMap<&str, (FileId, usize)> = HashMap::new();
+    for (id, file) in files.iter().enumerate() {
+        if file.syntax == Syntax::Terraform {
+            for doc in 0..file.docs.len() {
+                if let Some(source) = source_of(id, doc) {
+                    sources.entry(source).or_insert((id, doc));
+                }
+            }
+        }
+    }
+    if sources.is_empty() {
+        return;
+    }
+    let mut owners = Vec::new();
+    let mut stubs = Vec::new();
+    for (i, r) in resolved.iter().enumerate() {
+        let loc = &r.finding.primary.loc;
+        let Target::Node { doc, path, part } = &loc.target else {
+            continue;
+        };
+        let in_plan = files
+            .get(loc.file)
+            .is_some_and(|f| f.syntax == Syntax::Json);
+        let Some(&(file, tf_doc)) = source_of(loc.file, *doc)
+            .filter(|_| in_plan)
+            .and_then(|s| sources.get(s))
+        else {
+            continue;
+        };
+        let target = Target::Node {
+            doc: tf_doc,
+            path: path.clone(),
+            part: *part,
+        };
+        stubs.push(Finding {
+            primary: Label {
+                loc: Loc { file, target },
+                message: "in the Terraform source".into(),
+            },
+            related: Vec::new(),
+            ..r.finding.clone()
+        });
+        owners.push(i);
+    }
+    super::attach(resolved, owners, stubs, open, excerpts);
+}
 
 /// Whether a JSON document is `terraform show -json` output.
 pub fn is_plan(node: &Node) -> bool {
@@ -40,7 +116,13 @@ pub fn lower(root: &Node, path: &str) -> Vec<Node> {
             unknown.insert(address, after);
         }
     }
+    let dir = std::path::Path::new(path)
+        .parent()
+        .map(|p| p.display().to_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| ".".into());
     let plan = Plan {
+        source: format!("terraform:{dir}/"),
         qualifier: format!("terraform:{path}/"),
         unknown,
         configuration: root.get_path(&["configuration", "root_module"]),
@@ -53,6 +135,9 @@ pub fn lower(root: &Node, path: &str) -> Vec<Node> {
 }
 
 struct Plan<'a> {
+    /// `terraform:<the plan's directory>/`: the `.tf` root module it was made from, as
+    /// [`SOURCE_KEY`] names its resources.
+    source: String,
     qualifier: String,
     /// Resource address → its `after_unknown`.
     unknown: HashMap<&'a str, &'a Node>,
@@ -228,7 +313,8 @@ impl<'a> Plan<'a> {
             | Shape::VaultMount(_)
             | Shape::AppFlexibleCredential => return None,
         }
-        Some(Node::map(entries, resource.span))
+        let source = format!("{}{address}", self.source);
+        Some(with_source(Node::map(entries, resource.span), source, at))
     }
 
     /// The configuration's `expressions` of a resource (`index` removed from the address).

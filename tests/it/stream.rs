@@ -89,7 +89,11 @@ fn whole(candidates: &[discover::Candidate]) -> Vec<String> {
     }
     raw.sort_by(|a, b| (&a.rule, &a.primary.loc).cmp(&(&b.rule, &b.primary.loc)));
     raw.dedup_by(|a, b| a.rule == b.rule && a.primary.loc == b.primary.loc);
-    let mut resolved = finding::resolve_all(raw, |id| files.get(id).map(Opened::Held), true);
+    let open = |id| files.get(id).map(Opened::Held);
+    let mut resolved = finding::resolve_all(raw, open, true);
+    let max = input::load::DEFAULT_MAX_FILE_SIZE;
+    let modules = wiflint::terraform::Modules::prepare(candidates, max, &[]);
+    wiflint::terraform::relate(&mut resolved, &files, candidates, &modules, open, true);
     let mut paths: Vec<String> = candidates.iter().map(|c| c.display.clone()).collect();
     // As a scan does: findings on rendered files moved onto what decided them.
     wiflint::expand::relocate::relocate(&mut resolved, &mut paths, &mut Vec::new(), &renders, true);

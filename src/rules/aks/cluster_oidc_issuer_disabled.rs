@@ -1,8 +1,8 @@
 //! Without an OIDC issuer, a cluster's ServiceAccount tokens cannot be verified by Entra, so no
 //! federated credential can trust them.
 
-use super::first_wi_pod;
-use crate::document::Part;
+use super::{cluster_syntax, first_wi_pod};
+use crate::document::{Part, Syntax};
 use crate::rules::{Ctx, Findings};
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
@@ -19,22 +19,40 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
         if !off && cluster.has_issuer() {
             continue;
         }
+        let terraform = cluster_syntax(ctx, cluster) == Some(Syntax::Terraform);
         let (loc, label, why) = match (&enabled, cluster.oidc_profile()) {
             (Some(e), _) if off => (
                 e.loc(),
                 "OIDC issuer disabled",
-                "`oidcIssuerProfile.enabled` is not true",
+                if terraform {
+                    "`oidc_issuer_enabled` is not true"
+                } else {
+                    "`oidcIssuerProfile.enabled` is not true"
+                },
             ),
             (_, Some(profile)) => (
                 profile.loc(),
                 "no issuer URL",
                 "`oidcIssuerProfile` has no `issuerUrl`",
             ),
+            (_, None) if terraform => (
+                cluster.props.loc(),
+                "no `oidc_issuer_enabled`",
+                "`oidc_issuer_enabled` is not set",
+            ),
             (_, None) => (
                 cluster.props.loc(),
                 "no `oidcIssuerProfile`",
                 "the export has no `oidcIssuerProfile`",
             ),
+        };
+        let help = if terraform {
+            "set `oidc_issuer_enabled = true` on the cluster (it cannot be disabled again), apply, then create the credentials with the new issuer (`oidc_issuer_url`)".to_string()
+        } else {
+            format!(
+                "enable it: `az aks update --resource-group <group> --name {} --enable-oidc-issuer` (it cannot be disabled again), then create the credentials with the new issuer",
+                cluster.name().unwrap_or("<cluster>")
+            )
         };
         let mut finding = ctx
             .finding(
@@ -45,10 +63,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                     cluster.describe()
                 ),
             )
-            .help(format!(
-                "enable it: `az aks update --resource-group <group> --name {} --enable-oidc-issuer` (it cannot be disabled again), then create the credentials with the new issuer",
-                cluster.name().unwrap_or("<cluster>")
-            ));
+            .help(help);
         if let Some(t) = pod {
             let template = &ctx.model.templates[t];
             let object = &ctx.model.objects[template.object];

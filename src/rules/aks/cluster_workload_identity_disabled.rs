@@ -1,8 +1,8 @@
 //! On AKS the Workload Identity webhook is installed by `securityProfile.workloadIdentity`;
 //! without it nothing injects tokens into labelled pods.
 
-use super::first_wi_pod;
-use crate::document::Part;
+use super::{cluster_syntax, first_wi_pod};
+use crate::document::{Part, Syntax};
 use crate::rules::{Ctx, Findings};
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
@@ -21,7 +21,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
         {
             continue;
         }
+        let terraform = cluster_syntax(ctx, cluster) == Some(Syntax::Terraform);
         let (loc, why) = match (&enabled, &wi, cluster.props.get("securityProfile")) {
+            (Some(e), _, _) if terraform => (e.loc(), "`workload_identity_enabled` is not true"),
             (Some(e), _, _) => (
                 e.loc(),
                 "`securityProfile.workloadIdentity.enabled` is not true",
@@ -33,8 +35,20 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                 w.loc(),
                 "`securityProfile.workloadIdentity` has no `enabled`",
             ),
+            (None, None, _) if terraform => (
+                cluster.props.loc(),
+                "`workload_identity_enabled` is not set",
+            ),
             (None, None, Some(sp)) => (sp.loc(), "`securityProfile` has no `workloadIdentity`"),
             (None, None, None) => (cluster.props.loc(), "the export has no `securityProfile`"),
+        };
+        let help = if terraform {
+            "set `workload_identity_enabled = true` on the cluster (it needs `oidc_issuer_enabled = true` too) and apply".to_string()
+        } else {
+            format!(
+                "`az aks update --resource-group <group> --name {} --enable-workload-identity`",
+                cluster.name().unwrap_or("<cluster>")
+            )
         };
         out.push(
             ctx.finding(
@@ -49,10 +63,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                 object.loc(&template.path(&["metadata", "labels", crate::model::k8s::WI_USE]), Part::Entry),
                 "a Workload Identity pod",
             )
-            .help(format!(
-                "`az aks update --resource-group <group> --name {} --enable-workload-identity`",
-                cluster.name().unwrap_or("<cluster>")
-            )),
+            .help(help),
         );
     }
 }

@@ -9,14 +9,22 @@
 //! produce (an unknown claim, a branch without `refs/heads/`) stays an error.
 
 use super::{is_github_issuer, shorten};
+use crate::document::Piece;
 use crate::finding::Severity;
-use crate::model::azure::k8s_subject_problem;
+use crate::model::At;
+use crate::model::azure::{Credential, k8s_partial_problem, k8s_subject_problem};
 use crate::rules::{Ctx, Findings};
 
 const FORMS: &str = "`repo:<owner>/<repo>:environment:<name>`, `repo:<owner>/<repo>:ref:refs/heads/<branch>`, `repo:<owner>/<repo>:ref:refs/tags/<tag>`, `repo:<owner>/<repo>:pull_request`, or the immutable `repo:<owner>@<owner-id>/<repo>@<repo-id>:…`";
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     for cred in &ctx.model.credentials {
+        if let (Some((_, issuer)), Some((at, pieces))) = (cred.issuer(), cred.partial("subject"))
+            && is_github_issuer(issuer)
+        {
+            partial(ctx, cred, &at, &pieces, out);
+            continue;
+        }
         let (Some((_, issuer)), Some((at, subject))) = (cred.issuer(), cred.subject()) else {
             continue;
         };
@@ -74,6 +82,60 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                 )
                 .help("copy the subject GitHub documents for the workflow's trigger (environment, branch, tag or pull request); if your organisation customised the subject claim template, use that exact form"),
             );
+    }
+}
+
+/// A subject known only in part: its holes may hold anything, so only an end in
+/// `:pull-request` that no hole can make valid is reported (see [`hyphen_decided`]); the rest
+/// of the format waits for the value.
+fn partial(
+    ctx: &Ctx<'_>,
+    cred: &Credential<'_>,
+    at: &At<'_>,
+    pieces: &[Piece<'_>],
+    out: &mut Findings,
+) {
+    if k8s_partial_problem(pieces).is_some() || !hyphen_decided(pieces) {
+        return;
+    }
+    let found = at.node.shown_expression().unwrap_or_default();
+    let Some(head) = found.strip_suffix(":pull-request") else {
+        return;
+    };
+    let expected = format!("{head}:pull_request");
+    out.push(
+        ctx.finding(
+            at.loc(),
+            "`pull-request` with a hyphen",
+            format!(
+                "the subject of {} ends in `:pull-request`, whatever the rest of `{}` turns out to be: GitHub's pull request subject is `:pull_request` (underscore; some Microsoft docs misprint it), and Entra compares the subject exactly, so the exchange fails with AADSTS700213",
+                cred.describe(),
+                shorten(&found, 120)
+            ),
+        )
+        .mismatch(expected.as_str(), found.as_ref())
+        .help(format!("set the subject to `{expected}`")),
+    );
+}
+
+/// Whether a subject with holes ends in a `:pull-request` that is no claim's value: `pull-request`
+/// is a valid environment name (`…:environment:pull-request`) and a customised template's claim
+/// value, so the part before it must be known to be neither `environment` nor a claim — known
+/// whole, or holding a `/`, which no claim name has and no hole can take away.
+fn hyphen_decided(pieces: &[Piece<'_>]) -> bool {
+    let Some(Piece::Known(last)) = pieces.last() else {
+        return false;
+    };
+    let Some(head) = last.strip_suffix(":pull-request") else {
+        return false;
+    };
+    match head.rfind(':') {
+        Some(i) => {
+            let before = &head[i + 1..];
+            before.contains('/')
+                || (!before.is_empty() && before != "environment" && !CLAIMS.contains(&before))
+        }
+        None => head.contains('/'),
     }
 }
 
@@ -197,6 +259,29 @@ fn numeric(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partial_pull_request_hyphen() {
+        use Piece::{Hole, Known};
+        let hole = |before: &'static str, after: &'static str| {
+            [Known(before), Hole("var.x"), Known(after)]
+        };
+        for decided in [
+            hole("repo:", "/orders:pull-request"),
+            hole("repo:contoso/", ":x:pull-request"),
+        ] {
+            assert!(hyphen_decided(&decided), "{decided:?}");
+        }
+        // The hole may end in `:environment`, or name a claim whose value this is.
+        for open in [
+            hole("repo:", ":pull-request"),
+            hole("repo:", ":environment:pull-request"),
+            hole("repo:", ":workflow:pull-request"),
+            hole("repo:contoso/orders:", ""),
+        ] {
+            assert!(!hyphen_decided(&open), "{open:?}");
+        }
+    }
 
     #[test]
     fn subjects() {

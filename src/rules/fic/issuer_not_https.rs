@@ -3,12 +3,31 @@
 //! or fragment, at most 600 characters, with no surrounding whitespace (which blocks the exchange).
 
 use super::shorten;
+use crate::document::Piece;
 use crate::model::azure::Field;
 use crate::rules::{Ctx, Findings};
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let max = usize::try_from(ctx.param_i64("max-length", 600)).unwrap_or(600);
     for cred in &ctx.model.credentials {
+        if let Some((at, pieces)) = cred.partial("issuer")
+            && let Some(problem) = partial_problem(&pieces)
+        {
+            let shown = at.node.shown_expression().unwrap_or_default();
+            out.push(
+                ctx.finding(
+                    at.loc(),
+                    problem,
+                    format!(
+                        "the issuer of {} is `{}`: it {problem}, whatever the rest turns out to be; Entra fetches the issuer's OIDC discovery document over HTTPS and compares the issuer exactly with the token's `iss`",
+                        cred.describe(),
+                        shorten(&shown, 100),
+                    ),
+                )
+                .help("set the issuer to the token issuer's URL exactly as its `iss` claim and discovery document state it (https://host/path)"),
+            );
+            continue;
+        }
         let Field::Value(at) = cred.field("issuer") else {
             continue;
         };
@@ -38,6 +57,27 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
             ),
         };
         out.push(f);
+    }
+}
+
+/// What the known parts of an issuer with holes decide: its scheme when it starts known, and
+/// whitespace, which no hole can take away.
+fn partial_problem(pieces: &[Piece<'_>]) -> Option<&'static str> {
+    let known = || {
+        pieces.iter().filter_map(|p| match p {
+            Piece::Known(k) => Some(*k),
+            Piece::Hole(_) => None,
+        })
+    };
+    match pieces.first() {
+        Some(Piece::Known(k))
+            if k.get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http://")) =>
+        {
+            Some("uses `http://`, not `https://`")
+        }
+        _ if known().any(|k| k.contains(char::is_whitespace)) => Some("contains whitespace"),
+        _ => None,
     }
 }
 

@@ -13,7 +13,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let mut note = |loc: Loc, node: &Node, what: String| {
         let Some(expr) = undecided(node) else { return };
         // What would decide the value, in the terms of the file's own language.
-        let help = match ctx.files.get(loc.file).map(|f| f.syntax) {
+        let help = match ctx.syntax(&loc) {
             Some(Syntax::Terraform) => {
                 "give the variable a default, or a value in `terraform.tfvars` or a `*.auto.tfvars` file, or scan the module it comes from"
             }
@@ -31,10 +31,17 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
             ctx.finding(
                 loc,
                 "not decided",
-                format!(
-                    "not decided: {what} is `{}`, which has no value in the scanned files, so the checks that need it were not made",
-                    shorten(expr)
-                ),
+                if node.pieces().is_some() {
+                    format!(
+                        "not decided: {what} is `{}`, which the scanned files decide only in part, so the checks that need all of it were not made",
+                        shorten(&expr)
+                    )
+                } else {
+                    format!(
+                        "not decided: {what} is `{}`, which has no value in the scanned files, so the checks that need it were not made",
+                        shorten(&expr)
+                    )
+                },
             )
             .help(help),
         );
@@ -99,8 +106,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
 
 /// The source of an unknown value that is not a reference to a declared resource's attribute
 /// (those are decided by the files, only not yet known).
-fn undecided(node: &Node) -> Option<&str> {
-    let expr = node.expression()?;
+fn undecided(node: &Node) -> Option<std::borrow::Cow<'_, str>> {
+    let expr = node.shown_expression()?;
     let reference = node
         .as_scalar()
         .is_some_and(|s| s.style == Style::Reference);
