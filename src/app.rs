@@ -243,9 +243,19 @@ pub fn scan_candidates(
     let rules = select_rules(registry, config)?;
     // Terraform modules are evaluated per directory, and charts and overlays rendered, before
     // their files are read one by one.
+    let modules = Modules::prepare(candidates, config.max_file_size, &config.var_files);
+    // A chart a Terraform `helm_release` installs renders with the release's values.
+    let mut render = config.render.clone();
+    if render.enabled {
+        render.charts.extend(crate::terraform::chart_releases(
+            candidates,
+            &modules,
+            config.max_file_size,
+        ));
+    }
     let context = input::Context {
-        modules: Modules::prepare(candidates, config.max_file_size, &config.var_files),
-        renders: Renders::prepare(candidates, &config.render, config.max_file_size),
+        renders: Renders::prepare(candidates, &render, config.max_file_size),
+        modules,
     };
     // What kustomizations say of the files they name, for those not rendered (the rendered
     // objects are whole, not parts, and carry their namespace).

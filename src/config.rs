@@ -512,6 +512,7 @@ impl Reader<'_> {
                     },
                     release: optional("release")?,
                     namespace: optional("namespace")?,
+                    ..crate::expand::ChartRender::default()
                 })
             })
             .collect()

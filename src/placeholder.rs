@@ -68,7 +68,9 @@ fn tool_token(t: &str) -> Option<&'static str> {
         t.find(open)
             .is_some_and(|i| t[i + open.len()..].contains(close))
     };
-    if enclosed("${", "}") {
+    if t.starts_with("${") && t.ends_with('}') && is_terraform_reference(&t[2..t.len() - 1]) {
+        Some(TERRAFORM)
+    } else if enclosed("${", "}") {
         Some("substituted by envsubst or a shell")
     } else if enclosed("$(", ")") {
         Some("substituted by a pipeline or Kubernetes")
@@ -85,6 +87,25 @@ fn tool_token(t: &str) -> Option<&'static str> {
         Some("substituted by pipeline token replacement")
     } else {
         None
+    }
+}
+
+/// How a Terraform value a `helm_release` gives a chart reads (see [`is_terraform_reference`]).
+pub const TERRAFORM: &str = "decided by Terraform when it is applied";
+
+/// `var.x`, `local.x`, `module.m.out`, `data.t.n.attr` or `type.name.attr`: what wiflint gives
+/// a chart for a `helm_release` value it cannot decide.
+fn is_terraform_reference(inner: &str) -> bool {
+    let parts: Vec<&str> = inner.split('.').collect();
+    let word = |p: &str| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-'))
+    };
+    match parts.first() {
+        Some(&("var" | "local")) => parts.len() >= 2,
+        Some(first) => parts.len() >= 3 && word(first) && first.contains('_'),
+        None => false,
     }
 }
 
@@ -243,6 +264,8 @@ mod tests {
             "#{ClientId}#",
             "{{ .Values.clientId }}",
             "prefix-${ENV}",
+            "${azurerm_user_assigned_identity.orders.client_id}",
+            "${var.client_id}",
         ] {
             assert!(matches!(classify(t), Some(Placeholder::Tool(_))), "{t}");
         }

@@ -46,13 +46,30 @@ pub enum Kustomizer {
     Kubectl(PathBuf),
 }
 
-/// One `[[render.chart]]` entry, its paths resolved against the config's directory.
-#[derive(Clone, Debug)]
+/// One render of a chart: a `[[render.chart]]` entry (its paths resolved against the config's
+/// directory), or a Terraform `helm_release` of a chart in the scan.
+#[derive(Clone, Debug, Default)]
 pub struct ChartRender {
     pub chart: PathBuf,
     pub values: Vec<PathBuf>,
     pub release: Option<String>,
     pub namespace: Option<String>,
+    /// The values a `helm_release` sets, as `--set`/`--set-string` give them.
+    pub set: Vec<SetValue>,
+    /// What installs the chart with these values (`helm_release.orders`), shown in the render's
+    /// command instead of the values, which may be secret.
+    pub by: Option<String>,
+    /// Why this render would not be what is deployed: a value its installer gives that the files
+    /// do not decide. The chart is then not rendered for it.
+    pub undecided: Option<String>,
+}
+
+/// One `--set name=value` (or `--set-string` for text), the name in Helm's path syntax.
+#[derive(Clone, Debug)]
+pub struct SetValue {
+    pub name: String,
+    pub value: String,
+    pub string: bool,
 }
 
 impl Settings {
@@ -269,16 +286,19 @@ impl Renders {
                 .collect();
             let default = ChartRender {
                 chart: real_dir.to_path_buf(),
-                values: Vec::new(),
-                release: None,
-                namespace: None,
+                ..ChartRender::default()
             };
             let entries = if entries.is_empty() {
                 vec![&default]
             } else {
                 entries
             };
+            let mut undecided = Vec::new();
             for entry in entries {
+                if let Some(why) = &entry.undecided {
+                    undecided.push(why.clone());
+                    continue;
+                }
                 let mut args = vec![
                     "template".to_string(),
                     entry.release.clone().unwrap_or_else(|| "release".into()),
@@ -302,6 +322,16 @@ impl Renders {
                     command.push_str(&format!(" --values {}", shown.display()));
                     values.push((shown, file.clone()));
                 }
+                for set in &entry.set {
+                    let flag = if set.string { "--set-string" } else { "--set" };
+                    args.extend([
+                        flag.into(),
+                        format!("{}={}", set.name, set_escaped(&set.value)),
+                    ]);
+                }
+                if let Some(by) = &entry.by {
+                    command.push_str(&format!(" (the values of {by})"));
+                }
                 jobs.push(Job {
                     program: helm.clone(),
                     args,
@@ -316,6 +346,18 @@ impl Renders {
                         ..Render::default()
                     },
                 });
+            }
+            // Every release of the chart gives values the files do not decide: a render with
+            // the defaults would be checked in place of what is deployed.
+            if !undecided.is_empty() && !jobs.iter().any(|j| j.at == chart_file) {
+                let reason = format!(
+                    "Helm chart template, not rendered: {}",
+                    undecided.join("; ")
+                );
+                for template in &templates {
+                    self.files
+                        .insert((*template).clone(), Fate::Skipped(reason.clone()));
+                }
             }
         }
     }
@@ -547,6 +589,11 @@ fn real_of<P: AsRef<Path>>(files: &[(PathBuf, P)], shown: &Path) -> Option<PathB
         .iter()
         .find(|(s, _)| s == shown)
         .map(|(_, real)| real.as_ref().to_path_buf())
+}
+
+/// A `--set` value as Helm's parser reads it back: `,` separates values and `\` escapes.
+fn set_escaped(value: &str) -> String {
+    value.replace('\\', "\\\\").replace(',', "\\,")
 }
 
 fn same_path(a: &Path, b: &Path) -> bool {

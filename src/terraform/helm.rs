@@ -21,8 +21,9 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 
-use super::lower::{Lowerer, span_of, stringify};
+use super::lower::{Lowerer, Shape, span_of, stringify};
 use crate::document::{Entry, Node, NodeKind, Span, Style, Typed};
+use crate::expand::{ChartRender, SetValue};
 use crate::model::k8s::{WI_CLIENT_ID, WI_USE};
 
 /// One value the release gives the chart, at its path in the values tree. An undecided value
@@ -132,6 +133,84 @@ pub(super) fn release(l: &Lowerer<'_>, body: &Body) -> Vec<Node> {
         }
     }
     docs
+}
+
+/// How each release in a file that installs a chart from the scan renders it (see
+/// [`super::chart_releases`]): its name, namespace and every value it sets, a reference or an
+/// undecided scalar as a `${…}` token that wiflint takes for a value decided at apply time. A
+/// value that may set anything (a `file()`, a `dynamic "set"`) makes the render undecided.
+pub(super) fn chart_renders(
+    text: &str,
+    instances: &[super::Module],
+    dir: &std::path::Path,
+    display: &str,
+) -> Vec<ChartRender> {
+    let Ok(body) = hcl_edit::parser::parse_body(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    super::lower::visit(text, &body, instances, |shape, l, body, _| {
+        if shape != Shape::HelmRelease || !is_local_chart(body, l) {
+            return;
+        }
+        let Some(chart) = body
+            .get_attribute("chart")
+            .and_then(|a| l.value(&a.value).as_str().map(str::to_owned))
+        else {
+            return;
+        };
+        let known = |key: &str| {
+            body.get_attribute(key)
+                .and_then(|a| l.value(&a.value).as_str().map(str::to_owned))
+        };
+        let mut render = ChartRender {
+            chart: dir.join(chart),
+            release: known("name"),
+            namespace: known("namespace"),
+            by: Some(format!("`{}` in {display}", l.address)),
+            ..ChartRender::default()
+        };
+        for v in values(l, body) {
+            if covers(&v.node) {
+                let what = v.node.expression().unwrap_or("a value").to_string();
+                render.undecided.get_or_insert_with(|| {
+                    format!(
+                        "installed by `{}` ({display}), whose {what} the files do not decide",
+                        l.address
+                    )
+                });
+                continue;
+            }
+            let Some(scalar) = v.node.as_scalar() else {
+                // A list replaces the chart's; left to the chart's default here.
+                continue;
+            };
+            let (value, string) = match scalar.typed {
+                // As written in the file, not the scan's qualified reference.
+                Typed::Unknown => (format!("${{{}}}", l.source(v.node.span).trim()), true),
+                Typed::Str => (scalar.text.to_string(), true),
+                Typed::Null => continue,
+                _ => (scalar.text.to_string(), false),
+            };
+            let name = v
+                .path
+                .iter()
+                .map(|p| {
+                    p.replace('\\', "\\\\")
+                        .replace('.', "\\.")
+                        .replace(',', "\\,")
+                })
+                .collect::<Vec<_>>()
+                .join(".");
+            render.set.push(SetValue {
+                name,
+                value,
+                string,
+            });
+        }
+        out.push(render);
+    });
+    out
 }
 
 /// `a.b.` for a prefix path (empty for none), as a `set` name would spell it.

@@ -45,6 +45,31 @@ fn most_instances(span: Option<std::ops::Range<usize>>, ctx_bytes: usize) -> usi
 pub fn lower(text: &str, instances: &[Module]) -> Result<Vec<Node>, ParseError> {
     let body = hcl_edit::parser::parse_body(text).map_err(|e| parse_error(text, &e))?;
     let mut docs = Vec::new();
+    visit(
+        text,
+        &body,
+        instances,
+        |shape, lowerer, body, module_dir| {
+            let source = format!("terraform:{module_dir}/{}", lowerer.address);
+            docs.extend(
+                lowerer
+                    .resource(shape, body)
+                    .into_iter()
+                    .map(|doc| shape.addressed(doc, source.clone(), lowerer.header)),
+            );
+        },
+    );
+    Ok(docs)
+}
+
+/// Each resource a front-end reads, once per instance (module instance, `for_each` key, `count`
+/// index), with the lowerer that evaluates its arguments and the module's directory.
+pub(super) fn visit(
+    text: &str,
+    body: &Body,
+    instances: &[Module],
+    mut f: impl FnMut(Shape, &Lowerer<'_>, &Body, &str),
+) {
     for module in instances {
         let base = module.context();
         let qualifier = module.qualifier();
@@ -71,17 +96,10 @@ pub fn lower(text: &str, instances: &[Module]) -> Result<Vec<Node>, ParseError> 
                     address: &address,
                     header,
                 };
-                let source = format!("terraform:{}/{address}", module.dir);
-                docs.extend(
-                    lowerer
-                        .resource(shape, &block.body)
-                        .into_iter()
-                        .map(|doc| shape.addressed(doc, source.clone(), header)),
-                );
+                f(shape, &lowerer, &block.body, &module.dir);
             }
         }
     }
-    Ok(docs)
 }
 
 /// A call of a registry or remote module that sets the AKS switches (the `Azure/aks/azurerm`
@@ -108,7 +126,7 @@ pub fn parse_error(text: &str, e: &hcl_edit::parser::Error) -> ParseError {
 }
 
 /// What a resource type lowers to.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Shape {
     /// `azurerm_federated_identity_credential`.
     UamiCredential,

@@ -649,6 +649,30 @@ pub fn relate<'f>(
     relate_call_sites(resolved, files, candidates, modules, open, excerpts);
 }
 
+/// The renders of the charts in the scan that a `helm_release` installs, with the values the
+/// release gives them: such a chart is checked as the release deploys it, not with its defaults
+/// (a client id the release sets would otherwise be reported missing).
+pub fn chart_releases(
+    candidates: &[Candidate],
+    modules: &Modules,
+    max_size: u64,
+) -> Vec<crate::expand::ChartRender> {
+    candidates
+        .par_iter()
+        .filter(|c| c.display.ends_with(".tf"))
+        .flat_map_iter(|c| {
+            let Origin::File(path) = &c.origin else {
+                return Vec::new();
+            };
+            let instances = modules.of(c);
+            let (Some(dir), Some(text)) = (path.parent(), read_text(path, max_size)) else {
+                return Vec::new();
+            };
+            helm::chart_renders(&text, instances, dir, &c.display)
+        })
+        .collect()
+}
+
 /// For each finding on a value of a local module instance that uses `var.<input>`, the
 /// argument of the instance's call that gives that input as a related location, and the
 /// instance named in the message: the module's file is shared by every call, the argument is

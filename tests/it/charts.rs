@@ -253,6 +253,111 @@ fn a_secret_in_a_values_file_is_reported_once() {
     assert_eq!(found, ["orders/values.yaml:1"], "{:#?}", report.findings);
 }
 
+/// A chart a Terraform `helm_release` installs is rendered with the release's values, not its
+/// defaults: a client id the release gives from an identity is no missing client id (a note:
+/// decided at apply), a literal one is checked, and values the files do not decide leave the
+/// chart unrendered, saying why.
+#[test]
+fn a_chart_installed_by_a_helm_release_renders_with_its_values() {
+    if tools::render_tools("a_chart_installed_by_a_helm_release").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write(
+        "charts/orders/Chart.yaml",
+        "apiVersion: v2\nname: orders\nversion: 0.1.0\n",
+    );
+    write(
+        "charts/orders/values.yaml",
+        "serviceAccount:\n  name: orders\n  annotations: {}\n",
+    );
+    write(
+        "charts/orders/templates/sa.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Values.serviceAccount.name }}\n  {{- with .Values.serviceAccount.annotations }}\n  annotations:\n    {{- toYaml . | nindent 4 }}\n  {{- end }}\n",
+    );
+    write(
+        "charts/orders/templates/deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  selector:\n    matchLabels:\n      app: orders\n  template:\n    metadata:\n      labels:\n        app: orders\n        azure.workload.identity/use: \"true\"\n    spec:\n      serviceAccountName: {{ .Values.serviceAccount.name }}\n      containers:\n        - name: api\n          image: ghcr.io/contoso/orders:1.0.0\n",
+    );
+    let release = |client_id: &str| {
+        format!(
+            "resource \"azurerm_user_assigned_identity\" \"orders\" {{\n  name                = \"id-orders\"\n  location            = \"westeurope\"\n  resource_group_name = \"rg\"\n}}\n\nresource \"helm_release\" \"orders\" {{\n  name      = \"orders\"\n  chart     = \"../charts/orders\"\n  namespace = \"orders\"\n  set {{\n    name  = \"serviceAccount.annotations.azure\\\\.workload\\\\.identity/client-id\"\n    value = {client_id}\n  }}\n}}\n"
+        )
+    };
+    let scan = || {
+        let path = dir.path().display().to_string();
+        wiflint::app::scan(&config(&[&path]), &registry()).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let rules = |report: &wiflint::app::Report| -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .map(|f| format!("{}[{}]", f.finding.severity, f.finding.rule))
+            .collect()
+    };
+
+    write(
+        "infra/main.tf",
+        &release("azurerm_user_assigned_identity.orders.client_id"),
+    );
+    let report = scan();
+    assert_eq!(
+        rules(&report),
+        ["note[client-id-not-guid]"],
+        "{:#?}",
+        report.findings
+    );
+    assert!(
+        report.findings[0]
+            .finding
+            .message
+            .contains("decided by Terraform"),
+        "{:#?}",
+        report.findings
+    );
+
+    write("infra/main.tf", &release("\"orders-client\""));
+    let report = scan();
+    assert_eq!(
+        rules(&report),
+        ["error[client-id-not-guid]"],
+        "{:#?}",
+        report.findings
+    );
+    let rendered = &report.findings[0].related;
+    assert!(
+        rendered
+            .iter()
+            .any(|r| report.paths[r.file].contains("(the values of `helm_release.orders` in")),
+        "{:#?}",
+        report.findings
+    );
+
+    write(
+        "infra/main.tf",
+        "resource \"helm_release\" \"orders\" {\n  name   = \"orders\"\n  chart  = \"../charts/orders\"\n  values = [file(\"values-prod.yaml\")]\n}\n",
+    );
+    let report = scan();
+    assert!(rules(&report).is_empty(), "{:#?}", report.findings);
+    let skipped: Vec<&str> = report
+        .skipped
+        .iter()
+        .filter(|s| s.path.ends_with("sa.yaml"))
+        .map(|s| s.reason.as_str())
+        .collect();
+    assert_eq!(skipped.len(), 1, "{:#?}", report.skipped);
+    assert!(
+        skipped[0].contains("installed by `helm_release.orders`"),
+        "{skipped:?}"
+    );
+}
+
 fn path_prefix(dir: &tempfile::TempDir) -> String {
     format!("{}/", dir.path().display())
 }

@@ -37,7 +37,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
                         ),
                     )
                     .severity(Severity::Note)
-                    .help("check the rendered manifest, e.g. `envsubst < file | wiflint check -`"),
+                    .help(if syntax == crate::placeholder::TERRAFORM {
+                        "the `helm_release` that installs the chart sets it from Terraform; `terraform plan` shows the value"
+                    } else {
+                        "check the rendered manifest, e.g. `envsubst < file | wiflint check -`"
+                    }),
                 );
                 continue;
             }
