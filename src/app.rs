@@ -241,6 +241,7 @@ pub fn scan_candidates(
     let context = input::Context {
         modules: Modules::prepare(candidates, config.max_file_size, &config.var_files),
         renders: Renders::prepare(candidates, &config.render, config.max_file_size),
+        parameters: crate::script::Parameters::prepare(candidates, config.max_file_size),
     };
     // What kustomizations say of the files they name, for those not rendered (the rendered
     // objects are whole, not parts, and carry their namespace).

@@ -50,6 +50,7 @@ pub enum Outcome {
 pub struct Context {
     pub modules: Modules,
     pub renders: Renders,
+    pub parameters: script::Parameters,
 }
 
 pub fn read(candidate: &Candidate, max_size: u64) -> Outcome {
@@ -102,12 +103,19 @@ pub fn read_in(candidate: &Candidate, max_size: u64, context: &Context) -> Outco
             };
             Outcome::Read(parse_bicep(path, text, candidate.explicit, params))
         }
-        Loaded::Text(text) => Outcome::Read(parse_in(
-            path,
-            text,
-            candidate.explicit,
-            context.modules.of(candidate),
-        )),
+        Loaded::Text(text) => {
+            let mut file = parse_in(
+                path,
+                text,
+                candidate.explicit,
+                context.modules.of(candidate),
+                &context.parameters,
+            );
+            if file.syntax == Syntax::Json {
+                context.parameters.mark(&file.source.path, &mut file.docs);
+            }
+            Outcome::Read(file)
+        }
         Loaded::Skip(reason) => Outcome::Skipped { path, reason },
         // A file found by walking that cannot be read is accounted for and the scan goes on; one
         // the user named is an I/O error of the run.
@@ -176,12 +184,18 @@ fn rendered(path: String, text: String, explicit: bool, fate: Option<&Fate>) -> 
 const HELM_HINT: &str = "Helm template (contains `{{ }}` and is not valid YAML): lint the rendered output instead, e.g. `helm template <chart> | wiflint check -`";
 
 pub fn parse(path: String, text: String, explicit: bool) -> InputFile {
-    parse_in(path, text, explicit, &[])
+    parse_in(path, text, explicit, &[], &script::Parameters::default())
 }
 
 /// [`parse`], a Terraform file with the instances of its module (without any, the context of
 /// the file alone).
-pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]) -> InputFile {
+pub fn parse_in(
+    path: String,
+    text: String,
+    explicit: bool,
+    instances: &[Module],
+    parameters: &script::Parameters,
+) -> InputFile {
     let syntax = sniff(&path, &text);
     let (docs, error) = match syntax {
         Syntax::Terraform if terraform::is_tfvars(&path) => {
@@ -210,7 +224,7 @@ pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]
         Syntax::Bicep => {
             return parse_bicep(path, text, explicit, bicep::Params::default());
         }
-        Syntax::Shell => match script::lower(&text) {
+        Syntax::Shell => match script::lower_at(&text, &path, parameters) {
             Ok(docs) => (docs, None),
             Err(e) => (Vec::new(), Some(e)),
         },

@@ -151,6 +151,7 @@ fn read(candidates: &[discover::Candidate]) -> Vec<InputFile> {
             &super::tools::render_settings("streamed scans of charts and overlays"),
             max,
         ),
+        parameters: wiflint::script::Parameters::prepare(candidates, max),
     };
     candidates
         .iter()
