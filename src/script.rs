@@ -26,6 +26,64 @@ pub fn is_markdown(path: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
+/// `Makefile`, `makefile`, `GNUmakefile` (the names GNU make looks for) and `*.mk` includes.
+pub fn is_makefile(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or("");
+    matches!(name, "Makefile" | "makefile" | "GNUmakefile")
+        || name.to_ascii_lowercase().ends_with(".mk")
+}
+
+/// The credentials the recipes of a Makefile create. Make is parsed with the tree-sitter make
+/// grammar; each recipe line is its own shell (as make runs it), read in place with its
+/// positions. What make expands (`$(X)`, `${X}`, `$@`) is unknown; a `@`, `-` or `+` prefix is
+/// make's, not the shell's. Make is the authority on the file: a construct the grammar does not
+/// read is left out, never an error.
+pub fn lower_makefile(text: &str, path: &str, parameters: &Parameters) -> Vec<Node> {
+    let mut docs = Vec::new();
+    let mut files = Files {
+        dir: dir_of(path),
+        parameters,
+        named: Vec::new(),
+    };
+    lower_recipes(text, &mut docs, &mut files);
+    docs
+}
+
+fn lower_recipes(text: &str, docs: &mut Vec<Node>, files: &mut Files<'_>) {
+    let mut parser = Parser::new();
+    let language: tree_sitter::Language = tree_sitter_make::LANGUAGE.into();
+    if parser.set_language(&language).is_err() {
+        return;
+    }
+    let Some(tree) = parser.parse(text, None) else {
+        return;
+    };
+    let mut stack = vec![tree.root_node()];
+    let mut lines = Vec::new();
+    while let Some(n) = stack.pop() {
+        if n.kind() == "recipe_line" {
+            lines.push(n.byte_range());
+            continue;
+        }
+        // Recipes sit at most a few levels down (rules in conditionals); the explicit stack
+        // keeps a deeply nested file from overflowing ours.
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    lines.sort_by_key(|r| r.start);
+    for range in lines {
+        let Some(line) = text.get(range.clone()) else {
+            continue;
+        };
+        if !line.contains("az") {
+            continue;
+        }
+        let prefix = line.len() - line.trim_start_matches(['@', '-', '+']).len();
+        let code = format!("{}{}", " ".repeat(prefix), &line[prefix..]);
+        let _ = lower_slice(&code, range.start, docs, Some(files), Kind::Recipe);
+    }
+}
+
 /// `#!/bin/sh`, `#!/usr/bin/env bash -e` and the like.
 pub fn has_shell_shebang(text: &str) -> bool {
     let Some(line) = text.lines().next().and_then(|l| l.strip_prefix("#!")) else {
@@ -57,7 +115,7 @@ pub fn lower_at(text: &str, path: &str, parameters: &Parameters) -> Result<Vec<N
         parameters,
         named: Vec::new(),
     };
-    lower_slice(text, 0, &mut docs, Some(&mut files))?;
+    lower_slice(text, 0, &mut docs, Some(&mut files), Kind::Script)?;
     Ok(docs)
 }
 
@@ -107,7 +165,10 @@ impl Parameters {
                 .collect(),
             apps: HashMap::new(),
         };
-        for candidate in candidates.iter().filter(|c| is_script(&c.display)) {
+        for candidate in candidates
+            .iter()
+            .filter(|c| is_script(&c.display) || is_makefile(&c.display))
+        {
             let crate::input::load::Loaded::Text(text) =
                 crate::input::load::load(candidate, max_size)
             else {
@@ -122,7 +183,13 @@ impl Parameters {
                 named: Vec::new(),
             };
             let mut docs = Vec::new();
-            if lower_slice(&text, 0, &mut docs, Some(&mut files)).is_err() {
+            let read = if is_makefile(&candidate.display) {
+                lower_recipes(&text, &mut docs, &mut files);
+                Ok(())
+            } else {
+                lower_slice(&text, 0, &mut docs, Some(&mut files), Kind::Script)
+            };
+            if read.is_err() {
                 continue;
             }
             let named = files.named;
@@ -215,7 +282,7 @@ pub fn lower_markdown(text: &str) -> Vec<Node> {
                         slice.into()
                     };
                     // Errors are ignored here (see above); what parsed is read.
-                    let _ = lower_slice(&code, range.start, &mut docs, None);
+                    let _ = lower_slice(&code, range.start, &mut docs, None, Kind::Example);
                 }
                 block = None;
             }
@@ -251,14 +318,25 @@ fn commands_of(block: &str) -> String {
     out
 }
 
-/// `files` is given for a script (whose syntax errors count), not for a Markdown example.
+/// What a piece of shell is part of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A script: bash is the authority on it, so its syntax errors count.
+    Script,
+    /// A Markdown example, written for a person to fill in.
+    Example,
+    /// A Makefile recipe line: make expands `$(X)`, `${X}` and `$@` before the shell runs it.
+    Recipe,
+}
+
 fn lower_slice(
     text: &str,
     offset: usize,
     docs: &mut Vec<Node>,
     files: Option<&mut Files<'_>>,
+    kind: Kind,
 ) -> Result<(), ParseError> {
-    let strict = files.is_some();
+    let strict = kind == Kind::Script;
     let mut parser = Parser::new();
     let language: tree_sitter::Language = tree_sitter_bash::LANGUAGE.into();
     let failed = |message: &str| ParseError {
@@ -281,7 +359,8 @@ fn lower_slice(
     let mut shell = Shell {
         text,
         offset,
-        example: !strict,
+        example: kind == Kind::Example,
+        make: kind == Kind::Recipe,
         vars: HashMap::new(),
         docs,
         files,
@@ -313,6 +392,8 @@ struct Shell<'t, 'd, 'p> {
     /// A Markdown example, written for a person to fill in: `export NS="..."`, `NS=""` and
     /// `--subject <subject>` stand for values, they are not values.
     example: bool,
+    /// A Makefile recipe: `${X}` is make's variable, not the shell's.
+    make: bool,
     /// The literal value of each variable assigned so far; `None` once assigned something
     /// undecided.
     vars: HashMap<String, Option<String>>,
@@ -420,6 +501,7 @@ impl Shell<'_, '_, '_> {
                 }
                 Some(out)
             }
+            "expansion" if self.make => None,
             "simple_expansion" | "expansion" => {
                 if n.named_child_count() != 1 {
                     return None;

@@ -224,6 +224,9 @@ pub fn parse_in(
         Syntax::Bicep => {
             return parse_bicep(path, text, explicit, bicep::Params::default());
         }
+        Syntax::Shell if script::is_makefile(&path) => {
+            (script::lower_makefile(&text, &path, parameters), None)
+        }
         Syntax::Shell => match script::lower_at(&text, &path, parameters) {
             Ok(docs) => (docs, None),
             Err(e) => (Vec::new(), Some(e)),
@@ -367,7 +370,7 @@ fn sniff(path: &str, text: &str) -> Syntax {
     if bicep::is_bicep(&lower) {
         return Syntax::Bicep;
     }
-    if script::is_script(&lower) {
+    if script::is_script(&lower) || script::is_makefile(path) {
         return Syntax::Shell;
     }
     if script::is_markdown(&lower) {

@@ -13,7 +13,12 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let mut note = |loc: Loc, node: &Node, what: String| {
         let Some(expr) = undecided(node) else { return };
         // What would decide the value, in the terms of the file's own language.
-        let help = match ctx.files.get(loc.file).map(|f| f.syntax) {
+        let file = ctx.files.get(loc.file);
+        let makefile = file.is_some_and(|f| crate::script::is_makefile(&f.source.path));
+        let help = match file.map(|f| f.syntax) {
+            Some(Syntax::Shell) if makefile => {
+                "make expands `$(X)` before the shell runs the recipe: write the value itself in the recipe to have it checked"
+            }
             Some(Syntax::Terraform) => {
                 "give the variable a default, or a value in `terraform.tfvars` or a `*.auto.tfvars` file, or scan the module it comes from"
             }
