@@ -148,7 +148,7 @@ struct App {
 }
 
 /// Where `@file` arguments are resolved, and what was found.
-struct Files<'p> {
+pub(crate) struct Files<'p> {
     dir: PathBuf,
     parameters: &'p Parameters,
     named: Vec<(PathBuf, Option<App>)>,
@@ -402,13 +402,13 @@ struct Shell<'t, 'd, 'p> {
 }
 
 /// One argument: its decided text (if any), its source and its span in the file.
-struct Arg {
-    value: Option<String>,
-    source: String,
-    span: Span,
+pub(crate) struct Arg {
+    pub value: Option<String>,
+    pub source: String,
+    pub span: Span,
     /// A single-quoted (or plain) argument whose decoded text is its source between the
     /// quotes: JSON in it keeps its positions.
-    verbatim_at: Option<usize>,
+    pub verbatim_at: Option<usize>,
 }
 
 impl Shell<'_, '_, '_> {
@@ -562,32 +562,7 @@ impl Shell<'_, '_, '_> {
             .children_by_field_name("argument", &mut cursor)
             .map(|a| self.arg(a))
             .collect();
-        let words: Vec<&str> = args
-            .iter()
-            .take_while(|a| !a.source.starts_with('-'))
-            .map(|a| a.source.as_str())
-            .collect();
-        let flags = Flags::of(&args[words.len()..]);
-        let header = self.span(n);
-        let doc = match (name.as_str(), words.as_slice()) {
-            (
-                "az",
-                [
-                    "identity",
-                    "federated-credential",
-                    verb @ ("create" | "update"),
-                ],
-            ) => Some(identity_credential(&flags, header, *verb == "update")),
-            ("az", ["ad", "app", "federated-credential", "create" | "update"]) => {
-                self.app_credential(&flags, header)
-            }
-            (
-                "azwi",
-                ["serviceaccount", "create"]
-                | ["serviceaccount", "create", "phase", "federated-identity"],
-            ) => Some(azwi_credential(&flags, header)),
-            _ => None,
-        };
+        let doc = credential(&name, &args, self.span(n), self.files.as_deref_mut());
         // An example whose values are all placeholders that bash reads as redirections
         // (`--issuer <issuer-url>`) says nothing.
         let said = |d: &Node| d.get("issuer").is_some() || d.get("subject").is_some();
@@ -754,36 +729,73 @@ fn identity_credential(flags: &Flags<'_>, header: Span, update: bool) -> Node {
     Node::map(entries, header)
 }
 
-impl Shell<'_, '_, '_> {
-    /// `az ad app federated-credential create --id <app> --parameters '{…}'`: the JSON is the
-    /// Graph credential. `@file.json` (beside the script) is read as its own input when it is in
-    /// the scan ([`Parameters`]); otherwise its values are unknown here.
-    fn app_credential(&mut self, flags: &Flags<'_>, header: Span) -> Option<Node> {
-        let params = flags.one(&["--parameters"])?;
-        let id = flags.one(&["--id"]);
-        let app = id.map(|a| App {
-            value: a.text.clone(),
-            source: a.arg.source.clone(),
-        });
-        let file = match &params.text {
-            Some(json) => json.strip_prefix('@'),
-            None => params.arg.source.strip_prefix('@'),
-        };
-        if let Some(file) = file {
-            if let Some(files) = &mut self.files
-                && params.text.is_some()
-            {
-                let path = crate::kustomize::normalize(&files.dir.join(file));
-                if files.parameters.scanned.contains(&path) {
-                    files.named.push((path, app));
-                    return None;
-                }
-            }
-            return Some(unread_parameters(params, app.as_ref(), header));
+/// The credential an `az` or `azwi` command (`name`) with these arguments creates, if it creates
+/// one; `header` is the command. Shared by every shell the commands are read from.
+pub(crate) fn credential(
+    name: &str,
+    args: &[Arg],
+    header: Span,
+    files: Option<&mut Files<'_>>,
+) -> Option<Node> {
+    let words: Vec<&str> = args
+        .iter()
+        .take_while(|a| !a.source.starts_with('-'))
+        .map(|a| a.source.as_str())
+        .collect();
+    let flags = Flags::of(&args[words.len()..]);
+    match (name, words.as_slice()) {
+        (
+            "az",
+            [
+                "identity",
+                "federated-credential",
+                verb @ ("create" | "update"),
+            ],
+        ) => Some(identity_credential(&flags, header, *verb == "update")),
+        ("az", ["ad", "app", "federated-credential", "create" | "update"]) => {
+            app_credential_of(&flags, header, files)
         }
-        let at = id.map(|a| a.span);
-        app_credential(params, app.as_ref().zip(at), header)
+        (
+            "azwi",
+            ["serviceaccount", "create"]
+            | ["serviceaccount", "create", "phase", "federated-identity"],
+        ) => Some(azwi_credential(&flags, header)),
+        _ => None,
     }
+}
+
+/// `az ad app federated-credential create --id <app> --parameters '{…}'`: the JSON is the
+/// Graph credential. `@file.json` (beside the script) is read as its own input when it is in
+/// the scan ([`Parameters`]); otherwise its values are unknown here.
+fn app_credential_of(
+    flags: &Flags<'_>,
+    header: Span,
+    files: Option<&mut Files<'_>>,
+) -> Option<Node> {
+    let params = flags.one(&["--parameters"])?;
+    let id = flags.one(&["--id"]);
+    let app = id.map(|a| App {
+        value: a.text.clone(),
+        source: a.arg.source.clone(),
+    });
+    let file = match &params.text {
+        Some(json) => json.strip_prefix('@'),
+        None => params.arg.source.strip_prefix('@'),
+    };
+    if let Some(file) = file {
+        if let Some(files) = files
+            && params.text.is_some()
+        {
+            let path = crate::kustomize::normalize(&files.dir.join(file));
+            if files.parameters.scanned.contains(&path) {
+                files.named.push((path, app));
+                return None;
+            }
+        }
+        return Some(unread_parameters(params, app.as_ref(), header));
+    }
+    let at = id.map(|a| a.span);
+    app_credential(params, app.as_ref().zip(at), header)
 }
 
 /// The credential of `--parameters @file.json` when the file is not in the scan: an app

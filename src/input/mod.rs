@@ -7,6 +7,7 @@ use crate::bicep;
 use crate::document::{self, Node, ParseError, Source, Span, Syntax};
 use crate::expand::{Fate, Renders};
 use crate::operators;
+use crate::powershell;
 use crate::script;
 use crate::terraform::{self, Module, Modules};
 use discover::{Candidate, Origin};
@@ -86,10 +87,6 @@ pub fn read_in(candidate: &Candidate, max_size: u64, context: &Context) -> Outco
                     .into(),
             }
         }
-        Loaded::Text(_) if path.to_ascii_lowercase().ends_with(".ps1") => Outcome::Skipped {
-            path,
-            reason: "PowerShell script: not read (`az` and `azwi` commands are read from sh/bash scripts and Markdown shell blocks)".into(),
-        },
         Loaded::Text(_) if bicep::is_bicepparam(&path) => Outcome::Skipped {
             path,
             reason:
@@ -224,6 +221,10 @@ pub fn parse_in(
         Syntax::Bicep => {
             return parse_bicep(path, text, explicit, bicep::Params::default());
         }
+        Syntax::Shell if powershell::is_powershell(&path) => match powershell::lower(&text) {
+            Ok(docs) => (docs, None),
+            Err(e) => (Vec::new(), Some(e)),
+        },
         Syntax::Shell if script::is_makefile(&path) => {
             (script::lower_makefile(&text, &path, parameters), None)
         }
@@ -370,7 +371,7 @@ fn sniff(path: &str, text: &str) -> Syntax {
     if bicep::is_bicep(&lower) {
         return Syntax::Bicep;
     }
-    if script::is_script(&lower) || script::is_makefile(path) {
+    if script::is_script(&lower) || script::is_makefile(path) || powershell::is_powershell(&lower) {
         return Syntax::Shell;
     }
     if script::is_markdown(&lower) {
