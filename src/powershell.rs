@@ -147,7 +147,9 @@ impl Script<'_> {
 
     fn forget_loop_variable(&mut self, n: Ts<'_>) {
         let mut cursor = n.walk();
-        let first = n.named_children(&mut cursor).find(|c| c.kind() == "variable");
+        let first = n
+            .named_children(&mut cursor)
+            .find(|c| c.kind() == "variable");
         if let Some(v) = first {
             let name = self.var_name(v);
             self.vars.insert(name, None);
@@ -276,6 +278,9 @@ mod tests {
         let text = "$ns = 'a'\nforeach ($ns in @('x', 'y')) {\n  az identity federated-credential create --name \"fic-$ns\" --identity-name i -g g --issuer https://i/ --subject \"system:serviceaccount:${ns}:api\"\n}\n$s = \"x\" + \"y\"\naz identity federated-credential create --name n --identity-name i -g g --issuer https://i/ --subject $s\n";
         let docs = lower(text).unwrap_or_default();
         assert_eq!(docs.len(), 2);
-        assert!(docs.iter().all(|d| d.get("subject").is_some_and(Node::is_unknown)));
+        assert!(
+            docs.iter()
+                .all(|d| d.get("subject").is_some_and(Node::is_unknown))
+        );
     }
 }

@@ -243,7 +243,10 @@ fn app_id(app: &App, doc: &Node, span: Span) -> Node {
             span,
         ),
         None => Node::unknown(
-            format!("applications/{}/federatedIdentityCredentials/{name}", app.source),
+            format!(
+                "applications/{}/federatedIdentityCredentials/{name}",
+                app.source
+            ),
             span,
         ),
     }
@@ -802,7 +805,8 @@ fn app_credential_of(
 /// registration's credential whose values are unknown (a note, never an error).
 fn unread_parameters(params: &Value<'_>, app: Option<&App>, header: Span) -> Node {
     let what = format!("{} (a file not in the scan)", params.arg.source);
-    let unknown = |key: &str| Entry::new(key, params.span, Node::unknown(what.as_str(), params.span));
+    let unknown =
+        |key: &str| Entry::new(key, params.span, Node::unknown(what.as_str(), params.span));
     let mut doc = Node::map(
         vec![
             odata_type(header),
