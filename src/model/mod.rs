@@ -151,7 +151,26 @@ impl<'a> Model<'a> {
             }
         }
         model.join_named_owners();
+        model.name_declared_owners();
         model
+    }
+
+    /// A Bicep credential's id names its identity by symbol (`bicep:main.bicep/id`); messages
+    /// name it as Azure does, by the identity's `name:`, when the file says it literally.
+    fn name_declared_owners(&mut self) {
+        let names: HashMap<&str, &str> = self
+            .identities
+            .iter()
+            .filter_map(|i| Some((i.resource_id.as_deref()?, i.name?)))
+            .filter(|(id, _)| id.starts_with("bicep:"))
+            .collect();
+        for cred in &mut self.credentials {
+            if let Owner::Identity(id) = &cred.owner
+                && let Some(name) = names.get(id.as_str())
+            {
+                cred.owner_name = Some((*name).to_string());
+            }
+        }
     }
 
     /// A script names the identity it adds a credential to by resource group and name only
