@@ -183,17 +183,12 @@ impl Parameters {
                 named: Vec::new(),
             };
             let mut docs = Vec::new();
-            let read = if is_makefile(&candidate.display) {
+            if is_makefile(&candidate.display) {
                 lower_recipes(&text, &mut docs, &mut files);
-                Ok(())
-            } else {
-                lower_slice(&text, 0, &mut docs, Some(&mut files), Kind::Script)
-            };
-            if read.is_err() {
+            } else if lower_slice(&text, 0, &mut docs, Some(&mut files), Kind::Script).is_err() {
                 continue;
             }
-            let named = files.named;
-            for (path, app) in named {
+            for (path, app) in files.named {
                 parameters
                     .apps
                     .entry(path)
