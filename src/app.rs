@@ -255,6 +255,7 @@ pub fn scan_candidates(
     }
     let context = input::Context {
         renders: Renders::prepare(candidates, &render, config.max_file_size),
+        parameters: crate::script::Parameters::prepare(candidates, config.max_file_size),
         modules,
     };
     // What kustomizations say of the files they name, for those not rendered (the rendered

@@ -53,6 +53,26 @@ fn parse(text: &str) -> Result<Tree, ParseError> {
         .ok_or_else(|| failed("the Bicep parser gave up"))
 }
 
+/// Where the `//` comments of a Bicep file start: suppressions are read from these alone, never
+/// from a string that happens to hold `//`. Extras (comments) may sit anywhere in the tree, so
+/// it is walked whole, with an explicit stack.
+pub fn comment_starts(text: &str) -> std::collections::HashSet<usize> {
+    let mut starts = std::collections::HashSet::new();
+    let Ok(tree) = parse(text) else {
+        return starts;
+    };
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "comment" {
+            starts.insert(n.start_byte());
+            continue;
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.children(&mut cursor));
+    }
+    starts
+}
+
 /// Bicep statements newer than the grammar (`extension microsoftGraphV1`, and `provider`, its
 /// earlier spelling): valid Bicep, so not a syntax error; they declare nothing wiflint reads.
 fn newer_statement(n: Ts<'_>, text: &str) -> bool {

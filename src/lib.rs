@@ -23,6 +23,7 @@ pub mod manual;
 pub mod model;
 pub mod operators;
 pub mod placeholder;
+pub mod powershell;
 pub mod render;
 pub mod rules;
 pub mod script;

@@ -8,7 +8,8 @@
 //! (or block); anything else — a command substitution, an environment variable, `${VAR:-x}` — is
 //! unknown, and so is a value a `for`/`read` sets.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node as Ts, Parser};
 
@@ -23,6 +24,64 @@ pub fn is_script(path: &str) -> bool {
 pub fn is_markdown(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// `Makefile`, `makefile`, `GNUmakefile` (the names GNU make looks for) and `*.mk` includes.
+pub fn is_makefile(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or("");
+    matches!(name, "Makefile" | "makefile" | "GNUmakefile")
+        || name.to_ascii_lowercase().ends_with(".mk")
+}
+
+/// The credentials the recipes of a Makefile create. Make is parsed with the tree-sitter make
+/// grammar; each recipe line is its own shell (as make runs it), read in place with its
+/// positions. What make expands (`$(X)`, `${X}`, `$@`) is unknown; a `@`, `-` or `+` prefix is
+/// make's, not the shell's. Make is the authority on the file: a construct the grammar does not
+/// read is left out, never an error.
+pub fn lower_makefile(text: &str, path: &str, parameters: &Parameters) -> Vec<Node> {
+    let mut docs = Vec::new();
+    let mut files = Files {
+        dir: dir_of(path),
+        parameters,
+        named: Vec::new(),
+    };
+    lower_recipes(text, &mut docs, &mut files);
+    docs
+}
+
+fn lower_recipes(text: &str, docs: &mut Vec<Node>, files: &mut Files<'_>) {
+    let mut parser = Parser::new();
+    let language: tree_sitter::Language = tree_sitter_make::LANGUAGE.into();
+    if parser.set_language(&language).is_err() {
+        return;
+    }
+    let Some(tree) = parser.parse(text, None) else {
+        return;
+    };
+    let mut stack = vec![tree.root_node()];
+    let mut lines = Vec::new();
+    while let Some(n) = stack.pop() {
+        if n.kind() == "recipe_line" {
+            lines.push(n.byte_range());
+            continue;
+        }
+        // Recipes sit at most a few levels down (rules in conditionals); the explicit stack
+        // keeps a deeply nested file from overflowing ours.
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    lines.sort_by_key(|r| r.start);
+    for range in lines {
+        let Some(line) = text.get(range.clone()) else {
+            continue;
+        };
+        if !line.contains("az") {
+            continue;
+        }
+        let prefix = line.len() - line.trim_start_matches(['@', '-', '+']).len();
+        let code = format!("{}{}", " ".repeat(prefix), &line[prefix..]);
+        let _ = lower_slice(&code, range.start, docs, Some(files), Kind::Recipe);
+    }
 }
 
 /// `#!/bin/sh`, `#!/usr/bin/env bash -e` and the like.
@@ -41,11 +100,151 @@ pub fn has_shell_shebang(text: &str) -> bool {
 /// The default audience of `az identity federated-credential create`.
 const DEFAULT_AUDIENCE: &str = "api://AzureADTokenExchange";
 
-/// The credentials a shell script creates.
+/// The credentials a shell script creates, read alone: a `--parameters @file.json` it names is
+/// not in the scan.
 pub fn lower(text: &str) -> Result<Vec<Node>, ParseError> {
+    lower_at(text, "", &Parameters::default())
+}
+
+/// The credentials the script at `path` creates, in a scan whose parameters files are
+/// `parameters`.
+pub fn lower_at(text: &str, path: &str, parameters: &Parameters) -> Result<Vec<Node>, ParseError> {
     let mut docs = Vec::new();
-    lower_slice(text, 0, &mut docs, true)?;
+    let mut files = Files {
+        dir: dir_of(path),
+        parameters,
+        named: Vec::new(),
+    };
+    lower_slice(text, 0, &mut docs, Some(&mut files), Kind::Script)?;
     Ok(docs)
+}
+
+fn dir_of(path: &str) -> PathBuf {
+    Path::new(path)
+        .parent()
+        .map(crate::kustomize::normalize)
+        .unwrap_or_default()
+}
+
+/// The JSON files that scripts pass as `az ad app federated-credential create --parameters
+/// @file.json`, found before the scan reads its files one by one. A file that is itself in the
+/// scan is read as its own input, with its own positions, and is marked as the credential of
+/// the app the script names (`--id`); one that is not in the scan leaves the script's
+/// credential unknown.
+#[derive(Debug, Default)]
+pub struct Parameters {
+    /// The normalized paths of the scan's files.
+    scanned: HashSet<PathBuf>,
+    /// Per parameters file in the scan: the app the scripts give it to, `None` when they do
+    /// not agree (then no script's app is taken for it).
+    apps: HashMap<PathBuf, Option<App>>,
+}
+
+/// The `--id` of `az ad app federated-credential create`: its decided text, or its source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct App {
+    value: Option<String>,
+    source: String,
+}
+
+/// Where `@file` arguments are resolved, and what was found.
+pub(crate) struct Files<'p> {
+    dir: PathBuf,
+    parameters: &'p Parameters,
+    named: Vec<(PathBuf, Option<App>)>,
+}
+
+impl Parameters {
+    /// Reads the scan's shell scripts (bounded by `max_size`, like every input) for the
+    /// parameters files they pass.
+    pub fn prepare(candidates: &[crate::input::discover::Candidate], max_size: u64) -> Self {
+        let mut parameters = Parameters {
+            scanned: candidates
+                .iter()
+                .map(|c| crate::kustomize::normalize(Path::new(&c.display)))
+                .collect(),
+            apps: HashMap::new(),
+        };
+        for candidate in candidates
+            .iter()
+            .filter(|c| is_script(&c.display) || is_makefile(&c.display))
+        {
+            let crate::input::load::Loaded::Text(text) =
+                crate::input::load::load(candidate, max_size)
+            else {
+                continue;
+            };
+            if !(text.contains("--parameters") && text.contains('@')) {
+                continue;
+            }
+            let mut files = Files {
+                dir: dir_of(&candidate.display),
+                parameters: &parameters,
+                named: Vec::new(),
+            };
+            let mut docs = Vec::new();
+            if is_makefile(&candidate.display) {
+                lower_recipes(&text, &mut docs, &mut files);
+            } else if lower_slice(&text, 0, &mut docs, Some(&mut files), Kind::Script).is_err() {
+                continue;
+            }
+            for (path, app) in files.named {
+                parameters
+                    .apps
+                    .entry(path)
+                    .and_modify(|known| {
+                        if *known != app {
+                            *known = None;
+                        }
+                    })
+                    .or_insert(app);
+            }
+        }
+        parameters
+    }
+
+    /// Marks the credential a parameters file holds as the app registration's its script
+    /// names: `@odata.type`, and an `id` under the app when `--id` says it. Both point at the
+    /// object in the file, which is what the script passes.
+    pub fn mark(&self, path: &str, docs: &mut [Node]) {
+        let Some(app) = self.apps.get(&crate::kustomize::normalize(Path::new(path))) else {
+            return;
+        };
+        for doc in docs.iter_mut().filter(|d| d.get("issuer").is_some()) {
+            let span = doc.span;
+            let id = app.as_ref().map(|app| app_id(app, doc, span));
+            if let NodeKind::Map(entries) = &mut doc.kind {
+                if entries.iter().all(|e| e.key.text() != Some("@odata.type")) {
+                    entries.push(odata_type(span));
+                }
+                if entries.iter().all(|e| e.key.text() != Some("id")) {
+                    entries.extend(id.map(|id| Entry::new("id", span, id)));
+                }
+            }
+        }
+    }
+}
+
+/// `applications/<app>/federatedIdentityCredentials/<name>`, as Graph addresses it: the
+/// credential's id under the app the command names, so that the credentials one app gets in
+/// several files have one owner.
+fn app_id(app: &App, doc: &Node, span: Span) -> Node {
+    let name = doc.get_str("name").unwrap_or("?");
+    match &app.value {
+        Some(id) => Node::scalar(
+            format!("applications/{id}/federatedIdentityCredentials/{name}"),
+            Style::Quoted,
+            Typed::Str,
+            span,
+        ),
+        None => Node::unknown(
+            format!(
+                "applications/{}/federatedIdentityCredentials/{name}",
+                app.source
+            ),
+            span,
+        ),
+    }
 }
 
 /// The credentials created in the `bash`/`sh`/`shell`/`console` fenced blocks of a Markdown
@@ -81,7 +280,7 @@ pub fn lower_markdown(text: &str) -> Vec<Node> {
                         slice.into()
                     };
                     // Errors are ignored here (see above); what parsed is read.
-                    let _ = lower_slice(&code, range.start, &mut docs, false);
+                    let _ = lower_slice(&code, range.start, &mut docs, None, Kind::Example);
                 }
                 block = None;
             }
@@ -117,12 +316,25 @@ fn commands_of(block: &str) -> String {
     out
 }
 
+/// What a piece of shell is part of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A script: bash is the authority on it, so its syntax errors count.
+    Script,
+    /// A Markdown example, written for a person to fill in.
+    Example,
+    /// A Makefile recipe line: make expands `$(X)`, `${X}` and `$@` before the shell runs it.
+    Recipe,
+}
+
 fn lower_slice(
     text: &str,
     offset: usize,
     docs: &mut Vec<Node>,
-    strict: bool,
+    files: Option<&mut Files<'_>>,
+    kind: Kind,
 ) -> Result<(), ParseError> {
+    let strict = kind == Kind::Script;
     let mut parser = Parser::new();
     let language: tree_sitter::Language = tree_sitter_bash::LANGUAGE.into();
     let failed = |message: &str| ParseError {
@@ -145,9 +357,11 @@ fn lower_slice(
     let mut shell = Shell {
         text,
         offset,
-        example: !strict,
+        example: kind == Kind::Example,
+        make: kind == Kind::Recipe,
         vars: HashMap::new(),
         docs,
+        files,
     };
     shell.walk(root, 0);
     Ok(())
@@ -169,30 +383,33 @@ const MAX_VALUE: usize = 16 * 1024;
 /// Nesting deeper than this is not walked (a hostile script must not overflow the stack).
 const MAX_DEPTH: usize = 256;
 
-struct Shell<'t, 'd> {
+struct Shell<'t, 'd, 'p> {
     text: &'t str,
     /// Where `text` starts in the file (a Markdown block's place).
     offset: usize,
     /// A Markdown example, written for a person to fill in: `export NS="..."`, `NS=""` and
     /// `--subject <subject>` stand for values, they are not values.
     example: bool,
+    /// A Makefile recipe: `${X}` is make's variable, not the shell's.
+    make: bool,
     /// The literal value of each variable assigned so far; `None` once assigned something
     /// undecided.
     vars: HashMap<String, Option<String>>,
     docs: &'d mut Vec<Node>,
+    files: Option<&'d mut Files<'p>>,
 }
 
 /// One argument: its decided text (if any), its source and its span in the file.
-struct Arg {
-    value: Option<String>,
-    source: String,
-    span: Span,
+pub(crate) struct Arg {
+    pub value: Option<String>,
+    pub source: String,
+    pub span: Span,
     /// A single-quoted (or plain) argument whose decoded text is its source between the
     /// quotes: JSON in it keeps its positions.
-    verbatim_at: Option<usize>,
+    pub verbatim_at: Option<usize>,
 }
 
-impl Shell<'_, '_> {
+impl Shell<'_, '_, '_> {
     fn src(&self, n: Ts<'_>) -> &str {
         self.text.get(n.byte_range()).unwrap_or("")
     }
@@ -282,6 +499,7 @@ impl Shell<'_, '_> {
                 }
                 Some(out)
             }
+            "expansion" if self.make => None,
             "simple_expansion" | "expansion" => {
                 if n.named_child_count() != 1 {
                     return None;
@@ -342,32 +560,7 @@ impl Shell<'_, '_> {
             .children_by_field_name("argument", &mut cursor)
             .map(|a| self.arg(a))
             .collect();
-        let words: Vec<&str> = args
-            .iter()
-            .take_while(|a| !a.source.starts_with('-'))
-            .map(|a| a.source.as_str())
-            .collect();
-        let flags = Flags::of(&args[words.len()..]);
-        let header = self.span(n);
-        let doc = match (name.as_str(), words.as_slice()) {
-            (
-                "az",
-                [
-                    "identity",
-                    "federated-credential",
-                    verb @ ("create" | "update"),
-                ],
-            ) => Some(identity_credential(&flags, header, *verb == "update")),
-            ("az", ["ad", "app", "federated-credential", "create" | "update"]) => {
-                app_credential(&flags, header)
-            }
-            (
-                "azwi",
-                ["serviceaccount", "create"]
-                | ["serviceaccount", "create", "phase", "federated-identity"],
-            ) => Some(azwi_credential(&flags, header)),
-            _ => None,
-        };
+        let doc = credential(&name, &args, self.span(n), self.files.as_deref_mut());
         // An example whose values are all placeholders that bash reads as redirections
         // (`--issuer <issuer-url>`) says nothing.
         let said = |d: &Node| d.get("issuer").is_some() || d.get("subject").is_some();
@@ -534,14 +727,99 @@ fn identity_credential(flags: &Flags<'_>, header: Span, update: bool) -> Node {
     Node::map(entries, header)
 }
 
-/// `az ad app federated-credential create --id <app> --parameters '{…}'`: the JSON is the
-/// Graph credential; `@file.json` is read as its own input when it is in the scan.
-fn app_credential(flags: &Flags<'_>, header: Span) -> Option<Node> {
-    let params = flags.one(&["--parameters"])?;
-    let json = params.text.as_deref()?;
-    if json.starts_with('@') {
-        return None;
+/// The credential an `az` or `azwi` command (`name`) with these arguments creates, if it creates
+/// one; `header` is the command. Shared by every shell the commands are read from.
+pub(crate) fn credential(
+    name: &str,
+    args: &[Arg],
+    header: Span,
+    files: Option<&mut Files<'_>>,
+) -> Option<Node> {
+    let words: Vec<&str> = args
+        .iter()
+        .take_while(|a| !a.source.starts_with('-'))
+        .map(|a| a.source.as_str())
+        .collect();
+    let flags = Flags::of(&args[words.len()..]);
+    match (name, words.as_slice()) {
+        (
+            "az",
+            [
+                "identity",
+                "federated-credential",
+                verb @ ("create" | "update"),
+            ],
+        ) => Some(identity_credential(&flags, header, *verb == "update")),
+        ("az", ["ad", "app", "federated-credential", "create" | "update"]) => {
+            app_credential_of(&flags, header, files)
+        }
+        (
+            "azwi",
+            ["serviceaccount", "create"]
+            | ["serviceaccount", "create", "phase", "federated-identity"],
+        ) => Some(azwi_credential(&flags, header)),
+        _ => None,
     }
+}
+
+/// `az ad app federated-credential create --id <app> --parameters '{…}'`: the JSON is the
+/// Graph credential. `@file.json` (beside the script) is read as its own input when it is in
+/// the scan ([`Parameters`]); otherwise its values are unknown here.
+fn app_credential_of(
+    flags: &Flags<'_>,
+    header: Span,
+    files: Option<&mut Files<'_>>,
+) -> Option<Node> {
+    let params = flags.one(&["--parameters"])?;
+    let id = flags.one(&["--id"]);
+    let app = id.map(|a| App {
+        value: a.text.clone(),
+        source: a.arg.source.clone(),
+    });
+    let file = match &params.text {
+        Some(json) => json.strip_prefix('@'),
+        None => params.arg.source.strip_prefix('@'),
+    };
+    if let Some(file) = file {
+        if let Some(files) = files
+            && params.text.is_some()
+        {
+            let path = crate::kustomize::normalize(&files.dir.join(file));
+            if files.parameters.scanned.contains(&path) {
+                files.named.push((path, app));
+                return None;
+            }
+        }
+        return Some(unread_parameters(params, app.as_ref(), header));
+    }
+    let at = id.map(|a| a.span);
+    app_credential(params, app.as_ref().zip(at), header)
+}
+
+/// The credential of `--parameters @file.json` when the file is not in the scan: an app
+/// registration's credential whose values are unknown (a note, never an error).
+fn unread_parameters(params: &Value<'_>, app: Option<&App>, header: Span) -> Node {
+    let what = format!("{} (a file not in the scan)", params.arg.source);
+    let unknown =
+        |key: &str| Entry::new(key, params.span, Node::unknown(what.as_str(), params.span));
+    let mut doc = Node::map(
+        vec![
+            odata_type(header),
+            unknown("issuer"),
+            unknown("subject"),
+            unknown("audiences"),
+        ],
+        header,
+    );
+    if let (Some(app), NodeKind::Map(entries)) = (app, &mut doc.kind) {
+        let id = app_id(app, &Node::map(Vec::new(), header), params.span);
+        entries.push(Entry::new("id", params.span, id));
+    }
+    doc
+}
+
+fn app_credential(params: &Value<'_>, app: Option<(&App, Span)>, header: Span) -> Option<Node> {
+    let json = params.text.as_deref()?;
     let mut doc = document::json::parse(json).ok()?;
     match params.arg.verbatim_at {
         Some(at) if params.span == params.arg.span => {
@@ -549,28 +827,12 @@ fn app_credential(flags: &Flags<'_>, header: Span) -> Option<Node> {
         }
         _ => pin(&mut doc, params.span),
     }
+    let id = app.map(|(app, span)| Entry::new("id", span, app_id(app, &doc, span)));
     let NodeKind::Map(entries) = &mut doc.kind else {
         return None;
     };
     entries.push(odata_type(header));
-    if let Some(app) = flags.one(&["--id"]) {
-        let name = doc.get_str("name").unwrap_or("?").to_string();
-        let id = match &app.text {
-            Some(id) => Node::scalar(
-                format!("{id}/federatedIdentityCredentials/{name}"),
-                Style::Quoted,
-                Typed::Str,
-                app.span,
-            ),
-            None => Node::unknown(
-                format!("{}/federatedIdentityCredentials/{name}", app.arg.source),
-                app.span,
-            ),
-        };
-        if let NodeKind::Map(entries) = &mut doc.kind {
-            entries.push(Entry::new("id", app.span, id));
-        }
-    }
+    entries.extend(id);
     Some(doc)
 }
 

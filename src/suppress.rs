@@ -103,6 +103,9 @@ pub struct Suppressions {
 
 static COMMENT: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?:^|[ \t])#[ \t]*wiflint:").ok());
+/// Bicep's line comments.
+static SLASH_COMMENT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?:^|[ \t])//[ \t]*wiflint:").ok());
 
 impl Suppressions {
     /// Reads the inline comments and annotations of one file, checked on its own as file 0 (see
@@ -118,9 +121,14 @@ impl Suppressions {
             }
         };
         let mut list = Vec::new();
+        let marker = if file.syntax == Syntax::Bicep {
+            "//"
+        } else {
+            "#"
+        };
         if matches!(
             file.syntax,
-            Syntax::Yaml | Syntax::Hcl | Syntax::Terraform | Syntax::Shell
+            Syntax::Yaml | Syntax::Hcl | Syntax::Terraform | Syntax::Shell | Syntax::Bicep
         ) {
             for comment in inline_comments(file) {
                 let loc = Loc::span(file_id, comment.span);
@@ -129,7 +137,7 @@ impl Suppressions {
                         loc,
                         "not a wiflint directive",
                         format!(
-                            "`# wiflint: {}` is not a suppression: write `# wiflint: ignore[rule-id, …] reason`",
+                            "`{marker} wiflint: {}` is not a suppression: write `{marker} wiflint: ignore[rule-id, …] reason`",
                             comment.directive.trim()
                         ),
                         "the only directive is `ignore[rule-id, …]` followed by the reason",
@@ -141,7 +149,7 @@ impl Suppressions {
                         loc,
                         "no reason",
                         "this suppression gives no reason, so it suppresses nothing: a reason is required".into(),
-                        "add why the finding is accepted after the bracket: `# wiflint: ignore[rule-id] reason`",
+                        &format!("add why the finding is accepted after the bracket: `{marker} wiflint: ignore[rule-id] reason`"),
                     );
                     continue;
                 }
@@ -484,25 +492,36 @@ struct Comment {
 
 fn inline_comments(file: &InputFile) -> Vec<Comment> {
     let text = &file.source.text;
-    let Some(re) = COMMENT.as_ref() else {
+    let bicep = file.syntax == Syntax::Bicep;
+    let (Some(re), marker) = (if bicep {
+        (SLASH_COMMENT.as_ref(), "//")
+    } else {
+        (COMMENT.as_ref(), "#")
+    }) else {
         return Vec::new();
     };
     if !text.contains("wiflint:") {
         return Vec::new();
     }
+    // Bicep's lowered trees place what a resource implies on its whole declaration, so a
+    // comment is told from text by the grammar's comment nodes instead.
+    let bicep_comments = bicep.then(|| crate::bicep::comment_starts(text));
     let mut out = Vec::new();
     let mut line_start = 0;
     for (i, line) in text.split('\n').enumerate() {
         let line_text = line.strip_suffix('\r').unwrap_or(line);
         if let Some(m) = re.find(line_text) {
-            let hash = m.start() + line_text[m.start()..].find('#').unwrap_or(0);
+            let hash = m.start() + line_text[m.start()..].find(marker).unwrap_or(0);
             let offset = line_start + hash;
             // A `#` inside a quoted or block scalar is text, not a comment.
-            if !file
-                .docs
-                .iter()
-                .any(|d| inside_scalar(d, u32::try_from(offset).unwrap_or(u32::MAX)))
-            {
+            let comment = match &bicep_comments {
+                Some(starts) => starts.contains(&offset),
+                None => !file
+                    .docs
+                    .iter()
+                    .any(|d| inside_scalar(d, u32::try_from(offset).unwrap_or(u32::MAX))),
+            };
+            if comment {
                 out.push(Comment {
                     span: Span::new(offset, line_start + line_text.len()),
                     line: i + 1,

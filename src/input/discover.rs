@@ -27,6 +27,7 @@ const EXTENSIONS: &[&str] = &[
     "bicepparam",
     "sh",
     "bash",
+    "mk",
     "ps1",
     "md",
     "markdown",
@@ -70,6 +71,7 @@ pub fn has_input_extension(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+        || path.to_str().is_some_and(crate::script::is_makefile)
 }
 
 /// Expands the command-line paths into candidates, sorted and de-duplicated so that output does

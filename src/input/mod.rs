@@ -7,6 +7,7 @@ use crate::bicep;
 use crate::document::{self, Node, ParseError, Source, Span, Syntax};
 use crate::expand::{Fate, Renders};
 use crate::operators;
+use crate::powershell;
 use crate::script;
 use crate::terraform::{self, Module, Modules};
 use discover::{Candidate, Origin};
@@ -50,6 +51,7 @@ pub enum Outcome {
 pub struct Context {
     pub modules: Modules,
     pub renders: Renders,
+    pub parameters: script::Parameters,
 }
 
 pub fn read(candidate: &Candidate, max_size: u64) -> Outcome {
@@ -85,10 +87,6 @@ pub fn read_in(candidate: &Candidate, max_size: u64, context: &Context) -> Outco
                     .into(),
             }
         }
-        Loaded::Text(_) if path.to_ascii_lowercase().ends_with(".ps1") => Outcome::Skipped {
-            path,
-            reason: "PowerShell script: not read (`az` and `azwi` commands are read from sh/bash scripts and Markdown shell blocks)".into(),
-        },
         Loaded::Text(_) if bicep::is_bicepparam(&path) => Outcome::Skipped {
             path,
             reason:
@@ -102,12 +100,19 @@ pub fn read_in(candidate: &Candidate, max_size: u64, context: &Context) -> Outco
             };
             Outcome::Read(parse_bicep(path, text, candidate.explicit, params))
         }
-        Loaded::Text(text) => Outcome::Read(parse_in(
-            path,
-            text,
-            candidate.explicit,
-            context.modules.of(candidate),
-        )),
+        Loaded::Text(text) => {
+            let mut file = parse_in(
+                path,
+                text,
+                candidate.explicit,
+                context.modules.of(candidate),
+                &context.parameters,
+            );
+            if file.syntax == Syntax::Json {
+                context.parameters.mark(&file.source.path, &mut file.docs);
+            }
+            Outcome::Read(file)
+        }
         Loaded::Skip(reason) => Outcome::Skipped { path, reason },
         // A file found by walking that cannot be read is accounted for and the scan goes on; one
         // the user named is an I/O error of the run.
@@ -176,12 +181,18 @@ fn rendered(path: String, text: String, explicit: bool, fate: Option<&Fate>) -> 
 const HELM_HINT: &str = "Helm template (contains `{{ }}` and is not valid YAML): lint the rendered output instead, e.g. `helm template <chart> | wiflint check -`";
 
 pub fn parse(path: String, text: String, explicit: bool) -> InputFile {
-    parse_in(path, text, explicit, &[])
+    parse_in(path, text, explicit, &[], &script::Parameters::default())
 }
 
 /// [`parse`], a Terraform file with the instances of its module (without any, the context of
 /// the file alone).
-pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]) -> InputFile {
+pub fn parse_in(
+    path: String,
+    text: String,
+    explicit: bool,
+    instances: &[Module],
+    parameters: &script::Parameters,
+) -> InputFile {
     let syntax = sniff(&path, &text);
     let (docs, error) = match syntax {
         Syntax::Terraform if terraform::is_tfvars(&path) => {
@@ -210,7 +221,14 @@ pub fn parse_in(path: String, text: String, explicit: bool, instances: &[Module]
         Syntax::Bicep => {
             return parse_bicep(path, text, explicit, bicep::Params::default());
         }
-        Syntax::Shell => match script::lower(&text) {
+        Syntax::Shell if powershell::is_powershell(&path) => match powershell::lower(&text) {
+            Ok(docs) => (docs, None),
+            Err(e) => (Vec::new(), Some(e)),
+        },
+        Syntax::Shell if script::is_makefile(&path) => {
+            (script::lower_makefile(&text, &path, parameters), None)
+        }
+        Syntax::Shell => match script::lower_at(&text, &path, parameters) {
             Ok(docs) => (docs, None),
             Err(e) => (Vec::new(), Some(e)),
         },
@@ -353,7 +371,7 @@ fn sniff(path: &str, text: &str) -> Syntax {
     if bicep::is_bicep(&lower) {
         return Syntax::Bicep;
     }
-    if script::is_script(&lower) {
+    if script::is_script(&lower) || script::is_makefile(path) || powershell::is_powershell(&lower) {
         return Syntax::Shell;
     }
     if script::is_markdown(&lower) {

@@ -228,6 +228,8 @@ pub struct Identity<'a> {
     pub name: Option<&'a str>,
     /// Lower-cased resource id of a managed identity.
     pub resource_id: Option<String>,
+    /// Its resource group, when the export or declaration says it literally.
+    pub group: Option<&'a str>,
     pub app: bool,
 }
 
@@ -364,6 +366,24 @@ pub fn owner_from_id(id: &str) -> Option<(String, String)> {
     Some((identity_id.to_string(), id[name_start..cut].to_string()))
 }
 
+/// The resource group of an ARM resource id (`…/resourceGroups/<rg>/providers/…`).
+fn group_of_id(id: &str) -> Option<&str> {
+    let mut parts = id.split('/');
+    parts.find(|p| p.eq_ignore_ascii_case("resourcegroups"))?;
+    parts.next()
+}
+
+/// What a command-line credential names its identity by when only the resource group and name
+/// are known (the subscription is the one `az` is logged in to): `az identity federated-credential
+/// create -g <rg> --identity-name <name>` in a script.
+pub const NAMED_IDENTITY_PREFIX: &str = "az:resourcegroups/";
+
+/// The owner id of an identity named by resource group and name alone, lower-cased as owners are.
+pub fn named_identity_id(group: &str, name: &str) -> String {
+    format!("{NAMED_IDENTITY_PREFIX}{group}/providers/microsoft.managedidentity/userassignedidentities/{name}")
+        .to_ascii_lowercase()
+}
+
 pub fn is_identity(node: &Node) -> bool {
     let props = node.get("properties").unwrap_or(node);
     let msi = props.get("clientId").is_some() && props.get("principalId").is_some();
@@ -381,6 +401,10 @@ pub fn identity<'a>(at: At<'a>) -> Identity<'a> {
             .or_else(|| at.get("properties").and_then(|p| p.get("clientId")))
     };
     let name = node.get_str("name").or_else(|| node.get_str("displayName"));
+    let group = node
+        .get_str("resourceGroup")
+        .or_else(|| resource_id(node).and_then(group_of_id))
+        .filter(|g| !app && !g.is_empty() && !is_expression(g));
     let resource_id = (!app)
         .then(|| resource_id(node))
         .flatten()
@@ -390,6 +414,7 @@ pub fn identity<'a>(at: At<'a>) -> Identity<'a> {
         client_id,
         name,
         resource_id,
+        group,
         app,
     }
 }

@@ -8,6 +8,8 @@ pub mod k8s;
 pub mod retain;
 pub mod vault;
 
+use std::collections::{BTreeSet, HashMap};
+
 use crate::document::{Node, Part, Path, Syntax};
 use crate::finding::Loc;
 use crate::input::InputFile;
@@ -148,7 +150,63 @@ impl<'a> Model<'a> {
                 }
             }
         }
+        model.join_named_owners();
+        model.name_declared_owners();
         model
+    }
+
+    /// A Bicep credential's id names its identity by symbol (`bicep:main.bicep/id`); messages
+    /// name it as Azure does, by the identity's `name:`, when the file says it literally.
+    fn name_declared_owners(&mut self) {
+        let names: HashMap<&str, &str> = self
+            .identities
+            .iter()
+            .filter_map(|i| Some((i.resource_id.as_deref()?, i.name?)))
+            .filter(|(id, _)| id.starts_with("bicep:"))
+            .collect();
+        for cred in &mut self.credentials {
+            if let Owner::Identity(id) = &cred.owner
+                && let Some(name) = names.get(id.as_str())
+            {
+                cred.owner_name = Some((*name).to_string());
+            }
+        }
+    }
+
+    /// A script names the identity it adds a credential to by resource group and name only
+    /// (`az:resourcegroups/<rg>/…/<name>`); an identity that Terraform or an export declares
+    /// with the same literal resource group and name is that identity, so its credentials are
+    /// counted and joined together. When either side does not say both, or several identities
+    /// of the scan have that group and name (other subscriptions or environments), nothing is
+    /// joined: that would be a guess.
+    fn join_named_owners(&mut self) {
+        let mut by_name: HashMap<String, BTreeSet<&str>> = HashMap::new();
+        for identity in &self.identities {
+            if let (Some(group), Some(name), Some(id)) =
+                (identity.group, identity.name, &identity.resource_id)
+            {
+                by_name
+                    .entry(azure::named_identity_id(group, name))
+                    .or_default()
+                    .insert(id.as_str());
+            }
+        }
+        let mut renamed: HashMap<String, String> = HashMap::new();
+        for (named, ids) in &by_name {
+            if let [id] = ids.iter().collect::<Vec<_>>().as_slice()
+                && named != *id
+            {
+                renamed.insert(named.clone(), id.to_string());
+            }
+        }
+        for cred in &mut self.credentials {
+            if let Owner::Identity(id) = &cred.owner
+                && id.starts_with(azure::NAMED_IDENTITY_PREFIX)
+                && let Some(same) = renamed.get(id)
+            {
+                cred.owner = Owner::Identity(same.clone());
+            }
+        }
     }
 
     fn add_workflow(&mut self, at: &At<'a>) -> bool {

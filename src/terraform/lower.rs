@@ -309,7 +309,14 @@ impl Lowerer<'_> {
             }
             Shape::UamiIdentity => {
                 let mut entries = vec![self.synthetic("type", self.str(IDENTITY_TYPE))];
-                entries.extend(self.attrs(body, &[("name", "name"), ("location", "location")]));
+                entries.extend(self.attrs(
+                    body,
+                    &[
+                        ("name", "name"),
+                        ("location", "location"),
+                        ("resource_group_name", "resourceGroup"),
+                    ],
+                ));
                 entries.push(self.synthetic(
                     "id",
                     self.symbolic(

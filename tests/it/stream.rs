@@ -177,6 +177,7 @@ fn read(candidates: &[discover::Candidate]) -> (Vec<InputFile>, wiflint::expand:
             &super::tools::render_settings("streamed scans of charts and overlays"),
             max,
         ),
+        parameters: wiflint::script::Parameters::prepare(candidates, max),
     };
     let files = candidates
         .iter()

@@ -13,7 +13,14 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Findings) {
     let mut note = |loc: Loc, node: &Node, what: String| {
         let Some(expr) = undecided(node) else { return };
         // What would decide the value, in the terms of the file's own language.
+        let makefile = ctx
+            .files
+            .get(loc.file)
+            .is_some_and(|f| crate::script::is_makefile(&f.source.path));
         let help = match ctx.syntax(&loc) {
+            Some(Syntax::Shell) if makefile => {
+                "make expands `$(X)` before the shell runs the recipe: write the value itself in the recipe to have it checked"
+            }
             Some(Syntax::Terraform) => {
                 "give the variable a default, or a value in `terraform.tfvars` or a `*.auto.tfvars` file, or scan the module it comes from"
             }

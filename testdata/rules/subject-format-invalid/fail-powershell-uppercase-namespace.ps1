@@ -1,0 +1,11 @@
+# Federates the orders API's identity with the cluster.
+$ResourceGroup = "rg-orders"
+$Issuer = 'https://westeurope.oic.prod-aks.azure.com/8f2c1d3e-5a6b-4c7d-9e0f-1a2b3c4d5e6f/0c4e9a7b-2d1f-4e58-8b3a-6f5d7c9e1a20/'
+$Namespace = "Orders"
+
+az identity federated-credential create `
+  --name fic-orders-api `
+  --identity-name id-orders `
+  --resource-group $ResourceGroup `
+  --issuer $Issuer `
+  --subject "system:serviceaccount:${Namespace}:orders-api"
