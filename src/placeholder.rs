@@ -104,6 +104,7 @@ fn is_terraform_reference(inner: &str) -> bool {
     };
     match parts.first() {
         Some(&("var" | "local")) => parts.len() >= 2,
+        Some(&("module" | "data")) => parts.len() >= 3,
         Some(first) => parts.len() >= 3 && word(first) && first.contains('_'),
         None => false,
     }
@@ -266,6 +267,7 @@ mod tests {
             "prefix-${ENV}",
             "${azurerm_user_assigned_identity.orders.client_id}",
             "${var.client_id}",
+            "${module.api.client_id}",
         ] {
             assert!(matches!(classify(t), Some(Placeholder::Tool(_))), "{t}");
         }

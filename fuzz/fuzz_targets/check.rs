@@ -70,7 +70,7 @@ fuzz_target!(|data: &[u8]| {
     let oracle = leaked(&own, &secret).is_none();
     let registry = registry();
     // The name decides how the file is sniffed: exercise each syntax, named and found by walking.
-    let name = match selector % 9 {
+    let name = match selector % 11 {
         0 => "input.yaml",
         1 => "input.json",
         2 => "vault.hcl",
@@ -79,12 +79,14 @@ fuzz_target!(|data: &[u8]| {
         5 => "main.bicep",
         6 => "deploy.sh",
         7 => "README.md",
+        8 => "deploy.ps1",
+        9 => "Makefile",
         _ => ".github/workflows/ci.yml",
     };
     let candidate = Candidate {
         display: name.into(),
         origin: Origin::Memory(Arc::from(bytes.as_slice())),
-        explicit: (selector / 9) % 2 == 0,
+        explicit: (selector / 11) % 2 == 0,
     };
     let config = ScanConfig {
         max_file_size: 1 << 20,
