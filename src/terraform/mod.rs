@@ -668,6 +668,10 @@ pub fn chart_releases(
             let (Some(dir), Some(text)) = (path.parent(), read_text(path, max_size)) else {
                 return Vec::new();
             };
+            // Most files have no release: not parsed a second time.
+            if !text.contains("helm_release") {
+                return Vec::new();
+            }
             helm::chart_renders(&text, instances, dir, &c.display)
         })
         .collect()
