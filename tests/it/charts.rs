@@ -152,12 +152,7 @@ fn overlay_findings_are_placed_on_the_patch_or_say_no_line_wrote_them() {
         return;
     }
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let write = |path: &str, text: &str| {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))
-            .unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
-    };
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
     write(
         "base/kustomization.yaml",
         "resources:\n  - deployment.yaml\n",
@@ -263,12 +258,7 @@ fn a_chart_installed_by_a_helm_release_renders_with_its_values() {
         return;
     }
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let write = |path: &str, text: &str| {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))
-            .unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
-    };
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
     write(
         "charts/orders/Chart.yaml",
         "apiVersion: v2\nname: orders\nversion: 0.1.0\n",
@@ -356,6 +346,13 @@ fn a_chart_installed_by_a_helm_release_renders_with_its_values() {
         skipped[0].contains("installed by `helm_release.orders`"),
         "{skipped:?}"
     );
+}
+
+/// Writes `text` at `path` below `dir`, with the folders it needs.
+fn write_file(dir: &std::path::Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap_or(dir)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
 }
 
 fn path_prefix(dir: &tempfile::TempDir) -> String {
