@@ -347,7 +347,9 @@ pub fn scan_candidates(
         if file.unrecognized_only {
             // Files with nothing wiflint knows, found by walking, are skipped rather than
             // "checked".
-            let reason = if file.facts.syntax == Syntax::Terraform {
+            let reason = if let Some(role) = context.renders.role(&path) {
+                role
+            } else if file.facts.syntax == Syntax::Terraform {
                 "Terraform file with no resource wiflint reads (its variables, locals and values are read as its module's context)"
             } else if file.facts.syntax == Syntax::Bicep {
                 "Bicep file with no resource wiflint reads (no identity, federated credential, app registration or AKS cluster)"

@@ -107,6 +107,9 @@ const TIME_LIMIT: Duration = Duration::from_secs(60);
 #[derive(Debug, Default)]
 pub struct Renders {
     files: HashMap<PathBuf, Fate>,
+    /// What a chart's `Chart.yaml` and values files and an overlay's kustomization are to a scan
+    /// that rendered them: said when they are skipped, instead of "not a recognized input".
+    roles: HashMap<PathBuf, String>,
 }
 
 #[derive(Debug)]
@@ -233,6 +236,16 @@ impl Renders {
         renders
     }
 
+    /// Why a chart's or overlay's own file holds nothing checked: it was rendered.
+    pub fn role(&self, display: &str) -> Option<&str> {
+        if self.roles.is_empty() {
+            return None;
+        }
+        self.roles
+            .get(&normalize(Path::new(display)))
+            .map(String::as_str)
+    }
+
     /// What to do with this file, if it belongs to a chart or an overlay.
     pub fn fate(&self, display: &str) -> Option<&Fate> {
         if self.files.is_empty() {
@@ -331,6 +344,16 @@ impl Renders {
                 }
                 if let Some(by) = &entry.by {
                     command.push_str(&format!(" (the values of {by})"));
+                }
+                self.roles.entry(chart_file.clone()).or_insert_with(|| {
+                    "Helm chart: rendered with `helm template`, its objects checked on its templates"
+                        .into()
+                });
+                for (shown, _) in &values {
+                    self.roles.entry(shown.clone()).or_insert_with(|| {
+                        "Helm values: the chart is rendered with them, and a finding on a value a template prints is placed here"
+                            .into()
+                    });
                 }
                 jobs.push(Job {
                     program: helm.clone(),
@@ -465,6 +488,12 @@ impl Renders {
                 ),
                 None => continue,
             };
+            self.roles.insert(
+                file.clone(),
+                format!(
+                    "Kustomize overlay: built with `{command}`, its objects checked on the files that declare them"
+                ),
+            );
             let with_real = |list: Vec<PathBuf>| -> Vec<(PathBuf, PathBuf)> {
                 list.into_iter()
                     .filter_map(|shown| {

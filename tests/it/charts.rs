@@ -197,6 +197,16 @@ fn overlay_findings_are_placed_on_the_patch_or_say_no_line_wrote_them() {
         .collect();
     found.sort();
     assert_eq!(found.len(), 2, "{found:#?}");
+    let root = report
+        .skipped
+        .iter()
+        .find(|s| s.path.ends_with("patched/kustomization.yaml"))
+        .map(|s| s.reason.as_str());
+    assert!(
+        root.is_some_and(|r| r.starts_with("Kustomize overlay: built with")),
+        "{:#?}",
+        report.skipped
+    );
     assert!(
         found[0].starts_with("base/deployment.yaml:1:1 ")
             && found[0].contains("kustomize")
@@ -302,6 +312,25 @@ fn a_chart_installed_by_a_helm_release_renders_with_its_values() {
         ["note[client-id-not-guid]"],
         "{:#?}",
         report.findings
+    );
+    // The chart's own files say what they were to the render, not "not a recognized input".
+    let reason = |end: &str| -> String {
+        report
+            .skipped
+            .iter()
+            .find(|s| s.path.ends_with(end))
+            .map(|s| s.reason.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        reason("orders/Chart.yaml").starts_with("Helm chart: rendered"),
+        "{:#?}",
+        report.skipped
+    );
+    assert!(
+        reason("orders/values.yaml").starts_with("Helm values:"),
+        "{:#?}",
+        report.skipped
     );
     assert!(
         report.findings[0]
