@@ -347,7 +347,7 @@ pub fn scan_candidates(
         if file.unrecognized_only {
             // Files with nothing wiflint knows, found by walking, are skipped rather than
             // "checked".
-            let reason = if let Some(role) = context.renders.role(&path) {
+            let reason = if let Some(role) = context.renders.role(path) {
                 role
             } else if file.facts.syntax == Syntax::Terraform {
                 "Terraform file with no resource wiflint reads (its variables, locals and values are read as its module's context)"
