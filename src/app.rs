@@ -247,11 +247,7 @@ pub fn scan_candidates(
     // A chart a Terraform `helm_release` installs renders with the release's values.
     let mut render = config.render.clone();
     if render.enabled {
-        render.charts.extend(crate::terraform::chart_releases(
-            candidates,
-            &modules,
-            config.max_file_size,
-        ));
+        render.charts.extend_from_slice(modules.chart_releases());
     }
     let context = input::Context {
         renders: Renders::prepare(candidates, &render, config.max_file_size),

@@ -433,6 +433,8 @@ fn file_name(path: &str) -> &str {
 #[derive(Debug, Default)]
 pub struct Modules {
     by_dir: HashMap<PathBuf, Vec<Module>>,
+    /// The renders of charts that a `helm_release` of a scanned directory installs.
+    releases: Vec<crate::expand::ChartRender>,
 }
 
 /// A directory's files, parsed, while the instances are worked out.
@@ -441,6 +443,9 @@ struct Dir {
     sources: Sources,
     /// The directories of its local module calls, in the order of `sources.calls`.
     children: Vec<PathBuf>,
+    /// Its `.tf` files that name `helm_release`, kept to read the releases once the module's
+    /// instances are known.
+    releases: Vec<(String, String)>,
 }
 
 impl Dir {
@@ -466,10 +471,15 @@ impl Dir {
             .iter()
             .map(|call| normalize(&dir.join(&call.source)))
             .collect();
+        let releases = files
+            .into_iter()
+            .filter(|(name, text)| name.ends_with(".tf") && text.contains("helm_release"))
+            .collect();
         Dir {
             display,
             sources,
             children,
+            releases,
         }
     }
 }
@@ -494,6 +504,7 @@ impl Modules {
                 displays.entry(dir).or_insert(display);
             }
         }
+        let scanned: Vec<PathBuf> = displays.keys().map(|d| normalize(d)).collect();
         let mut dirs: HashMap<PathBuf, Dir> = displays
             .into_par_iter()
             .map(|(dir, display)| {
@@ -542,7 +553,27 @@ impl Modules {
             let display = dirs[root].display.clone();
             walk.instantiate(root, &display, String::new(), None, Vec::new());
         }
-        Modules { by_dir }
+        // A chart a release of a scanned directory installs renders with the release's values.
+        let releases = scanned
+            .iter()
+            .filter_map(|dir| Some((dir, dirs.get(dir)?)))
+            .flat_map(|(dir, d)| {
+                let instances = by_dir.get(dir).map_or(&[][..], Vec::as_slice);
+                d.releases.iter().flat_map(move |(name, text)| {
+                    let file = Path::new(name).file_name().unwrap_or_default();
+                    let display = Path::new(&d.display).join(file).display().to_string();
+                    helm::chart_renders(text, instances, dir, &display)
+                })
+            })
+            .collect();
+        Modules { by_dir, releases }
+    }
+
+    /// The renders of the charts in the scan that a `helm_release` installs, with the values the
+    /// release gives them: such a chart is checked as the release deploys it, not with its
+    /// defaults (a client id the release sets would otherwise be reported missing).
+    pub fn chart_releases(&self) -> &[crate::expand::ChartRender] {
+        &self.releases
     }
 
     /// The instances of the module a candidate belongs to (none: lower it as a root module of
@@ -647,34 +678,6 @@ pub fn relate<'f>(
 ) {
     plan::relate_sources(resolved, files, open, excerpts);
     relate_call_sites(resolved, files, candidates, modules, open, excerpts);
-}
-
-/// The renders of the charts in the scan that a `helm_release` installs, with the values the
-/// release gives them: such a chart is checked as the release deploys it, not with its defaults
-/// (a client id the release sets would otherwise be reported missing).
-pub fn chart_releases(
-    candidates: &[Candidate],
-    modules: &Modules,
-    max_size: u64,
-) -> Vec<crate::expand::ChartRender> {
-    candidates
-        .par_iter()
-        .filter(|c| c.display.ends_with(".tf"))
-        .flat_map_iter(|c| {
-            let Origin::File(path) = &c.origin else {
-                return Vec::new();
-            };
-            let instances = modules.of(c);
-            let (Some(dir), Some(text)) = (path.parent(), read_text(path, max_size)) else {
-                return Vec::new();
-            };
-            // Most files have no release: not parsed a second time.
-            if !text.contains("helm_release") {
-                return Vec::new();
-            }
-            helm::chart_renders(&text, instances, dir, &c.display)
-        })
-        .collect()
 }
 
 /// For each finding on a value of a local module instance that uses `var.<input>`, the
