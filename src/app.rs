@@ -3,7 +3,6 @@
 //! (reading files again) → suppress, sort. Everything the renderers need ends up in [`Report`],
 //! which holds no file's text or trees.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -14,8 +13,7 @@ use rayon::prelude::*;
 
 use crate::baseline::Baseline;
 use crate::config::{Config, ConfigError, PathFilter};
-use crate::document::{Source, Span, Syntax};
-use crate::expand::relocate::RENDERED_AS;
+use crate::document::{Source, Syntax};
 use crate::expand::{self, Renders};
 use crate::finding::{self, Opened, Resolved, Severity};
 use crate::index::Index;
@@ -446,26 +444,6 @@ pub fn scan_candidates(
         &context.renders,
         !config.no_excerpts,
     );
-    // A value a chart prints is found on the rendered line (moved onto the values file) and by
-    // the values file's own checks, on spans that overlap (the quoted value, the secret in it):
-    // one finding there, the moved one, which says where it is rendered. A rule keeps at most
-    // 100 per file, so the lists stay short.
-    resolved.sort_by_key(|r| !r.related.iter().any(|l| l.message == RENDERED_AS));
-    let mut moved: HashMap<(String, FileId), Vec<Span>> = HashMap::new();
-    resolved.retain(|r| {
-        let key = (r.finding.rule.clone(), r.primary.file);
-        let s = r.primary.span;
-        if r.related.iter().any(|l| l.message == RENDERED_AS) {
-            moved.entry(key).or_default().push(s);
-            return true;
-        }
-        !moved.get(&key).is_some_and(|spans| {
-            spans
-                .iter()
-                .any(|o| s == *o || (s.start < o.end && o.start < s.end))
-        })
-    });
-
     let ran = |id: &str| rules.iter().any(|r| r.id == id);
     let mut findings = Vec::new();
     for r in resolved {

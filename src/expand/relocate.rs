@@ -33,7 +33,7 @@ pub const RENDERED_AS: &str = "rendered as";
 /// among `paths` (a values file outside the scan, a render's output) are added to them, and the
 /// outputs to `outputs`.
 pub fn relocate(
-    findings: &mut [Resolved],
+    findings: &mut Vec<Resolved>,
     paths: &mut Vec<String>,
     outputs: &mut Vec<FileId>,
     renders: &Renders,
@@ -54,9 +54,33 @@ pub fn relocate(
         paths,
         outputs,
     };
-    for f in findings {
+    for f in findings.iter_mut() {
         r.finding(f);
     }
+    drop_found_twice(findings);
+}
+
+/// A value a chart prints is found on the rendered line (moved onto the values file) and by the
+/// values file's own checks, on spans that overlap (the quoted value, the secret in it): one
+/// finding there, the moved one, which says where it is rendered. A rule keeps at most 100 per
+/// file, so the lists stay short.
+fn drop_found_twice(findings: &mut Vec<Resolved>) {
+    let rendered = |r: &Resolved| r.related.iter().any(|l| l.message == RENDERED_AS);
+    findings.sort_by_key(|r| !rendered(r));
+    let mut moved: HashMap<(String, FileId), Vec<Span>> = HashMap::new();
+    findings.retain(|r| {
+        let key = (r.finding.rule.clone(), r.primary.file);
+        let s = r.primary.span;
+        if rendered(r) {
+            moved.entry(key).or_default().push(s);
+            return true;
+        }
+        !moved.get(&key).is_some_and(|spans| {
+            spans
+                .iter()
+                .any(|o| s == *o || (s.start < o.end && o.start < s.end))
+        })
+    });
 }
 
 /// A file read to place labels on it: its text, and its documents for masking secrets.
